@@ -1,0 +1,69 @@
+"""Offline-first document chatbot: retrieval, the answer chain, and their settings.
+
+Importing this package does no work: models, settings and indexes load when
+first used.
+
+Example:
+    >>> import rag
+    >>> answer = rag.ask("What does the ingest command do?")   # doctest: +SKIP
+    >>> print(answer.text, [s.citation for s in answer.sources])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rag.answer import Answer, Source
+    from rag.chain import ask, build_chain
+    from rag.errors import (
+        BackendUnavailableError,
+        ConfigError,
+        IndexMismatchError,
+        IngestError,
+        ModelError,
+        RagError,
+    )
+    from rag.settings import Settings, load_settings
+
+__all__ = [
+    "Answer",
+    "BackendUnavailableError",
+    "ConfigError",
+    "IndexMismatchError",
+    "IngestError",
+    "ModelError",
+    "RagError",
+    "Settings",
+    "Source",
+    "ask",
+    "build_chain",
+    "load_settings",
+]
+
+_HOMES = {
+    "Answer": "rag.answer",
+    "Source": "rag.answer",
+    "ask": "rag.chain",
+    "build_chain": "rag.chain",
+    "Settings": "rag.settings",
+    "load_settings": "rag.settings",
+    **{
+        name: "rag.errors"
+        for name in (
+            "BackendUnavailableError",
+            "ConfigError",
+            "IndexMismatchError",
+            "IngestError",
+            "ModelError",
+            "RagError",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'rag' has no attribute {name!r}")

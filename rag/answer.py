@@ -1,0 +1,69 @@
+"""What the chain returns: an answer, its numbered sources, and timings.
+
+These are plain data classes so the CLI, the UI and library users can all read
+them without touching LangChain types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Answer", "Source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One retrieved chunk shown to the model as context block ``[n]``."""
+
+    n: int
+    """The citation number used in the answer text (1-based)."""
+    source: str
+    """The source id: the file's absolute path for ingested files."""
+    page: int | None
+    """1-based page number for paged documents (PDF), else None."""
+    chunk_id: str
+    """The chunk's id in the index."""
+    snippet: str
+    """The chunk text (or the part of it given to the model)."""
+    score: float
+    """Relevance: cosine similarity for dense hits, fused score otherwise."""
+    page_label: str | None = None
+    """The page label printed on the page, when the PDF has one."""
+
+    @property
+    def file_name(self) -> str:
+        """The file name without its folder."""
+        return Path(self.source).name
+
+    @property
+    def citation(self) -> str:
+        """``file:page`` (or just the file name when there are no pages)."""
+        return f"{self.file_name}:{self.page}" if self.page else self.file_name
+
+
+@dataclass
+class Answer:
+    """The result of one question."""
+
+    text: str
+    """The answer, with inline citations such as ``[1]``."""
+    sources: list[Source]
+    """The context blocks the model saw; numbering matches the citations."""
+    question: str
+    """The question as asked."""
+    standalone_question: str
+    """The question used for retrieval (rewritten from the history if any)."""
+    not_found: bool = False
+    """True when the documents do not answer the question."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: ``condense``, ``retrieve``, ``generate``, ``total``, ..."""
+
+    @property
+    def cited_sources(self) -> list[Source]:
+        """The sources the answer text actually cites, in citation order."""
+        import re
+
+        numbers = dict.fromkeys(int(m) for m in re.findall(r"\[(\d+)\]", self.text))
+        by_n = {s.n: s for s in self.sources}
+        return [by_n[n] for n in numbers if n in by_n]

@@ -1,0 +1,65 @@
+"""The ``rag`` command line: the only code, with the UI, that talks to people.
+
+Each group of commands lives in its own module and registers itself on
+:data:`app`; :func:`main` turns every :class:`rag.errors.RagError` into one
+clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rag.cli._common import err_console, state
+from rag.errors import RagError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="rag",
+    help="Offline document chatbot: ingest files, then ask questions with cited answers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+@app.callback()
+def _root(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="TOML or YAML settings file.", envvar="RAG_CONFIG"),
+    ] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logs.")] = 0,
+) -> None:
+    from rag.models import ensure_offline
+
+    ensure_offline()
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    from rich.logging import RichHandler
+
+    logging.basicConfig(
+        level=level,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False)],
+    )
+    state.config_file = config
+
+def _register() -> None:
+    # Imported for their side effect: each module adds its commands to `app`.
+    from rag.cli import ask_commands, ingest_commands, ui_commands  # noqa: F401
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; errors become one line on stderr and exit code 1."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=True)
+    except RagError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,47 @@
+"""The exception tree of the project.
+
+Every error the library raises on purpose derives from :class:`RagError`, so
+callers (the CLI and the UI) can turn them into one clear line for people::
+
+    RagError
+    ├── ConfigError           settings that cannot work (unknown provider, bad path)
+    ├── ModelError            a model cannot be found, verified or loaded
+    ├── IndexMismatchError    the index was built with another embedding model or schema
+    ├── IngestError           a source could not be ingested (kept per file in reports)
+    └── BackendUnavailableError  a remote server (Chroma, LLM) is down or refuses us
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendUnavailableError",
+    "ConfigError",
+    "IndexMismatchError",
+    "IngestError",
+    "ModelError",
+    "RagError",
+]
+
+
+class RagError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class ConfigError(RagError):
+    """The settings ask for something that cannot work."""
+
+
+class ModelError(RagError):
+    """A model file is missing, fails its integrity check, or cannot be loaded."""
+
+
+class IndexMismatchError(RagError):
+    """The stored index was built with different embedding settings or schema."""
+
+
+class IngestError(RagError):
+    """A source could not be ingested; the message says why."""
+
+
+class BackendUnavailableError(RagError):
+    """A remote backend (Chroma server, LLM server) cannot be reached or refused."""

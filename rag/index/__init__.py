@@ -1,0 +1,155 @@
+"""The index: vectors (Chroma), keywords (BM25), ingest records and the file ledger.
+
+Both paths share it: ingest writes through :attr:`Index.store`, the query path
+reads :attr:`Index.vectors` and :attr:`Index.keywords`.
+
+Example:
+    >>> from rag.settings import Settings
+    >>> from rag.index import open_index
+    >>> index = open_index(Settings())               # doctest: +SKIP
+    >>> index.vectors.similarity_search("hello", k=2)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rag.errors import BackendUnavailableError
+from rag.index.keyword import KeywordHit, KeywordIndex
+from rag.index.ledger import FileLedger, FileRecord
+from rag.index.manifest import SCHEMA_VERSION, IndexManifest
+from rag.index.store import ChunkStore, make_chroma_client
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_classic.indexes import SQLRecordManager
+    from langchain_core.embeddings import Embeddings
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ChunkStore",
+    "FileLedger",
+    "FileRecord",
+    "Index",
+    "IndexManifest",
+    "KeywordHit",
+    "KeywordIndex",
+    "make_chroma_client",
+    "open_index",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Index:
+    """Everything that makes up one collection's index."""
+
+    collection: str
+    vectors: Chroma
+    keywords: KeywordIndex
+    records: SQLRecordManager
+    ledger: FileLedger
+    manifest: IndexManifest
+    wanted: IndexManifest
+    """The manifest the current settings would write (differs in chunking only)."""
+
+    @property
+    def store(self) -> ChunkStore:
+        """The vector store that keeps Chroma and the keyword index in step."""
+        return ChunkStore(self.vectors, self.keywords)
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embedding model of this index."""
+        assert self.vectors.embeddings is not None
+        return self.vectors.embeddings
+
+    def count(self) -> int:
+        """Return how many chunks the collection holds."""
+        return self.vectors._collection.count()
+
+    def close(self) -> None:
+        """Release the SQLite connections."""
+        self.keywords.close()
+        self.records.engine.dispose()
+
+
+def open_index(
+    settings: Settings,
+    *,
+    embeddings: Embeddings | None = None,
+    embedding_name: str | None = None,
+    client: chromadb.ClientAPI | None = None,
+) -> Index:
+    """Open (creating when missing) the collection named in ``settings.store``.
+
+    Args:
+        settings: The project settings.
+        embeddings: The embedding model; defaults to ``make_embeddings(settings)``.
+        embedding_name: The model name recorded in the manifest; defaults to the
+            name the embedding settings resolve to.
+        client: A Chroma client; defaults to ``make_chroma_client(settings)``.
+
+    Returns:
+        The opened index.
+
+    Raises:
+        IndexMismatchError: When the collection was built with another
+            embedding model or index schema.
+        BackendUnavailableError: When a Chroma server cannot be reached.
+    """
+    from langchain_chroma import Chroma
+    from langchain_classic.indexes import SQLRecordManager
+
+    from rag.models import make_embeddings, resolve_embedding_model
+
+    cfg = settings.store
+    if embeddings is None:
+        embeddings = make_embeddings(settings)
+    if embedding_name is None:
+        embedding_name = resolve_embedding_model(settings.embedding)[0]
+    client = client or make_chroma_client(settings)
+    wanted = IndexManifest(
+        embedding_model=embedding_name,
+        embedding_dim=len(embeddings.embed_query("dimension probe")),
+        chunk_size=settings.chunking.size_tokens,
+        chunk_overlap=settings.chunking.overlap_tokens,
+    )
+    try:
+        collection = client.get_or_create_collection(
+            name=cfg.collection,
+            embedding_function=None,  # never Chroma's default: it downloads a model
+            metadata=wanted.to_metadata(),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+    except (ConnectionError, OSError) as exc:
+        raise BackendUnavailableError(f"cannot reach Chroma: {exc}") from exc
+    manifest = IndexManifest.from_metadata(collection.metadata)
+    if manifest is None:  # a collection somebody else created: claim it
+        collection.modify(metadata=wanted.to_metadata())
+        manifest = wanted
+    manifest.check_compatible(wanted, cfg.collection)
+    vectors = Chroma(
+        client=client,
+        collection_name=cfg.collection,
+        embedding_function=embeddings,
+        create_collection_if_not_exists=False,
+    )
+    cfg.path.mkdir(parents=True, exist_ok=True)
+    db_url = cfg.record_manager_url or f"sqlite:///{cfg.path / 'records.sqlite3'}"
+    records = SQLRecordManager(namespace=f"chroma/{cfg.collection}", db_url=db_url)
+    records.create_schema()
+    return Index(
+        collection=cfg.collection,
+        vectors=vectors,
+        keywords=KeywordIndex(cfg.path / "keywords.sqlite3", cfg.collection),
+        records=records,
+        ledger=FileLedger(records.engine, cfg.collection),
+        manifest=manifest,
+        wanted=wanted,
+    )

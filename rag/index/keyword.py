@@ -1,0 +1,133 @@
+"""A persistent BM25 keyword index on SQLite FTS5.
+
+Ingest keeps it in sync with the vector store (both are written through
+:class:`rag.index.store.ChunkStore`), so the keyword side of hybrid retrieval
+never has to be rebuilt. FTS5 ranks with BM25 and stems with Porter.
+
+Example:
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> kw = KeywordIndex(Path(tempfile.mkdtemp()) / "kw.sqlite3", "docs")
+    >>> kw.upsert(["a", "b"], ["cats purr softly", "dogs bark loudly"], ["x.txt", "y.txt"])
+    >>> [hit.id for hit in kw.search("barking dog")]
+    ['b']
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["KeywordHit", "KeywordIndex"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    """a an and are as at be but by for from has have how i in is it its of on or
+    that the their there these this to was were what when where which who whom why
+    will with does did do can could would should about into than then them they
+    he she his her we you your our not no yes if so""".split()
+)
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    """One keyword match: the chunk id, its text, source and BM25 score (higher is better)."""
+
+    id: str
+    text: str
+    source: str
+    score: float
+
+
+class KeywordIndex:
+    """BM25 search over chunk texts, one FTS5 table per collection.
+
+    Args:
+        path: The SQLite file (created when missing).
+        collection: The collection whose chunks this index holds.
+    """
+
+    def __init__(self, path: Path, collection: str) -> None:
+        self.path = path
+        self.table = "fts_" + re.sub(r"\W", "_", collection)
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        with self._lock, self._conn:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
+                "id UNINDEXED, source UNINDEXED, text, tokenize='porter unicode61')"
+            )
+
+    def upsert(self, ids: Sequence[str], texts: Sequence[str], sources: Sequence[str]) -> None:
+        """Insert or replace chunks by id."""
+        with self._lock, self._conn:
+            self._conn.executemany(
+                f"DELETE FROM {self.table} WHERE id = ?", [(i,) for i in ids]
+            )
+            self._conn.executemany(
+                f"INSERT INTO {self.table} (id, source, text) VALUES (?, ?, ?)",
+                zip(ids, sources, texts, strict=True),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove chunks by id; unknown ids are ignored."""
+        with self._lock, self._conn:
+            self._conn.executemany(
+                f"DELETE FROM {self.table} WHERE id = ?", [(i,) for i in ids]
+            )
+
+    def count(self) -> int:
+        """Return how many chunks the index holds."""
+        with self._lock:
+            return self._conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+
+    def ids(self) -> set[str]:
+        """Return the ids of every chunk in the index."""
+        with self._lock:
+            return {row[0] for row in self._conn.execute(f"SELECT id FROM {self.table}")}
+
+    def search(
+        self, query: str, k: int = 20, *, sources: Sequence[str] | None = None
+    ) -> list[KeywordHit]:
+        """Rank chunks by BM25 against the words of ``query``.
+
+        Args:
+            query: Free text; words are OR-ed, stopwords dropped.
+            k: How many hits to return at most.
+            sources: When given, only chunks of these sources are searched.
+
+        Returns:
+            Hits, best first; empty when the query has no searchable word.
+        """
+        words = [w for w in _WORD.findall(query.lower()) if w not in _STOPWORDS]
+        if not words:
+            words = _WORD.findall(query.lower())
+        if not words:
+            return []
+        match = " OR ".join('"' + w.replace('"', "") + '"' for w in dict.fromkeys(words))
+        sql = (
+            f"SELECT id, text, source, bm25({self.table}) AS rank FROM {self.table} "
+            f"WHERE {self.table} MATCH ?"
+        )
+        params: list[object] = [match]
+        if sources is not None:
+            if not sources:
+                return []
+            sql += f" AND source IN ({','.join('?' * len(sources))})"
+            params.extend(sources)
+        sql += " ORDER BY rank LIMIT ?"
+        params.append(k)
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+        return [KeywordHit(id=r[0], text=r[1], source=r[2], score=-r[3]) for r in rows]
+
+    def close(self) -> None:
+        """Close the SQLite connection."""
+        with self._lock:
+            self._conn.close()

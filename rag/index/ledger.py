@@ -1,0 +1,112 @@
+"""The file ledger: what each ingested file looked like when it was indexed.
+
+Ingest uses it to skip unchanged files without reading them (size and
+modification time, then content hash), ``rag sources`` lists it, and the UI
+offers its files as a scope filter. It lives in the same database as the
+record manager, so a shared deployment shares it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+__all__ = ["FileLedger", "FileRecord"]
+
+_metadata = sa.MetaData()
+_files = sa.Table(
+    "rag_files",
+    _metadata,
+    sa.Column("collection", sa.String(128), primary_key=True),
+    sa.Column("source", sa.String(4096), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("mtime_ns", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("pages", sa.Integer, nullable=False),
+    sa.Column("chunks", sa.Integer, nullable=False),
+    sa.Column("empty_pages", sa.Integer, nullable=False),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One indexed file as the ledger knows it."""
+
+    source: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    pages: int
+    chunks: int
+    empty_pages: int
+    ingested_at: dt.datetime
+
+
+class FileLedger:
+    """Per-collection table of indexed files.
+
+    Args:
+        engine: A SQLAlchemy engine (the record manager's).
+        collection: The collection the files belong to.
+    """
+
+    def __init__(self, engine: sa.Engine, collection: str) -> None:
+        self.engine = engine
+        self.collection = collection
+        _metadata.create_all(engine)
+
+    def get(self, source: str) -> FileRecord | None:
+        """Return the record of ``source``, or None when it is not indexed."""
+        query = sa.select(_files).where(
+            _files.c.collection == self.collection, _files.c.source == source
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _to_record(row) if row else None
+
+    def all(self) -> list[FileRecord]:
+        """Return every indexed file of the collection, sorted by source."""
+        query = (
+            sa.select(_files)
+            .where(_files.c.collection == self.collection)
+            .order_by(_files.c.source)
+        )
+        with self.engine.connect() as conn:
+            return [_to_record(row) for row in conn.execute(query).mappings()]
+
+    def put(self, record: FileRecord) -> None:
+        """Insert or replace the record of ``record.source``."""
+        values = {"collection": self.collection, **record.__dict__}
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.delete(_files).where(
+                    _files.c.collection == self.collection,
+                    _files.c.source == record.source,
+                )
+            )
+            conn.execute(sa.insert(_files).values(**values))
+
+    def remove(self, sources: Iterable[str]) -> None:
+        """Forget the records of ``sources``."""
+        sources = list(sources)
+        if not sources:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.delete(_files).where(
+                    _files.c.collection == self.collection,
+                    _files.c.source.in_(sources),
+                )
+            )
+
+
+def _to_record(row: sa.RowMapping) -> FileRecord:
+    values = {k: v for k, v in row.items() if k != "collection"}
+    stamp = values["ingested_at"]
+    if stamp.tzinfo is None:  # SQLite drops the zone; we always store UTC.
+        values["ingested_at"] = stamp.replace(tzinfo=dt.timezone.utc)
+    return FileRecord(**values)

