@@ -1,0 +1,194 @@
+"""Finding the chunks that answer a question: dense, BM25, or both fused.
+
+:class:`HybridRetriever` is a LangChain retriever over an :class:`rag.index.Index`.
+Every document it returns carries, in its metadata, ``chunk_id``, ``score``
+(the ranking score of the chosen mode) and ``similarity`` (the cosine
+similarity between the question and the chunk, whatever the mode), which the
+chain uses to decide whether anything relevant was found at all.
+
+Example:
+    >>> from rag.retrieval import reciprocal_rank_fusion
+    >>> reciprocal_rank_fusion([["a", "b"], ["b", "c"]], k=60)[0][0]
+    'b'
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.vectorstores.utils import maximal_marginal_relevance
+from pydantic import ConfigDict, InstanceOf
+
+from rag.index import Index
+from rag.settings import RetrievalSettings
+
+__all__ = ["HybridRetriever", "reciprocal_rank_fusion", "resolve_sources"]
+
+logger = logging.getLogger(__name__)
+
+RRF_K = 60
+"""The usual reciprocal-rank-fusion constant (Cormack et al., 2009)."""
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int = RRF_K
+) -> list[tuple[str, float]]:
+    """Fuse several rankings of ids into one.
+
+    Args:
+        rankings: Each a list of ids, best first.
+        k: The damping constant; larger flattens the rank weights.
+
+    Returns:
+        ``(id, score)`` pairs, best first, where score is the sum of
+        ``1 / (k + rank)`` over the rankings that hold the id.
+    """
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+
+
+def resolve_sources(index: Index, patterns: Sequence[str]) -> list[str]:
+    """Turn source ids, folders and glob patterns into the indexed sources they match.
+
+    Args:
+        index: The index whose file ledger lists the sources.
+        patterns: Exact source ids, folders (every file below), or globs.
+
+    Returns:
+        The matching source ids (exact ids are kept even when unknown).
+    """
+    known = [record.source for record in index.ledger.all()]
+    matched: dict[str, None] = {}
+    for pattern in patterns:
+        folder = pattern.rstrip("/") + "/"
+        hits = [
+            s for s in known if s == pattern or s.startswith(folder) or fnmatch.fnmatch(s, pattern)
+        ]
+        matched.update(dict.fromkeys(hits or [pattern]))
+    return list(matched)
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense, BM25 or hybrid (reciprocal rank fusion) search over one index.
+
+    Args:
+        index: The opened index.
+        mode: ``"hybrid"``, ``"dense"`` or ``"bm25"``.
+        top_k: How many chunks to return.
+        fetch_k: How many candidates each side contributes before fusion/MMR.
+        mmr: Diversify the final list with maximal marginal relevance.
+        sources: Limit every search to these source ids (``None`` = all).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: InstanceOf[Index]
+    mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    top_k: int = 4
+    fetch_k: int = 20
+    mmr: bool = False
+    sources: list[str] | None = None
+
+    @classmethod
+    def from_settings(cls, index: Index, settings: RetrievalSettings) -> HybridRetriever:
+        """Build a retriever configured by the retrieval settings."""
+        return cls(
+            index=index,
+            mode=settings.mode,
+            top_k=settings.top_k,
+            fetch_k=max(settings.fetch_k, settings.top_k),
+            mmr=settings.mmr,
+        )
+
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        sources: list[str] | None = None,
+    ) -> list[Document]:
+        return self.search(query, sources=sources if sources is not None else self.sources)
+
+    def search(self, query: str, *, sources: Sequence[str] | None = None) -> list[Document]:
+        """Return the best chunks for ``query``, each with scores in its metadata.
+
+        Args:
+            query: The (standalone) question.
+            sources: Limit the search to these source ids.
+
+        Returns:
+            Up to ``top_k`` documents, best first.
+        """
+        if sources is not None and not sources:
+            return []
+        query_vector = np.asarray(self.index.embeddings.embed_query(query), dtype=np.float32)
+        dense = self._dense(query_vector, sources) if self.mode != "bm25" else []
+        keyword = (
+            [hit.id for hit in self.index.keywords.search(query, self.fetch_k, sources=sources)]
+            if self.mode != "dense"
+            else []
+        )
+        match self.mode:
+            case "dense":
+                ranked = [(cid, 1.0 - dist) for cid, dist in dense]
+            case "bm25":
+                ranked = [(cid, 1.0 / (RRF_K + r)) for r, cid in enumerate(keyword, start=1)]
+            case _:
+                ranked = reciprocal_rank_fusion([[cid for cid, _ in dense], keyword])
+        return self._materialise(query_vector, ranked)
+
+    def _dense(self, vector: np.ndarray, sources: Sequence[str] | None) -> list[tuple[str, float]]:
+        collection = self.index.vectors._collection
+        where = {"source": {"$in": list(sources)}} if sources else None
+        result = collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=self.fetch_k,
+            where=where,
+            include=["distances"],
+        )
+        return list(zip(result["ids"][0], result["distances"][0], strict=True))
+
+    def _materialise(
+        self, query_vector: np.ndarray, ranked: list[tuple[str, float]]
+    ) -> list[Document]:
+        if not ranked:
+            return []
+        candidates = ranked[: self.fetch_k] if self.mmr else ranked[: self.top_k]
+        ids = [cid for cid, _ in candidates]
+        got = self.index.vectors._collection.get(
+            ids=ids, include=["documents", "metadatas", "embeddings"]
+        )
+        by_id = {
+            cid: (text, meta or {}, emb)
+            for cid, text, meta, emb in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+        }
+        candidates = [(cid, score) for cid, score in candidates if cid in by_id]
+        vectors = np.asarray([by_id[cid][2] for cid, _ in candidates], dtype=np.float32)
+        similarities = vectors @ query_vector if len(vectors) else np.zeros(0)
+        order = list(range(len(candidates)))
+        if self.mmr and len(candidates) > 1:
+            order = maximal_marginal_relevance(query_vector, list(vectors), k=self.top_k)
+        documents = []
+        for i in order[: self.top_k]:
+            cid, score = candidates[i]
+            text, meta, _ = by_id[cid]
+            metadata: dict[str, Any] = {
+                **meta,
+                "chunk_id": cid,
+                "score": float(score),
+                "similarity": float(similarities[i]),
+            }
+            documents.append(Document(page_content=text, metadata=metadata, id=cid))
+        return documents

@@ -1,0 +1,34 @@
+"""The Gradio web app: streaming chat with visible sources, upload, scope and settings.
+
+Importing this package does no work and does not import Gradio:
+:func:`build_app` switches analytics off first, then builds the Blocks.
+
+Example:
+    >>> from rag.ui import build_app, launch
+    >>> demo = build_app()          # doctest: +SKIP
+    >>> launch(demo)                # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rag.ui.app import build_app, launch
+    from rag.ui.backend import ChatOptions, UIBackend
+
+__all__ = ["ChatOptions", "UIBackend", "build_app", "launch"]
+
+_HOMES = {
+    "build_app": "rag.ui.app",
+    "launch": "rag.ui.app",
+    "ChatOptions": "rag.ui.backend",
+    "UIBackend": "rag.ui.backend",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'rag.ui' has no attribute {name!r}")

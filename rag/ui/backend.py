@@ -1,0 +1,353 @@
+"""The services behind the web app, shared by every browser session.
+
+:class:`UIBackend` owns the one LLM, the opened indexes (one per collection),
+the chain factory and the ingest function. It knows nothing about Gradio, so
+it can be tested with small fakes. Everything heavy is created on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rag.answer import Answer
+from rag.errors import ConfigError, RagError
+from rag.settings import Settings, load_settings
+from rag.ui.uploads import SavedUploads, check_collection_name, save_uploads
+
+if TYPE_CHECKING:
+    import chromadb
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable
+
+    from rag.index import Index
+
+__all__ = ["ChatOptions", "UIBackend"]
+
+logger = logging.getLogger(__name__)
+
+ChainFactory = Callable[..., "Runnable"]
+IngestFn = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class ChatOptions:
+    """The settings panel's choices for one question (None = the configured value)."""
+
+    mode: str | None = None
+    top_k: int | None = None
+    template: str | None = None
+    temperature: float | None = None
+
+
+class UIBackend:
+    """Shared services of the web app.
+
+    Args:
+        settings: Defaults to :func:`rag.settings.load_settings`.
+        llm: The chat model shared by all sessions; defaults to ``make_llm(settings)``
+            on first use.
+        index: An opened index of ``settings.store.collection``; other
+            collections are opened with its embedding model.
+        embeddings: The embedding model; defaults to the index's, else
+            ``make_embeddings(settings)``.
+        client: The Chroma client; defaults to ``make_chroma_client(settings)``.
+        chain: A fixed chain used for every question (the settings panel is
+            then ignored); by default a chain is built per question.
+        chain_factory: ``(settings, *, llm, index) -> Runnable``; defaults to
+            :func:`rag.chain.build_chain`.
+        ingest_fn: ``(paths, settings, *, index, progress) -> report``; defaults
+            to :func:`ingest.ingest_paths`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        llm: BaseChatModel | None = None,
+        index: Index | None = None,
+        embeddings: Embeddings | None = None,
+        client: chromadb.ClientAPI | None = None,
+        chain: Runnable | None = None,
+        chain_factory: ChainFactory | None = None,
+        ingest_fn: IngestFn | None = None,
+    ) -> None:
+        self.settings = settings or load_settings()
+        self._llm = llm
+        self._embeddings = embeddings
+        self._client = client
+        self._chain = chain
+        self._chain_factory = chain_factory
+        self._ingest_fn = ingest_fn
+        self._indexes: dict[str, Index] = {}
+        if index is not None:
+            self._indexes[index.collection] = index
+        self._lock = threading.RLock()
+
+    # -- shared components, created on first use ---------------------------------
+
+    @property
+    def default_collection(self) -> str:
+        """The collection named in the settings."""
+        return self.settings.store.collection
+
+    def llm(self) -> BaseChatModel:
+        """Return the shared chat model, loading it on first use."""
+        with self._lock:
+            if self._llm is None:
+                from rag.models import make_llm
+
+                self._llm = make_llm(self.settings)
+            return self._llm
+
+    def embeddings(self) -> Embeddings:
+        """Return the shared embedding model, loading it on first use."""
+        with self._lock:
+            if self._embeddings is None:
+                if self._indexes:
+                    self._embeddings = next(iter(self._indexes.values())).embeddings
+                else:
+                    from rag.models import make_embeddings
+
+                    self._embeddings = make_embeddings(self.settings)
+            return self._embeddings
+
+    def client(self) -> chromadb.ClientAPI:
+        """Return the Chroma client, connecting on first use."""
+        with self._lock:
+            if self._client is None:
+                from rag.index import make_chroma_client
+
+                self._client = make_chroma_client(self.settings)
+            return self._client
+
+    def settings_for(self, collection: str, options: ChatOptions | None = None) -> Settings:
+        """The settings with another collection and the panel's choices applied.
+
+        Args:
+            collection: The collection to use.
+            options: The settings panel's choices.
+
+        Returns:
+            A validated copy of the settings.
+
+        Raises:
+            ConfigError: When a choice is invalid.
+        """
+        options = options or ChatOptions()
+        s = self.settings
+        data = s.model_dump()
+        data["store"]["collection"] = check_collection_name(collection)
+        if options.mode is not None:
+            data["retrieval"]["mode"] = options.mode
+        if options.top_k is not None:
+            data["retrieval"]["top_k"] = int(options.top_k)
+        if options.template:
+            data["prompts"]["qa_template"] = options.template
+        if options.temperature is not None:
+            data["llm"]["temperature"] = float(options.temperature)
+        try:
+            sections = {
+                name: type(getattr(s, name)).model_validate(data[name])
+                for name in ("store", "retrieval", "prompts", "llm")
+            }
+        except ValueError as exc:
+            raise ConfigError(f"invalid setting: {exc}") from exc
+        return s.model_copy(update=sections)
+
+    # -- collections and files ------------------------------------------------------
+
+    def collections(self) -> list[str]:
+        """Names of the collections in the store, the configured one included."""
+        try:
+            listed = self.client().list_collections()
+        except Exception as exc:  # chromadb raises plain exceptions for a down server
+            logger.warning("cannot list collections: %s", exc)
+            listed = []
+        names = {str(getattr(c, "name", c)) for c in listed}
+        names.update(self._indexes)
+        names.add(self.default_collection)
+        return sorted(names)
+
+    def index(self, collection: str) -> Index:
+        """Return the opened index of ``collection``, opening (or creating) it once.
+
+        Raises:
+            ConfigError: For an invalid collection name.
+            IndexMismatchError: When it was built with another embedding model.
+        """
+        collection = check_collection_name(collection)
+        with self._lock:
+            if collection not in self._indexes:
+                from rag.index import open_index
+
+                self._indexes[collection] = open_index(
+                    self.settings_for(collection),
+                    embeddings=self.embeddings(),
+                    client=self.client(),
+                )
+            return self._indexes[collection]
+
+    def files(self, collection: str) -> list[str]:
+        """Source ids (absolute paths) of the files indexed in ``collection``."""
+        return [record.source for record in self.index(collection).ledger.all()]
+
+    def resolve_scope(self, collection: str, scope: Sequence[str] | None) -> list[str] | None:
+        """Keep only scope entries that are files of the collection.
+
+        Args:
+            collection: The collection asked.
+            scope: Source ids chosen in the browser (untrusted).
+
+        Returns:
+            None when no scope was chosen, else the chosen indexed files.
+
+        Raises:
+            ConfigError: When none of the chosen files is in the collection.
+        """
+        if not scope:
+            return None
+        known = set(self.files(collection))
+        kept = [s for s in scope if s in known]
+        if not kept:
+            raise ConfigError("none of the chosen files is in this collection any more")
+        return kept
+
+    # -- answering --------------------------------------------------------------------
+
+    def chain_for(self, collection: str, options: ChatOptions | None = None) -> Runnable:
+        """Build the chain for one question (cheap: model and index are shared)."""
+        if self._chain is not None:
+            return self._chain
+        settings = self.settings_for(collection, options)
+        llm: Any = self.llm()
+        if settings.llm.temperature != self.settings.llm.temperature:
+            # Every supported chat model takes `temperature` as a call argument
+            # (ChatLlamaCpp merges call kwargs over its defaults).
+            llm = llm.bind(temperature=settings.llm.temperature)
+        factory = self._chain_factory
+        if factory is None:
+            from rag.chain import build_chain as factory
+        return factory(settings, llm=llm, index=self.index(collection))
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[dict[str, Any]],
+        *,
+        collection: str,
+        scope: Sequence[str] | None = None,
+        options: ChatOptions | None = None,
+    ) -> Iterator[str | Answer]:
+        """Stream the answer to ``question``: text pieces, then the :class:`Answer`.
+
+        Args:
+            question: The user's question.
+            history: Earlier turns as ``{"role", "content"}`` dicts.
+            collection: The collection to search.
+            scope: Source ids to limit retrieval to (checked against the index).
+            options: The settings panel's choices.
+
+        Yields:
+            Text pieces as generated, then the final answer.
+
+        Raises:
+            RagError: For anything a person can fix (bad settings, missing files).
+        """
+        sources = self.resolve_scope(collection, scope)
+        chain = self.chain_for(collection, options)
+        inputs = {"question": question, "history": list(history), "sources": sources}
+        yield from chain.stream(inputs)
+
+    # -- documents ----------------------------------------------------------------------
+
+    def upload_folder(self, collection: str) -> Path:
+        """Where uploads to ``collection`` are saved."""
+        return self.settings.store.path / "uploads" / check_collection_name(collection)
+
+    def ingest_uploads(
+        self,
+        paths: Sequence[str | Path],
+        collection: str,
+        *,
+        progress: Callable[..., Any] | None = None,
+    ) -> tuple[SavedUploads, Any]:
+        """Save uploads under the data folder and ingest them into ``collection``.
+
+        Args:
+            paths: The files Gradio received.
+            collection: The target collection.
+            progress: Passed to the ingest function.
+
+        Returns:
+            The saved/refused uploads and the ingest report (None when nothing
+            was saved).
+        """
+        max_bytes = self.settings.ui.max_upload_mb * (1 << 20)
+        saved = save_uploads(list(paths), self.upload_folder(collection), max_bytes=max_bytes)
+        if not saved.saved:
+            return saved, None
+        ingest_fn = self._ingest_fn
+        if ingest_fn is None:
+            from ingest import ingest_paths as ingest_fn
+        index = self.index(collection)
+        report = ingest_fn(
+            [str(p) for p in saved.saved],
+            self.settings_for(collection),
+            index=index,
+            progress=progress,
+        )
+        return saved, report
+
+    def page_text(self, collection: str, source: str, page: int | None, chunk_id: str) -> str:
+        """The indexed text of one page (or chunk) of an indexed file.
+
+        Only the index is read, never the file system, and only for files the
+        collection's ledger lists.
+
+        Args:
+            collection: The collection.
+            source: The source id of the file.
+            page: 1-based page number, or None for files without pages.
+            chunk_id: The chunk to show when there is no page.
+
+        Returns:
+            The page's chunks joined in order (overlaps may repeat a few words).
+
+        Raises:
+            ConfigError: When the file is not in the collection.
+        """
+        if source not in set(self.files(collection)):
+            raise ConfigError("that file is not in this collection")
+        vectors = self.index(collection).vectors
+        if page:
+            where = {"$and": [{"source": source}, {"page": page}]}
+            got = vectors.get(where=where, include=["documents", "metadatas"])
+        else:
+            got = vectors.get(ids=[chunk_id], include=["documents", "metadatas"])
+            if got["ids"] and (got["metadatas"][0] or {}).get("source") != source:
+                got = {"ids": [], "documents": [], "metadatas": []}
+        rows = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+        rows.sort(key=lambda r: (_order(r[2]), r[0]))
+        return "\n…\n".join(doc for _, doc, _ in rows if doc)
+
+
+def _order(meta: dict[str, Any] | None) -> float:
+    meta = meta or {}
+    for key in ("start_index", "chunk_index", "seq"):
+        value = meta.get(key)
+        if isinstance(value, int | float):
+            return float(value)
+    return 0.0
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for people: the message of a :class:`RagError`, else a generic note."""
+    if isinstance(exc, RagError):
+        return str(exc)
+    return "something went wrong on the server; the details are in its log"

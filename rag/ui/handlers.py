@@ -1,0 +1,229 @@
+"""The web app's event handlers: Gradio values in, Gradio values out.
+
+Each browser session keeps its own conversation in a ``gr.State`` (a list of
+turns ``{"role", "content", "sources"}`` with the raw text); the chat window
+is re-rendered from it with every text escaped. Import this module through
+:func:`rag.ui.build_app`, which switches Gradio analytics off first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from rag.answer import Answer
+from rag.errors import ConfigError, RagError
+from rag.ui.backend import ChatOptions, UIBackend, describe_error
+from rag.ui.render import (
+    chat_sources_message,
+    file_choices,
+    inert,
+    preview_choices,
+    report_rows,
+    source_rows,
+    sources_to_state,
+)
+
+__all__ = ["Handlers", "render_chat"]
+
+logger = logging.getLogger(__name__)
+
+Turn = dict[str, Any]
+
+
+def render_chat(turns: Sequence[Turn]) -> list[dict[str, Any]]:
+    """Build the chat window's messages from the session's turns.
+
+    Args:
+        turns: ``{"role", "content", "sources"?}`` dicts with raw text.
+
+    Returns:
+        Gradio message dicts with escaped text; an answer's sources follow it
+        as a closed accordion.
+    """
+    messages: list[dict[str, Any]] = []
+    for turn in turns:
+        messages.append({"role": turn["role"], "content": inert(turn["content"])})
+        if turn.get("sources"):
+            messages.append(turn["sources"])
+    return messages
+
+
+def _chain_history(turns: Sequence[Turn]) -> list[dict[str, str]]:
+    return [
+        {"role": t["role"], "content": t["content"]} for t in turns if not t.get("error")
+    ]
+
+
+def _log(exc: BaseException) -> None:
+    if isinstance(exc, RagError):
+        logger.info("request refused: %s", exc)
+    else:
+        logger.exception("request failed")
+
+
+class Handlers:
+    """Event handlers bound to one shared :class:`UIBackend`."""
+
+    def __init__(self, backend: UIBackend) -> None:
+        self.backend = backend
+
+    # -- page and collection --------------------------------------------------------
+
+    def on_load(self) -> tuple[Any, ...]:
+        """Fill the collection picker, the scope filter and the file list."""
+        collection = self.backend.default_collection
+        names = self.backend.collections()
+        return (
+            gr.update(choices=names, value=collection),
+            *self.on_collection(collection),
+        )
+
+    def on_collection(self, collection: str) -> tuple[Any, ...]:
+        """Show the files of the chosen collection; reset the scope filter."""
+        try:
+            files = self.backend.files(collection)
+        except Exception as exc:
+            _log(exc)
+            gr.Warning(describe_error(exc))
+            return gr.update(choices=[], value=[]), []
+        return gr.update(choices=file_choices(files), value=[]), _file_rows(files)
+
+    # -- chat ---------------------------------------------------------------------------
+
+    def chat(
+        self,
+        message: str,
+        turns: list[Turn],
+        collection: str,
+        scope: list[str] | None,
+        mode: str,
+        top_k: float,
+        template: str,
+        temperature: float,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat window, then show its sources.
+
+        Outputs: chat window, session turns, question box, sources table,
+        sources state, preview picker, standalone question.
+        """
+        message = (message or "").strip()
+        if not message:
+            yield (gr.skip(),) * 7
+            return
+        turns = list(turns or [])
+        history = _chain_history(turns)
+        turns.append({"role": "user", "content": message})
+        shown = render_chat(turns) + [{"role": "assistant", "content": ""}]
+        yield shown, turns, "", [], [], gr.update(choices=[], value=None), ""
+        options = ChatOptions(
+            mode=mode or None,
+            top_k=int(top_k) if top_k else None,
+            template=template or None,
+            temperature=temperature,
+        )
+        text, answer = "", None
+        try:
+            for piece in self.backend.ask(
+                message, history, collection=collection, scope=scope, options=options
+            ):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    text += piece
+                    shown[-1] = {"role": "assistant", "content": inert(text)}
+                    yield shown, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            if answer is None:
+                raise RuntimeError("the chain ended without an answer")
+        except Exception as exc:
+            _log(exc)
+            turns.append({"role": "assistant", "content": f"⚠ {describe_error(exc)}", "error": True})
+            yield render_chat(turns), turns, gr.skip(), [], [], gr.skip(), ""
+            return
+        turns.append(
+            {"role": "assistant", "content": answer.text, "sources": chat_sources_message(answer)}
+        )
+        state = sources_to_state(answer.sources)
+        yield (
+            render_chat(turns),
+            turns,
+            gr.skip(),
+            source_rows(answer.sources),
+            state,
+            gr.update(choices=preview_choices(state), value=None),
+            answer.standalone_question,
+        )
+
+    @staticmethod
+    def clear() -> tuple[Any, ...]:
+        """Forget this session's conversation and sources."""
+        return [], [], [], [], gr.update(choices=[], value=None), "", ""
+
+    def preview(self, n: int | None, sources: list[dict[str, Any]], collection: str) -> str:
+        """The indexed text of the page a citation points at."""
+        item = next((s for s in sources or [] if s["n"] == n), None)
+        if item is None:
+            return ""
+        try:
+            text = self.backend.page_text(
+                collection, item["source"], item["page"], item["chunk_id"]
+            )
+        except Exception as exc:
+            _log(exc)
+            return describe_error(exc)
+        return text or "(this page has no indexed text)"
+
+    # -- documents ----------------------------------------------------------------------
+
+    def upload(
+        self,
+        files: list[str] | None,
+        collection: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's injection idiom
+    ) -> tuple[Any, ...]:
+        """Save and ingest uploaded files; report per file and refresh the file lists.
+
+        Outputs: status line, report table, scope filter, file list.
+        """
+        if not files:
+            return "No files uploaded.", [], gr.skip(), gr.skip()
+        try:
+            _check_in_upload_cache(files)
+
+            def on_progress(update: Any) -> None:
+                progress(
+                    update.fraction,
+                    desc=f"{update.files_done}/{update.files_total} files "
+                    f"({update.chunks_written} chunks)",
+                )
+
+            saved, report = self.backend.ingest_uploads(files, collection, progress=on_progress)
+            indexed = self.backend.files(collection)
+        except Exception as exc:
+            _log(exc)
+            return f"⚠ {inert(describe_error(exc))}", [], gr.skip(), gr.skip()
+        rows = report_rows(report.entries if report else [], saved.rejected)
+        summary = report.summary() if report is not None else "nothing ingested"
+        if saved.rejected:
+            summary = f"{len(saved.rejected)} rejected; {summary}"
+        return (
+            inert(summary),
+            rows,
+            gr.update(choices=file_choices(indexed)),
+            _file_rows(indexed),
+        )
+
+
+def _file_rows(files: Sequence[str]) -> list[list[str]]:
+    return [[Path(f).name, f] for f in files]
+
+
+def _check_in_upload_cache(files: Sequence[str]) -> None:
+    cache = Path(gr.utils.get_upload_folder()).resolve()
+    for f in files:
+        if not Path(f).resolve().is_relative_to(cache):
+            raise ConfigError("uploads must come through the upload box")

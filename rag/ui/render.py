@@ -1,0 +1,203 @@
+"""Turning answers, sources and ingest reports into inert text for the browser.
+
+Document text and model output are data, never markup: everything shown is
+HTML-escaped, and the chat renders without Markdown, so a document holding
+``<img src=...>`` or ``![x](http://...)`` shows those characters and loads
+nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.answer import Answer, Source
+
+__all__ = [
+    "SOURCE_HEADERS",
+    "REPORT_HEADERS",
+    "chat_sources_message",
+    "inert",
+    "file_choices",
+    "preview_choices",
+    "report_rows",
+    "report_summary",
+    "source_rows",
+    "sources_to_state",
+]
+
+SOURCE_HEADERS = ["#", "File", "Page", "Score", "Snippet"]
+REPORT_HEADERS = ["File", "Status", "Reason", "Pages", "Chunks"]
+_SNIPPET_CHARS = 300
+
+
+def inert(text: str) -> str:
+    """Escape text so the browser shows it literally.
+
+    Args:
+        text: Model output or document text.
+
+    Returns:
+        The text with ``&``, ``<`` and ``>`` escaped.
+
+    Example:
+        >>> inert('<img src=x onerror="alert(1)"> & more')
+        '&lt;img src=x onerror="alert(1)"&gt; &amp; more'
+    """
+    return html.escape(text, quote=False)
+
+
+def _short(text: str, limit: int = _SNIPPET_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _where(source: Source) -> str:
+    page = source.page_label or source.page
+    return f"{source.file_name}, page {page}" if page else source.file_name
+
+
+def chat_sources_message(answer: Answer) -> dict[str, Any] | None:
+    """The collapsible "Sources" message shown under an answer in the chat.
+
+    Args:
+        answer: The chain's answer.
+
+    Returns:
+        A Gradio message dict whose ``metadata`` title makes it a closed
+        accordion, numbered like the answer's ``[n]``; None when there are no sources.
+    """
+    if not answer.sources:
+        return None
+    lines = []
+    for s in answer.sources:
+        lines.append(f"[{s.n}] {_where(s)} (score {s.score:.2f})\n“{_short(s.snippet)}”")
+    cited = len(answer.cited_sources)
+    title = f"Sources ({len(answer.sources)}, {cited} cited)"
+    return {
+        "role": "assistant",
+        "content": inert("\n\n".join(lines)),
+        "metadata": {"title": title, "status": "done"},
+    }
+
+
+def source_rows(sources: Sequence[Source]) -> list[list[Any]]:
+    """Rows for the sources table: number, file, page, score, snippet.
+
+    Args:
+        sources: The answer's sources.
+
+    Returns:
+        One row per source; text cells are escaped.
+    """
+    return [
+        [
+            s.n,
+            inert(s.file_name),
+            inert(str(s.page_label or s.page or "")),
+            round(s.score, 3),
+            inert(_short(s.snippet)),
+        ]
+        for s in sources
+    ]
+
+
+def sources_to_state(sources: Sequence[Source]) -> list[dict[str, Any]]:
+    """Keep what the page preview needs, server side, for the session.
+
+    Args:
+        sources: The last answer's sources.
+
+    Returns:
+        Plain dicts (n, source, page, chunk_id, label).
+    """
+    return [
+        {"n": s.n, "source": s.source, "page": s.page, "chunk_id": s.chunk_id, "label": _where(s)}
+        for s in sources
+    ]
+
+
+def preview_choices(state: Sequence[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Dropdown choices ``("[n] file, page p", n)`` for the page preview.
+
+    Args:
+        state: The output of :func:`sources_to_state`.
+
+    Returns:
+        Label and citation number pairs.
+    """
+    return [(f"[{item['n']}] {item['label']}", int(item["n"])) for item in state]
+
+
+def file_choices(sources: Iterable[str]) -> list[tuple[str, str]]:
+    """Dropdown choices for the scope filter: a readable label and the source id.
+
+    Args:
+        sources: Source ids (absolute file paths) from the ledger.
+
+    Returns:
+        ``(label, source)`` pairs; the label is the file name, or the path when
+        two files share a name.
+
+    Example:
+        >>> file_choices(["/a/x.pdf", "/b/x.pdf", "/b/y.txt"])
+        [('/a/x.pdf', '/a/x.pdf'), ('/b/x.pdf', '/b/x.pdf'), ('y.txt', '/b/y.txt')]
+    """
+    sources = list(sources)
+    names = [Path(s).name for s in sources]
+    return [
+        (s if names.count(name) > 1 else name, s) for s, name in zip(sources, names, strict=True)
+    ]
+
+
+def _get(entry: Any, key: str, default: Any = "") -> Any:
+    if isinstance(entry, dict):
+        return entry.get(key, default)
+    return getattr(entry, key, default)
+
+
+def report_rows(entries: Iterable[Any], rejected: Iterable[tuple[str, str]] = ()) -> list[list[Any]]:
+    """Rows for the upload report: one per file, refused uploads first.
+
+    Args:
+        entries: The ingest report's per-file entries (``source``, ``status``,
+            ``reason``, ``pages``, ``chunks``).
+        rejected: ``(file name, reason)`` for uploads refused before ingest.
+
+    Returns:
+        Table rows with escaped text.
+    """
+    rows: list[list[Any]] = [[inert(n), "rejected", inert(r), 0, 0] for n, r in rejected]
+    for e in entries:
+        status = _get(e, "status")
+        rows.append(
+            [
+                inert(Path(str(_get(e, "source"))).name),
+                inert(str(getattr(status, "value", status))),
+                inert(str(_get(e, "reason") or "")),
+                _get(e, "pages", 0) or 0,
+                _get(e, "chunks", 0) or 0,
+            ]
+        )
+    return rows
+
+
+def report_summary(rows: Sequence[Sequence[Any]]) -> str:
+    """One line counting the files per status.
+
+    Args:
+        rows: The output of :func:`report_rows`.
+
+    Returns:
+        For example ``"2 added, 1 skipped"``.
+
+    Example:
+        >>> report_summary([["a", "added"], ["b", "skipped"], ["c", "added"]])
+        '2 added, 1 skipped'
+    """
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[str(row[1])] = counts.get(str(row[1]), 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in counts.items()) or "no files"
