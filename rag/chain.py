@@ -257,8 +257,14 @@ class RagChain(Runnable[dict, Answer]):
         messages = self.condense_prompt.format_messages(history=rendered, question=question)
         rewritten = _text_of(self.llm.invoke(messages, config).content).strip()
         rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
+        if "?" in rewritten:  # small models go on to answer: keep the question only
+            rewritten = rewritten[: rewritten.index("?") + 1]
+        if not rewritten or rewritten.lower() == question.lower():
+            # The model did not rewrite: let retrieval see the previous question too.
+            previous = [text for role, text in _normalise_history(history) if role == "user"]
+            rewritten = f"{previous[-1]} {question}" if previous else question
         logger.debug("condensed %r to %r", question, rewritten)
-        return rewritten or question
+        return rewritten
 
     def _retrieve(
         self, query: str, sources: Sequence[str] | None, config: RunnableConfig | None

@@ -123,3 +123,12 @@ def test_history_formats_pairs_and_dicts() -> None:
 
 def test_clean_citations_keeps_only_valid_numbers() -> None:
     assert clean_citations("A [1], B [3] and C [0].", 2) == "A [1], B and C."
+
+
+def test_unrewritten_follow_up_keeps_the_previous_question_for_retrieval(filled, settings) -> None:
+    llm = CountingFakeLLM(responses=["How long is it? It is long.", "412 metres [1]."])
+    history = [("Tell me about the Quillon bridge", "It is in Vardø [1].")]
+    answer = build_chain(settings, llm=llm, index=filled).invoke(
+        {"question": "How long is it?", "history": history})
+    assert answer.standalone_question == "Tell me about the Quillon bridge How long is it?"
+    assert answer.sources[0].source == "/docs/bridge.pdf"
