@@ -255,7 +255,8 @@ class RagChain(Runnable[dict, Answer]):
         if not rendered:
             return question  # no history: no rewrite, no LLM call
         messages = self.condense_prompt.format_messages(history=rendered, question=question)
-        rewritten = _text_of(self.llm.invoke(messages, config).content).strip()
+        # One line is all a rewrite needs; stopping there keeps follow-ups fast.
+        rewritten = _text_of(self.llm.invoke(messages, config, stop=["\n"]).content).strip()
         rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
         if "?" in rewritten:  # small models go on to answer: keep the question only
             rewritten = rewritten[: rewritten.index("?") + 1]

@@ -27,9 +27,7 @@ def ui(host: _Host = None, port: _Port = None, collection: _Collection = None) -
     """Start the web app: chat with sources, upload files, choose collection and scope."""
     from rag.ui import build_app, launch
 
-    settings = settings_from_cli(
-        ui={"host": host, "port": port}, store={"collection": collection}
-    )
+    settings = settings_from_cli(ui={"host": host, "port": port}, store={"collection": collection})
     err_console.print(
         f"Web UI on [bold]http://{settings.ui.host}:{settings.ui.port}[/] (Ctrl+C to stop)",
         highlight=False,

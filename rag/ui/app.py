@@ -81,93 +81,93 @@ def build_app(
         last_sources = gr.State([])
         gr.Markdown("## Document chat\nAnswers come from your indexed documents, with sources.")
         with gr.Tabs():
-            with gr.Tab("Chat"):
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(
-                            label="Conversation",
-                            height=460,
-                            render_markdown=False,  # document and model text stay inert
-                            sanitize_html=True,
-                            latex_delimiters=[],
-                            buttons=["copy", "copy_all"],
-                            placeholder="Ask a question about your documents.",
-                            elem_id="chat",
+            with gr.Tab("Chat"), gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        label="Conversation",
+                        height=460,
+                        render_markdown=False,  # document and model text stay inert
+                        sanitize_html=True,
+                        latex_delimiters=[],
+                        buttons=["copy", "copy_all"],
+                        placeholder="Ask a question about your documents.",
+                        elem_id="chat",
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            placeholder="Ask about your documents…",
+                            show_label=False,
+                            scale=6,
+                            elem_id="question",
                         )
-                        with gr.Row():
-                            question = gr.Textbox(
-                                placeholder="Ask about your documents…",
-                                show_label=False,
-                                scale=6,
-                                elem_id="question",
-                            )
-                            send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                            clear = gr.Button("Clear chat", scale=1, elem_id="clear")
-                        standalone = gr.Textbox(
-                            label="Question used for retrieval",
-                            visible=False,
+                        send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+                        clear = gr.Button("Clear chat", scale=1, elem_id="clear")
+                    standalone = gr.Textbox(
+                        label="Question used for retrieval",
+                        visible=False,
+                        interactive=False,
+                        elem_id="standalone",
+                    )
+                    with gr.Accordion("Sources of the last answer", open=True):
+                        sources_table = gr.Dataframe(
+                            headers=SOURCE_HEADERS,
+                            datatype=["number", "str", "str", "number", "str"],
                             interactive=False,
-                            elem_id="standalone",
+                            wrap=True,
+                            column_widths=["6%", "22%", "8%", "10%", "54%"],
+                            elem_id="sources",
                         )
-                        with gr.Accordion("Sources of the last answer", open=True):
-                            sources_table = gr.Dataframe(
-                                headers=SOURCE_HEADERS,
-                                datatype=["number", "str", "str", "number", "str"],
-                                interactive=False,
-                                wrap=True,
-                                elem_id="sources",
-                            )
-                            preview_pick = gr.Dropdown(
-                                label="Preview a cited page", choices=[], elem_id="preview-pick"
-                            )
-                            preview_text = gr.Textbox(
-                                label="Page text (from the index)",
-                                lines=6,
-                                max_lines=16,
-                                interactive=False,
-                                elem_id="preview",
-                            )
-                    with gr.Column(scale=1, min_width=260):
-                        collection = gr.Dropdown(
-                            label="Collection",
-                            choices=[settings.store.collection],
-                            value=settings.store.collection,
-                            allow_custom_value=True,
-                            info="Type a new name to start a collection.",
-                            elem_id="collection",
+                        preview_pick = gr.Dropdown(
+                            label="Preview a cited page", choices=[], elem_id="preview-pick"
                         )
-                        scope = gr.Dropdown(
-                            label="Only use these files",
-                            choices=[],
-                            multiselect=True,
-                            allow_custom_value=True,  # checked against the index instead
-                            info="Empty = all files of the collection.",
-                            elem_id="scope",
+                        preview_text = gr.Textbox(
+                            label="Page text (from the index)",
+                            lines=6,
+                            max_lines=16,
+                            interactive=False,
+                            elem_id="preview",
                         )
-                        with gr.Accordion("Answer settings", open=False):
-                            mode = gr.Radio(
-                                _RETRIEVAL_MODES,
-                                value=settings.retrieval.mode,
-                                label="Retrieval",
-                            )
-                            top_k = gr.Slider(
-                                1, 20, step=1, value=settings.retrieval.top_k, label="Top-k chunks"
-                            )
-                            template = gr.Dropdown(
-                                templates,
-                                value=settings.prompts.qa_template,
-                                label="Prompt template",
-                            )
-                            temperature = gr.Slider(
-                                0.0,
-                                1.5,
-                                step=0.05,
-                                value=settings.llm.temperature,
-                                label="Temperature",
-                            )
-                            show_standalone = gr.Checkbox(
-                                label="Show the question used for retrieval", value=False
-                            )
+                with gr.Column(scale=1, min_width=260):
+                    collection = gr.Dropdown(
+                        label="Collection",
+                        choices=[settings.store.collection],
+                        value=settings.store.collection,
+                        allow_custom_value=True,
+                        info="Type a new name to start a collection.",
+                        elem_id="collection",
+                    )
+                    scope = gr.Dropdown(
+                        label="Only use these files",
+                        choices=[],
+                        multiselect=True,
+                        allow_custom_value=True,  # checked against the index instead
+                        info="Empty = all files of the collection.",
+                        elem_id="scope",
+                    )
+                    with gr.Accordion("Answer settings", open=False):
+                        mode = gr.Radio(
+                            _RETRIEVAL_MODES,
+                            value=settings.retrieval.mode,
+                            label="Retrieval",
+                        )
+                        top_k = gr.Slider(
+                            1, 20, step=1, value=settings.retrieval.top_k, label="Top-k chunks"
+                        )
+                        template = gr.Dropdown(
+                            templates,
+                            value=settings.prompts.qa_template,
+                            label="Prompt template",
+                        )
+                        temperature = gr.Slider(
+                            0.0,
+                            1.5,
+                            step=0.05,
+                            value=settings.llm.temperature,
+                            label="Temperature",
+                        )
+                        show_standalone = gr.Checkbox(
+                            label="Show the question used for retrieval", value=False
+                        )
             with gr.Tab("Documents"):
                 files = gr.File(
                     label=f"Drop files here (up to {settings.ui.max_upload_mb} MB each)",
@@ -190,7 +190,13 @@ def build_app(
                 )
 
         chat_outputs = [
-            chatbot, turns, question, sources_table, last_sources, preview_pick, standalone
+            chatbot,
+            turns,
+            question,
+            sources_table,
+            last_sources,
+            preview_pick,
+            standalone,
         ]
         gr.on(
             [send.click, question.submit],
@@ -204,7 +210,13 @@ def build_app(
         clear.click(
             h.clear,
             outputs=[
-                chatbot, turns, sources_table, last_sources, preview_pick, preview_text, standalone
+                chatbot,
+                turns,
+                sources_table,
+                last_sources,
+                preview_pick,
+                preview_text,
+                standalone,
             ],
             api_name="clear",
             queue=False,

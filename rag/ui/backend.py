@@ -166,7 +166,7 @@ class UIBackend:
         """Names of the collections in the store, the configured one included."""
         try:
             listed = self.client().list_collections()
-        except Exception as exc:  # chromadb raises plain exceptions for a down server
+        except Exception as exc:  # noqa: BLE001 - chromadb raises plain exceptions
             logger.warning("cannot list collections: %s", exc)
             listed = []
         names = {str(getattr(c, "name", c)) for c in listed}
@@ -339,7 +339,7 @@ class UIBackend:
 
 def _order(meta: dict[str, Any] | None) -> float:
     meta = meta or {}
-    for key in ("start_index", "chunk_index", "seq"):
+    for key in ("chunk_index", "start_index"):
         value = meta.get(key)
         if isinstance(value, int | float):
             return float(value)

@@ -18,6 +18,7 @@ import gradio as gr
 from rag.answer import Answer
 from rag.errors import ConfigError, RagError
 from rag.ui.backend import ChatOptions, UIBackend, describe_error
+from rag.ui.uploads import check_collection_name
 from rag.ui.render import (
     chat_sources_message,
     file_choices,
@@ -54,9 +55,7 @@ def render_chat(turns: Sequence[Turn]) -> list[dict[str, Any]]:
 
 
 def _chain_history(turns: Sequence[Turn]) -> list[dict[str, str]]:
-    return [
-        {"role": t["role"], "content": t["content"]} for t in turns if not t.get("error")
-    ]
+    return [{"role": t["role"], "content": t["content"]} for t in turns if not t.get("error")]
 
 
 def _log(exc: BaseException) -> None:
@@ -84,10 +83,17 @@ class Handlers:
         )
 
     def on_collection(self, collection: str) -> tuple[Any, ...]:
-        """Show the files of the chosen collection; reset the scope filter."""
+        """Show the files of the chosen collection; reset the scope filter.
+
+        A name that is not in the store yet is not created here: the first
+        upload (or question) creates it.
+        """
         try:
+            if collection not in self.backend.collections():
+                check_collection_name(collection)
+                return gr.update(choices=[], value=[]), []
             files = self.backend.files(collection)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
             _log(exc)
             gr.Warning(describe_error(exc))
             return gr.update(choices=[], value=[]), []
@@ -118,8 +124,9 @@ class Handlers:
         turns = list(turns or [])
         history = _chain_history(turns)
         turns.append({"role": "user", "content": message})
-        shown = render_chat(turns) + [{"role": "assistant", "content": ""}]
+        shown = render_chat(turns)  # the chat shows a "pending" indicator until text comes
         yield shown, turns, "", [], [], gr.update(choices=[], value=None), ""
+        shown = [*shown, {"role": "assistant", "content": ""}]
         options = ChatOptions(
             mode=mode or None,
             top_k=int(top_k) if top_k else None,
@@ -139,9 +146,11 @@ class Handlers:
                     yield shown, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             if answer is None:
                 raise RuntimeError("the chain ended without an answer")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
             _log(exc)
-            turns.append({"role": "assistant", "content": f"⚠ {describe_error(exc)}", "error": True})
+            turns.append(
+                {"role": "assistant", "content": f"⚠ {describe_error(exc)}", "error": True}
+            )
             yield render_chat(turns), turns, gr.skip(), [], [], gr.skip(), ""
             return
         turns.append(
@@ -172,7 +181,7 @@ class Handlers:
             text = self.backend.page_text(
                 collection, item["source"], item["page"], item["chunk_id"]
             )
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
             _log(exc)
             return describe_error(exc)
         return text or "(this page has no indexed text)"
@@ -203,7 +212,7 @@ class Handlers:
 
             saved, report = self.backend.ingest_uploads(files, collection, progress=on_progress)
             indexed = self.backend.files(collection)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
             _log(exc)
             return f"⚠ {inert(describe_error(exc))}", [], gr.skip(), gr.skip()
         rows = report_rows(report.entries if report else [], saved.rejected)

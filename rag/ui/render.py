@@ -16,11 +16,11 @@ from typing import Any
 from rag.answer import Answer, Source
 
 __all__ = [
-    "SOURCE_HEADERS",
     "REPORT_HEADERS",
+    "SOURCE_HEADERS",
     "chat_sources_message",
-    "inert",
     "file_choices",
+    "inert",
     "preview_choices",
     "report_rows",
     "report_summary",
@@ -90,15 +90,15 @@ def source_rows(sources: Sequence[Source]) -> list[list[Any]]:
         sources: The answer's sources.
 
     Returns:
-        One row per source; text cells are escaped.
+        One row per source (plain text: the table shows ``str`` cells literally).
     """
     return [
         [
             s.n,
-            inert(s.file_name),
-            inert(str(s.page_label or s.page or "")),
+            s.file_name,
+            str(s.page_label or s.page or ""),
             round(s.score, 3),
-            inert(_short(s.snippet)),
+            _short(s.snippet),
         ]
         for s in sources
     ]
@@ -158,7 +158,9 @@ def _get(entry: Any, key: str, default: Any = "") -> Any:
     return getattr(entry, key, default)
 
 
-def report_rows(entries: Iterable[Any], rejected: Iterable[tuple[str, str]] = ()) -> list[list[Any]]:
+def report_rows(
+    entries: Iterable[Any], rejected: Iterable[tuple[str, str]] = ()
+) -> list[list[Any]]:
     """Rows for the upload report: one per file, refused uploads first.
 
     Args:
@@ -167,16 +169,16 @@ def report_rows(entries: Iterable[Any], rejected: Iterable[tuple[str, str]] = ()
         rejected: ``(file name, reason)`` for uploads refused before ingest.
 
     Returns:
-        Table rows with escaped text.
+        Table rows (plain text).
     """
-    rows: list[list[Any]] = [[inert(n), "rejected", inert(r), 0, 0] for n, r in rejected]
+    rows: list[list[Any]] = [[n, "rejected", r, 0, 0] for n, r in rejected]
     for e in entries:
         status = _get(e, "status")
         rows.append(
             [
-                inert(Path(str(_get(e, "source"))).name),
-                inert(str(getattr(status, "value", status))),
-                inert(str(_get(e, "reason") or "")),
+                Path(str(_get(e, "source"))).name,
+                str(getattr(status, "value", status)),
+                str(_get(e, "reason") or ""),
                 _get(e, "pages", 0) or 0,
                 _get(e, "chunks", 0) or 0,
             ]

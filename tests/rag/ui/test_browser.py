@@ -1,0 +1,89 @@
+"""The app in a real browser: Playwright driving Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+README_SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "img" / "ui.png"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium (`make browser` installs it); never Playwright's download."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install -y chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def test_question_in_the_browser_shows_answer_and_paged_source(
+    live_app, browser, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None)
+    page.goto(live_app.url)
+    box = page.locator("#question textarea")
+    box.wait_for(timeout=30_000)
+    # the page load event fills the scope filter from the index
+    page.locator("#scope input").click()
+    page.get_by_role("option", name="quenta-guide.pdf").wait_for(timeout=30_000)
+    page.keyboard.press("Escape")
+
+    box.fill("Who keeps the lighthouse of Quenta?")
+    box.press("Enter")
+
+    page.wait_for_function(
+        "document.querySelector('#sources').innerText.includes('quenta-guide.pdf')",
+        timeout=120_000,
+    )
+    answer = page.locator("#chat .message.bot").first
+    assert answer.inner_text().strip()
+    cells = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#sources [role=row].virtual-row'))
+            .map(r => Array.from(r.querySelectorAll('[role=gridcell]'))
+                .map(c => c.innerText.trim()))"""
+    )
+    assert ["quenta-guide.pdf", "2"] in [c[1:3] for c in cells], cells
+
+    # the answer's own sources: a closed accordion in the chat, opened on click
+    panel = page.locator("#chat").get_by_text("Sources (", exact=False).first
+    panel.click()
+    page.locator("#chat").get_by_text("quenta-guide.pdf, page 2", exact=False).wait_for()
+
+    # preview the cited page's indexed text
+    page.locator("#preview-pick input").click()
+    page.get_by_role("option", name="quenta-guide.pdf, page 2").first.click()
+    page.wait_for_function(
+        "document.querySelector('#preview textarea').value.includes('Maribel Oster')",
+        timeout=30_000,
+    )
+
+    page.screenshot(path=str(tmp_path / "ui.png"), full_page=True)
+    if os.environ.get("RAG_UPDATE_SCREENSHOT"):  # refresh the README's picture on request
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(README_SCREENSHOT), full_page=True)
+    assert (tmp_path / "ui.png").stat().st_size > 10_000
+    assert outside == []  # nothing left the machine
+    page.close()

@@ -1,0 +1,109 @@
+"""The running app through gradio_client: real chain, ingest, embeddings and LLM."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _client(live_app):
+    from gradio_client import Client
+
+    return Client(live_app.url, verbose=False)
+
+
+def _ask(client, question: str, scope: list[str] | None = None) -> list[tuple]:
+    """Ask through /chat; return every streamed output (chat, box, table, picker, standalone)."""
+    job = client.submit(
+        question, "documents", scope or [], "hybrid", 4, "grounded_qa", 0.0, api_name="/chat"
+    )
+    job.result(timeout=120)
+    return [tuple(o) for o in job.outputs()]
+
+
+def _texts(chat: list[dict[str, Any]]) -> list[str]:
+    return ["".join(part.get("text", "") for part in m["content"]) for m in chat]
+
+
+def _table_rows(table: Any) -> list[list[Any]]:
+    return table["data"] if isinstance(table, dict) else table
+
+
+def test_chat_streams_the_answer_then_shows_sources(live_app) -> None:
+    outputs = _ask(_client(live_app), "Who keeps the lighthouse of Quenta?")
+
+    streamed = [_texts(o[0])[-1] for o in outputs[1:-1]]  # between question and sources
+    growing = [a for a in dict.fromkeys(streamed) if a]
+    assert len(growing) >= 3, "the answer should arrive in several pieces"
+    assert all(b.startswith(a) for a, b in itertools.pairwise(growing))
+    chat, _, table, picker, standalone = outputs[-1]
+    assert chat[0]["role"] == "user" and _texts(chat)[0] == "Who keeps the lighthouse of Quenta?"
+    panel = chat[-1]
+    assert panel["metadata"]["title"].startswith("Sources (")
+    rows = _table_rows(table)
+    assert ["quenta-guide.pdf", "2"] in [[r[1], str(r[2])] for r in rows]
+    assert f"[{rows[0][0]}] {rows[0][1]}" in _texts([panel])[0]  # same numbering
+    assert picker["choices"][0][0].startswith("[1] ")
+    assert standalone == "Who keeps the lighthouse of Quenta?"
+
+
+def test_upload_then_ask_about_the_uploaded_file(live_app, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    note = tmp_path / "ferry notes.txt"
+    note.write_text(
+        "The Velmora ferry leaves from pier nine every Tuesday at seven in the morning.",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    client = _client(live_app)
+
+    status, report, scope, _files = client.predict(
+        [handle_file(str(note)), handle_file(str(empty))], "documents", api_name="/upload"
+    )
+
+    saved = live_app.settings.store.path / "uploads" / "documents" / "ferry notes.txt"
+    assert saved.read_text(encoding="utf-8").startswith("The Velmora ferry")
+    by_name = {r[0]: r for r in _table_rows(report)}
+    assert by_name["ferry notes.txt"][1] == "added"
+    assert by_name["empty.txt"][1] == "skipped" and by_name["empty.txt"][2]  # with a reason
+    assert "1 added" in status
+    assert str(saved.resolve()) in [v for _, v in scope["choices"]]
+
+    _, _, table, *_ = _ask(client, "When does the Velmora ferry leave?")[-1]
+    assert "ferry notes.txt" in [r[1] for r in _table_rows(table)]
+
+
+def test_scope_filter_limits_sources_to_the_chosen_files(live_app) -> None:
+    client = _client(live_app)
+    guide = str((live_app.docs / "quenta-guide.pdf").resolve())
+    question = "Tell me about the lighthouse of Quenta and the capital of Zorbia."
+
+    free = {r[1] for r in _table_rows(_ask(client, question)[-1][2])}
+    scoped = {r[1] for r in _table_rows(_ask(client, question, scope=[guide])[-1][2])}
+
+    assert free == {"quenta-guide.pdf", "zorbia.txt"}
+    assert scoped == {"quenta-guide.pdf"}
+
+
+def test_two_clients_at_once_keep_separate_histories(live_app) -> None:
+    first, second = _client(live_app), _client(live_app)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        a = pool.submit(_ask, first, "Who keeps the lighthouse of Quenta?")
+        b = pool.submit(_ask, second, "What is the capital of Zorbia?")
+        a.result(), b.result()
+
+    chat = _ask(first, "How many steps does it have?")[-1][0]
+
+    user_turns = [t for m, t in zip(chat, _texts(chat)) if m["role"] == "user"]
+    assert user_turns == ["Who keeps the lighthouse of Quenta?", "How many steps does it have?"]
+    chat2 = _ask(second, "Is Tellamar known for kites?")[-1][0]
+    user_turns2 = [t for m, t in zip(chat2, _texts(chat2)) if m["role"] == "user"]
+    assert user_turns2 == ["What is the capital of Zorbia?", "Is Tellamar known for kites?"]
