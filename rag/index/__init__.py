@@ -38,8 +38,10 @@ __all__ = [
     "IndexManifest",
     "KeywordHit",
     "KeywordIndex",
+    "drop_index",
     "make_chroma_client",
     "open_index",
+    "open_ledger",
 ]
 
 logger = logging.getLogger(__name__)
@@ -104,7 +106,6 @@ def open_index(
         BackendUnavailableError: When a Chroma server cannot be reached.
     """
     from langchain_chroma import Chroma
-    from langchain_classic.indexes import SQLRecordManager
 
     from rag.models import make_embeddings, resolve_embedding_model
 
@@ -140,10 +141,7 @@ def open_index(
         embedding_function=embeddings,
         create_collection_if_not_exists=False,
     )
-    cfg.path.mkdir(parents=True, exist_ok=True)
-    db_url = cfg.record_manager_url or f"sqlite:///{cfg.path / 'records.sqlite3'}"
-    records = SQLRecordManager(namespace=f"chroma/{cfg.collection}", db_url=db_url)
-    records.create_schema()
+    records = _records(settings)
     return Index(
         collection=cfg.collection,
         vectors=vectors,
@@ -153,3 +151,58 @@ def open_index(
         manifest=manifest,
         wanted=wanted,
     )
+
+
+def _records(settings: Settings) -> SQLRecordManager:
+    """Open the record manager of the collection named in ``settings.store``."""
+    from langchain_classic.indexes import SQLRecordManager
+
+    cfg = settings.store
+    cfg.path.mkdir(parents=True, exist_ok=True)
+    db_url = cfg.record_manager_url or f"sqlite:///{cfg.path / 'records.sqlite3'}"
+    records = SQLRecordManager(namespace=f"chroma/{cfg.collection}", db_url=db_url)
+    records.create_schema()
+    return records
+
+
+def open_ledger(settings: Settings) -> FileLedger:
+    """Open only the file ledger of a collection (no model, no Chroma).
+
+    Args:
+        settings: The project settings.
+
+    Returns:
+        The ledger; dispose of ``ledger.engine`` when done.
+    """
+    return FileLedger(_records(settings).engine, settings.store.collection)
+
+
+def drop_index(settings: Settings, *, client: chromadb.ClientAPI | None = None) -> None:
+    """Delete a collection with everything kept for it, whatever model built it.
+
+    Removes the Chroma collection, its keyword index rows, its ingest records
+    and its file ledger, so the next :func:`open_index` starts empty with the
+    current settings' manifest (``rag ingest --reindex``).
+
+    Args:
+        settings: Names the collection (``settings.store``).
+        client: A Chroma client; defaults to ``make_chroma_client(settings)``.
+    """
+    cfg = settings.store
+    client = client or make_chroma_client(settings)
+    if cfg.collection in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
+        client.delete_collection(cfg.collection)
+    records = _records(settings)
+    try:
+        while keys := records.list_keys(limit=1000):
+            records.delete_keys(keys)
+        ledger = FileLedger(records.engine, cfg.collection)
+        ledger.remove(record.source for record in ledger.all())
+    finally:
+        records.engine.dispose()
+    keywords = KeywordIndex(cfg.path / "keywords.sqlite3", cfg.collection)
+    try:
+        keywords.delete(sorted(keywords.ids()))
+    finally:
+        keywords.close()
+    logger.info("dropped collection %s", cfg.collection)

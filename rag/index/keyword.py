@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import threading
@@ -31,6 +32,12 @@ _STOPWORDS = frozenset(
     will with does did do can could would should about into than then them they
     he she his her we you your our not no yes if so""".split()
 )
+
+
+def _rowid(chunk_id: str) -> int:
+    """A stable 63-bit row id for a chunk id: deletes by rowid, not by table scan."""
+    digest = hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 @dataclass(frozen=True)
@@ -65,21 +72,22 @@ class KeywordIndex:
             )
 
     def upsert(self, ids: Sequence[str], texts: Sequence[str], sources: Sequence[str]) -> None:
-        """Insert or replace chunks by id."""
+        """Insert or replace chunks by id (the last of repeated ids wins)."""
+        rows = {_rowid(i): (i, s, t) for i, s, t in zip(ids, sources, texts, strict=True)}
         with self._lock, self._conn:
             self._conn.executemany(
-                f"DELETE FROM {self.table} WHERE id = ?", [(i,) for i in ids]
+                f"DELETE FROM {self.table} WHERE rowid = ?", [(r,) for r in rows]
             )
             self._conn.executemany(
-                f"INSERT INTO {self.table} (id, source, text) VALUES (?, ?, ?)",
-                zip(ids, sources, texts, strict=True),
+                f"INSERT INTO {self.table} (rowid, id, source, text) VALUES (?, ?, ?, ?)",
+                [(r, *row) for r, row in rows.items()],
             )
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove chunks by id; unknown ids are ignored."""
         with self._lock, self._conn:
             self._conn.executemany(
-                f"DELETE FROM {self.table} WHERE id = ?", [(i,) for i in ids]
+                f"DELETE FROM {self.table} WHERE rowid = ?", [(_rowid(i),) for i in ids]
             )
 
     def count(self) -> int:

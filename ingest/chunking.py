@@ -1,0 +1,210 @@
+"""Token-based chunking with the embedding model's own tokenizer.
+
+all-MiniLM-L6-v2 silently truncates input after 256 word pieces, so chunks
+are measured in its tokens, never in characters. Recursive separators keep
+paragraphs and sentences whole when they fit; every chunk is checked against
+the limit afterwards and cut at token boundaries if it still exceeds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from rag.settings import Settings
+
+__all__ = ["Chunk", "Chunker", "content_hash", "make_chunker"]
+
+logger = logging.getLogger(__name__)
+
+SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "。", "！", "？", "; ", ", ", " ", ""]
+"""Tried in order: paragraphs, lines, sentences, clauses, words, characters."""
+
+_BLOCK_CHARS = 100_000
+"""Long texts are cut at paragraph breaks into blocks of about this size first,
+so a 10 MB file is chunked in bounded steps."""
+
+_SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chunk of a page: its text and its character offset in the page."""
+
+    text: str
+    start: int
+
+
+def content_hash(text: str) -> str:
+    """Return the sha256 hex digest of a chunk's text.
+
+    Example:
+        >>> content_hash("abc")[:12]
+        'ba7816bf8f01'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Chunker:
+    """Cut text into chunks of at most ``size`` tokens, ``overlap`` shared.
+
+    Args:
+        size: Most tokens in a chunk (without the model's special tokens).
+        overlap: Tokens shared by neighbouring chunks.
+        count_tokens: Tokens in one text.
+        token_spans: Character ``(start, end)`` of each token of a text; used
+            to cut a chunk that still exceeds ``size``. None: cut by characters.
+    """
+
+    def __init__(
+        self,
+        *,
+        size: int,
+        overlap: int,
+        count_tokens: Callable[[str], int],
+        token_spans: Callable[[str], list[tuple[int, int]]] | None = None,
+    ) -> None:
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        self.size = size
+        self.overlap = min(overlap, size // 2)
+        self.count_tokens = count_tokens
+        self.token_spans = token_spans
+        self._splitter = RecursiveCharacterTextSplitter(
+            separators=SEPARATORS,
+            keep_separator="end",
+            chunk_size=size,
+            chunk_overlap=self.overlap,
+            length_function=count_tokens,
+            strip_whitespace=True,
+        )
+
+    def split(self, text: str) -> Iterator[Chunk]:
+        """Yield the chunks of ``text`` in order, with their start offsets.
+
+        Args:
+            text: A page or a whole document.
+
+        Yields:
+            Non-empty chunks of at most ``size`` tokens.
+        """
+        for offset, block in _blocks(text, _BLOCK_CHARS):
+            # LangChain's add_start_index assumes a character overlap; with token
+            # overlap it misses, so offsets are found here: each chunk starts
+            # after the previous chunk's start.
+            position = -1
+            for chunk_text in self._splitter.split_text(block):
+                if not chunk_text.strip():
+                    continue
+                found = block.find(chunk_text, position + 1)
+                position = found if found != -1 else block.find(chunk_text)
+                start = offset + position
+                if self.count_tokens(chunk_text) <= self.size:
+                    yield Chunk(chunk_text, start)
+                else:
+                    yield from self._cut(chunk_text, start)
+
+    def _cut(self, text: str, start: int) -> Iterator[Chunk]:
+        """Cut an oversized chunk at token boundaries (rare: odd tokenisation)."""
+        if self.token_spans is None:
+            step = max(1, len(text) * self.size // max(1, self.count_tokens(text)) - 1)
+            for i in range(0, len(text), step):
+                piece = text[i : i + step]
+                if piece.strip():
+                    yield Chunk(piece, start + i)
+            return
+        spans = self.token_spans(text)
+        stride = max(1, self.size - self.overlap)
+        for i in range(0, len(spans), stride):
+            window = spans[i : i + self.size]
+            begin, end = window[0][0], window[-1][1]
+            piece = text[begin:end]
+            if piece.strip():
+                yield Chunk(piece, start + begin)
+            if i + self.size >= len(spans):
+                break
+
+
+def _blocks(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, block)`` pieces of ``text`` cut at paragraph breaks."""
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = text.rfind(sep, start + size // 2, end)
+            if cut != -1:
+                cut += len(sep)
+                break
+        if cut == -1:
+            cut = end
+        yield start, text[start:cut]
+        start = cut
+    if start < len(text):
+        yield start, text[start:]
+
+
+def make_chunker(settings: Settings, embeddings: Embeddings) -> Chunker:
+    """Build the chunker that fits the embedding model.
+
+    For sentence-transformers models the model's tokenizer counts tokens and
+    the chunk size is capped at its max sequence length minus the special
+    tokens. Other models (remote APIs) get an estimate of 4 characters per token.
+
+    Args:
+        settings: The project settings (``settings.chunking``).
+        embeddings: The embedding model of the index.
+
+    Returns:
+        The chunker.
+    """
+    cfg = settings.chunking
+    client: Any = getattr(embeddings, "_client", None)
+    tokenizer = getattr(client, "tokenizer", None)
+    max_len = getattr(client, "max_seq_length", None)
+    if tokenizer is None or not max_len:
+        logger.info("no tokenizer for %s: estimating 4 characters per token", embeddings)
+        return Chunker(
+            size=cfg.size_tokens,
+            overlap=cfg.overlap_tokens,
+            count_tokens=lambda text: math.ceil(len(text) / 4),
+        )
+    size = min(cfg.size_tokens, int(max_len) - _SPECIAL_TOKENS)
+    count, spans = _token_functions(tokenizer)
+    return Chunker(size=size, overlap=cfg.overlap_tokens, count_tokens=count, token_spans=spans)
+
+
+def _token_functions(
+    tokenizer: Any,
+) -> tuple[Callable[[str], int], Callable[[str], list[tuple[int, int]]]]:
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is not None:
+        from tokenizers import Tokenizer
+
+        raw = Tokenizer.from_str(backend.to_str())  # a copy without padding/truncation
+        raw.no_padding()
+        raw.no_truncation()
+
+        def count(text: str) -> int:
+            return len(raw.encode(text, add_special_tokens=False).ids)
+
+        def spans(text: str) -> list[tuple[int, int]]:
+            return list(raw.encode(text, add_special_tokens=False).offsets)
+
+        return count, spans
+
+    def slow_count(text: str) -> int:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def slow_spans(text: str) -> list[tuple[int, int]]:
+        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        return [tuple(span) for span in encoded["offset_mapping"]]
+
+    return slow_count, slow_spans

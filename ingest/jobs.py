@@ -1,0 +1,312 @@
+"""The producer side of the pipeline: files and documents into batches of chunks.
+
+Runs in a background thread. Each batch holds whole files (so LangChain's
+incremental cleanup never sees half a file) up to the group size, or one part
+of a file too large for a group. Per-file problems become report entries,
+never exceptions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.documents import Document
+
+from ingest.chunking import Chunker, content_hash
+from ingest.discover import Candidate
+from ingest.loaders import LoadedFile, Page, SkipFile, load_file
+from ingest.report import FileEntry
+from rag.errors import IngestError
+from rag.index import FileRecord
+
+__all__ = ["Abort", "Batch", "Done", "Part", "document_batches", "file_batches", "sha256_file"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Done:
+    """A file settled without writing chunks (unchanged, skipped, failed)."""
+
+    entry: FileEntry
+    size: int = 0
+    touch: FileRecord | None = None
+    """A ledger record to store: same content, new modification time."""
+
+
+@dataclass
+class Part:
+    """Chunks of one source; ``first``/``last`` mark a file's first and last part."""
+
+    source: str
+    chunks: list[Document]
+    first: bool = True
+    last: bool = True
+    pages: int = 0
+    empty_pages: int = 0
+    empty_reason: str = ""
+    file: Candidate | None = None
+    sha256: str = ""
+    previous: FileRecord | None = None
+    total_chunks: int = 0
+
+    @property
+    def whole(self) -> bool:
+        """True when the part is the whole source."""
+        return self.first and self.last
+
+
+@dataclass
+class Abort:
+    """A file failed after some of its parts were handed over: undo them."""
+
+    source: str
+    reason: str
+    size: int = 0
+
+
+@dataclass
+class Batch:
+    """What the writer gets at once."""
+
+    items: list[Done | Part | Abort] = field(default_factory=list)
+    chunks: int = 0
+
+    def add(self, item: Done | Part | Abort) -> None:
+        """Append an item, counting its chunks."""
+        self.items.append(item)
+        if isinstance(item, Part):
+            self.chunks += len(item.chunks)
+
+
+def sha256_file(path: Path) -> str:
+    """Hash a file in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
+    """Keep what Chroma accepts: str, int, float, bool (None dropped, rest as str)."""
+    clean: dict[str, str | int | float | bool] = {}
+    for key, value in metadata.items():
+        if value is None:
+            continue
+        clean[str(key)] = value if isinstance(value, str | int | float | bool) else str(value)
+    return clean
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.pages = 0
+        self.empty_pages = 0
+        self.chunks = 0
+
+
+def _chunk_pages(
+    pages: Iterable[Page], base: dict[str, Any], chunker: Chunker, stats: _Stats
+) -> Iterator[Document]:
+    for page in pages:
+        stats.pages += 1
+        if not page.text.strip():
+            stats.empty_pages += 1
+            continue
+        paged: dict[str, Any] = {}
+        if page.number is not None:
+            paged["page"] = page.number
+            paged["page_label"] = page.label or str(page.number)
+        for chunk in chunker.split(page.text):
+            metadata = {
+                **base,
+                **paged,
+                "chunk_index": stats.chunks,
+                "start_index": chunk.start,
+                "content_hash": content_hash(chunk.text),
+            }
+            stats.chunks += 1
+            yield Document(page_content=chunk.text, metadata=metadata)
+
+
+def _parts(
+    source: str,
+    docs: Iterator[Document],
+    stats: _Stats,
+    part_size: int,
+    **extra: Any,
+) -> Iterator[Part]:
+    """Cut a source's chunks into parts of at most ``part_size``; the last carries stats."""
+    buffer: list[Document] = []
+    first = True
+    for doc in docs:
+        buffer.append(doc)
+        if len(buffer) >= part_size:
+            yield Part(source, buffer, first=first, last=False, **extra)
+            buffer, first = [], False
+    yield Part(
+        source,
+        buffer,
+        first=first,
+        last=True,
+        pages=stats.pages,
+        empty_pages=stats.empty_pages,
+        total_chunks=stats.chunks,
+        **extra,
+    )
+
+
+def _empty_reason(loaded: LoadedFile, stats: _Stats, size: int) -> str:
+    if size == 0:
+        return "empty file"
+    if loaded.file_type == "pdf":
+        return (
+            f"no extractable text in {stats.pages} page(s): "
+            "probably scanned images, needs OCR first"
+        )
+    return "no text (whitespace only)"
+
+
+def _file_items(
+    cand: Candidate,
+    previous: FileRecord | None,
+    chunker: Chunker,
+    password: str | None,
+    part_size: int,
+) -> Iterator[Done | Part | Abort]:
+    source = cand.source
+    if previous and (previous.size, previous.mtime_ns) == (cand.size, cand.mtime_ns):
+        yield Done(FileEntry(source, "unchanged", "", previous.pages, previous.chunks,
+                             previous.empty_pages), cand.size)
+        return
+    handed_over = False
+    try:
+        digest = sha256_file(cand.path)
+        if previous and previous.sha256 == digest and previous.size == cand.size:
+            touch = FileRecord(**{**previous.__dict__, "mtime_ns": cand.mtime_ns})
+            yield Done(FileEntry(source, "unchanged", "", previous.pages, previous.chunks,
+                                 previous.empty_pages), cand.size, touch)
+            return
+        loaded = load_file(cand.path, password=password)
+        base = _clean_metadata({
+            "source": source,
+            "file_name": cand.path.name,
+            "file_type": cand.path.suffix.lower().lstrip(".") or loaded.file_type,
+            "title": loaded.title,
+        })
+        stats = _Stats()
+        docs = _chunk_pages(loaded.pages, base, chunker, stats)
+        for part in _parts(source, docs, stats, part_size, file=cand, sha256=digest,
+                           previous=previous):
+            if part.last and stats.chunks == 0:
+                part.empty_reason = _empty_reason(loaded, stats, cand.size)
+            yield part
+            handed_over = True
+    except SkipFile as exc:
+        yield Done(FileEntry(source, "skipped", str(exc)), cand.size)
+    except PermissionError as exc:
+        yield _failed(source, f"permission denied: {exc.filename or source}", cand, handed_over)
+    except IngestError as exc:
+        yield _failed(source, str(exc), cand, handed_over)
+    except Exception as exc:  # one bad file must never stop the run
+        logger.debug("failed to ingest %s", source, exc_info=True)
+        yield _failed(source, f"{type(exc).__name__}: {exc}", cand, handed_over)
+
+
+def _failed(source: str, reason: str, cand: Candidate, handed_over: bool) -> Done | Abort:
+    if handed_over:
+        return Abort(source, reason, cand.size)
+    return Done(FileEntry(source, "failed", reason), cand.size)
+
+
+def _batched(
+    items: Iterable[Done | Part | Abort], group_size: int, max_items: int = 256
+) -> Iterator[Batch]:
+    batch = Batch()
+    for item in items:
+        if isinstance(item, Part | Abort) and not (isinstance(item, Part) and item.whole):
+            if batch.items:
+                yield batch
+            yield Batch([item], len(item.chunks) if isinstance(item, Part) else 0)
+            batch = Batch()
+            continue
+        batch.add(item)
+        if batch.chunks >= group_size or len(batch.items) >= max_items:
+            yield batch
+            batch = Batch()
+    if batch.items:
+        yield batch
+
+
+def file_batches(
+    files: Sequence[Candidate],
+    ledger: Mapping[str, FileRecord],
+    chunker: Chunker,
+    *,
+    password: str | None,
+    group_size: int,
+) -> Iterator[Batch]:
+    """Read, chunk and batch files (the producer thread runs this).
+
+    Args:
+        files: The files found by discovery.
+        ledger: The ledger records by source, read before the run.
+        chunker: Cuts page text into chunks.
+        password: For encrypted PDFs.
+        group_size: Chunks per batch (whole files only; larger files in parts).
+
+    Yields:
+        Batches in file order.
+    """
+    items = (
+        item
+        for cand in files
+        for item in _file_items(cand, ledger.get(cand.source), chunker, password, group_size)
+    )
+    yield from _batched(items, group_size)
+
+
+def document_batches(
+    documents: Iterable[Document], chunker: Chunker, *, group_size: int
+) -> Iterator[Batch]:
+    """Chunk LangChain documents, grouped by their ``source`` metadata.
+
+    Args:
+        documents: Documents, each with ``metadata["source"]``.
+        chunker: Cuts text into chunks.
+        group_size: Chunks per batch.
+
+    Yields:
+        Batches, one source never split across batches unless it is larger
+        than a batch.
+
+    Raises:
+        IngestError: When a document has no ``source``.
+    """
+    by_source: dict[str, list[Document]] = {}
+    for doc in documents:
+        source = doc.metadata.get("source")
+        if source is None or source == "":
+            raise IngestError("every document needs metadata['source'] (its source id)")
+        by_source.setdefault(str(source), []).append(doc)
+
+    def items() -> Iterator[Part]:
+        for source, docs in by_source.items():
+            stats = _Stats()
+
+            def chunked(docs: list[Document] = docs, stats: _Stats = stats) -> Iterator[Document]:
+                for doc in docs:
+                    base = _clean_metadata({**doc.metadata, "source": source})
+                    yield from _chunk_pages([Page(doc.page_content)], base, chunker, stats)
+
+            for part in _parts(source, chunked(), stats, group_size):
+                if part.last and stats.chunks == 0:
+                    part.empty_reason = "no text"
+                yield part
+
+    yield from _batched(items(), group_size)

@@ -1,0 +1,236 @@
+"""File loaders: PDF (one page each), text, Markdown, reStructuredText, HTML, DOCX.
+
+Each loader returns a :class:`LoadedFile` whose pages are produced lazily, so
+a 1,000-page PDF is never held in memory at once. Loaders raise
+:class:`SkipFile` for files that are fine but not ingestible (encrypted,
+unsupported type) and :class:`rag.errors.IngestError` for broken files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.text import BinaryContentError, decode_text
+from rag.errors import IngestError
+
+__all__ = [
+    "LOADERS",
+    "LoadedFile",
+    "Page",
+    "SkipFile",
+    "file_type",
+    "load_file",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class SkipFile(IngestError):
+    """The file is readable but will not be ingested; the message says why."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Text of one page (paged formats) or of the whole document."""
+
+    text: str
+    number: int | None = None
+    """1-based page number for paged formats, else None."""
+    label: str | None = None
+    """The page label printed on the page (PDF), else None."""
+
+
+@dataclass
+class LoadedFile:
+    """A file ready for chunking."""
+
+    file_type: str
+    """The loader kind: pdf, text, markdown, rst, html or docx."""
+    pages: Iterator[Page]
+    title: str | None = None
+
+
+_SUFFIXES = {
+    ".pdf": "pdf",
+    ".txt": "text",
+    ".text": "text",
+    ".log": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".rst": "rst",
+    ".htm": "html",
+    ".html": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+}
+
+
+def file_type(path: Path) -> str | None:
+    """Return the loader kind for a file name, or None when unsupported.
+
+    Example:
+        >>> file_type(Path("Report.PDF")), file_type(Path("x.exe"))
+        ('pdf', None)
+    """
+    return _SUFFIXES.get(path.suffix.lower())
+
+
+def load_file(path: Path, *, password: str | None = None) -> LoadedFile:
+    """Open a file with the loader its name asks for; the content must agree.
+
+    Args:
+        path: The file.
+        password: Tried on encrypted PDFs after the empty password.
+
+    Returns:
+        The loaded file with lazy pages.
+
+    Raises:
+        SkipFile: Unsupported type, encrypted without the right password,
+            binary content behind a text name, no text at all.
+        IngestError: The file is broken or cannot be read.
+    """
+    kind = file_type(path)
+    if kind is None:
+        suffix = path.suffix or "(no extension)"
+        raise SkipFile(f"unsupported file type {suffix}")
+    try:
+        if kind == "pdf":
+            return _load_pdf(path, password)
+        return LOADERS[kind](path)
+    except BinaryContentError as exc:
+        raise SkipFile(str(exc)) from exc
+    except PermissionError as exc:
+        raise IngestError(f"permission denied: {exc.filename or path}") from exc
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def _read_text(path: Path) -> str:
+    return decode_text(path.read_bytes())
+
+
+_MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_RST_TITLE = re.compile(r"^\s*(\S[^\n]*)\n([=\-~^\"'`#*+]{3,})\s*$", re.MULTILINE)
+
+
+def _load_text(path: Path) -> LoadedFile:
+    return LoadedFile("text", iter([Page(_read_text(path))]))
+
+
+def _load_markdown(path: Path) -> LoadedFile:
+    text = _read_text(path)
+    match = _MD_TITLE.search(text[:20_000])
+    return LoadedFile("markdown", iter([Page(text)]), match.group(1) if match else None)
+
+
+def _load_rst(path: Path) -> LoadedFile:
+    text = _read_text(path)
+    match = _RST_TITLE.search(text[:20_000])
+    title = match.group(1).strip() if match and len(match.group(2)) >= len(match.group(1).strip()) else None
+    return LoadedFile("rst", iter([Page(text)]), title)
+
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object")
+
+
+def _load_html(path: Path) -> LoadedFile:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_read_text(path), "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    if soup.head is not None:
+        soup.head.decompose()
+    body = soup.body or soup
+    lines = (line.strip() for line in body.get_text("\n").splitlines())
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return LoadedFile("html", iter([Page(text)]), title or None)
+
+
+def _load_docx(path: Path) -> LoadedFile:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    head = path.open("rb").read(4)
+    if head != b"PK\x03\x04":
+        raise SkipFile("not a DOCX file (no ZIP signature)")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise IngestError(f"corrupt DOCX: {exc}") from exc
+    except Exception as exc:  # zipfile.BadZipFile, lxml errors
+        raise IngestError(f"corrupt DOCX: {exc}") from exc
+    parts: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                parts.append(" | ".join(dict.fromkeys(c for c in cells if c)))
+        else:
+            parts.append(block.text)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
+    title = document.core_properties.title or None
+    return LoadedFile("docx", iter([Page(text)]), title)
+
+
+def _load_pdf(path: Path, password: str | None) -> LoadedFile:
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, PdfReadError, PdfStreamError
+
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise IngestError("not a PDF (no %PDF header): corrupt or mislabelled file")
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            tried = ["", password] if password else [""]
+            if not any(reader.decrypt(p) != PasswordType.NOT_DECRYPTED for p in tried):
+                hint = "wrong password" if password else "needs a password (--password)"
+                raise SkipFile(f"encrypted PDF: {hint}")
+        count = len(reader.pages)
+    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError) as exc:
+        raise IngestError(f"corrupt PDF: {exc}") from exc
+    except DependencyError as exc:
+        raise IngestError(f"cannot decrypt PDF: {exc}") from exc
+    if count == 0:
+        raise IngestError("corrupt PDF: no pages")
+    title = None
+    try:
+        if reader.metadata is not None and reader.metadata.title:
+            title = str(reader.metadata.title).strip() or None
+    except Exception:  # broken info dictionaries are common and harmless
+        title = None
+    try:
+        labels = list(reader.page_labels)
+    except Exception:
+        labels = []
+    return LoadedFile("pdf", _pdf_pages(reader, count, labels), title)
+
+
+def _pdf_pages(reader, count: int, labels: list[str]) -> Iterator[Page]:  # noqa: ANN001
+    for i in range(count):
+        label = labels[i] if i < len(labels) else str(i + 1)
+        try:
+            text = reader.pages[i].extract_text() or ""
+        except Exception as exc:  # a broken page must not lose the other pages
+            logger.warning("page %d of %s unreadable: %s", i + 1, reader.stream, exc)
+            text = ""
+        yield Page(text.replace("\x00", ""), i + 1, label)
+
+
+LOADERS: dict[str, Callable[[Path], LoadedFile]] = {
+    "text": _load_text,
+    "markdown": _load_markdown,
+    "rst": _load_rst,
+    "html": _load_html,
+    "docx": _load_docx,
+}
+"""Loaders of the non-PDF kinds, by kind."""

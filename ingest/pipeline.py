@@ -1,0 +1,289 @@
+"""The consumer side of the pipeline: batches into the index, and the thread that feeds it.
+
+A producer thread reads and chunks files into a bounded queue while the
+calling thread embeds and writes, so embedding (the bottleneck) never waits
+for parsing. All writes go through LangChain's indexing API with whole files
+per call, the ledger is written only after a file's chunks are in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from langchain_core.indexing import index as lc_index
+
+from ingest.jobs import Abort, Batch, Done, Part
+from ingest.report import FileEntry, IngestReport, ProgressCallback, ProgressUpdate, Status
+from ingest.sync import delete_source_chunks, source_keys
+from rag.index import FileRecord
+
+if TYPE_CHECKING:
+    from rag.index import Index
+
+__all__ = ["Progress", "Writer", "run_pipeline"]
+
+logger = logging.getLogger(__name__)
+
+
+class Progress:
+    """Counts finished files and written chunks and tells the callback."""
+
+    def __init__(
+        self, callback: ProgressCallback | None, *, files_total: int, bytes_total: int
+    ) -> None:
+        self.callback = callback
+        self.files_total = files_total
+        self.bytes_total = bytes_total
+        self.files_done = 0
+        self.bytes_done = 0
+        self.chunks_written = 0
+        self.started = time.perf_counter()
+        self.notify("")
+
+    def file_done(self, size: int, source: str) -> None:
+        """Count one finished file of ``size`` bytes."""
+        self.files_done += 1
+        self.bytes_done += size
+        self.notify(source)
+
+    def chunks(self, n: int, source: str = "") -> None:
+        """Count ``n`` chunks written."""
+        self.chunks_written += n
+        if n:
+            self.notify(source)
+
+    def notify(self, source: str) -> None:
+        """Send a snapshot to the callback, if any."""
+        if self.callback is not None:
+            self.callback(
+                ProgressUpdate(
+                    files_done=self.files_done,
+                    files_total=self.files_total,
+                    bytes_done=self.bytes_done,
+                    bytes_total=self.bytes_total,
+                    chunks_written=self.chunks_written,
+                    elapsed_s=time.perf_counter() - self.started,
+                    current=source,
+                )
+            )
+
+
+@dataclass
+class _Open:
+    """A file being written in several parts."""
+
+    started: float
+    before: set[str]
+
+
+class Writer:
+    """Writes batches into the index and records what happened in the report.
+
+    Args:
+        index: The index to write.
+        report: Receives one entry per file or source.
+        progress: Counts files and chunks.
+        dry_run: Decide and report, but write nothing.
+    """
+
+    def __init__(
+        self, index: Index, report: IngestReport, progress: Progress, *, dry_run: bool
+    ) -> None:
+        self.index = index
+        self.report = report
+        self.progress = progress
+        self.dry_run = dry_run
+        self._open: dict[str, _Open] = {}
+
+    def write(self, batch: Batch) -> None:
+        """Handle one batch: index its whole files together, then its parts."""
+        wholes = [it for it in batch.items if isinstance(it, Part) and it.whole and it.chunks]
+        statuses = self._index_group(wholes) if wholes else {}
+        for item in batch.items:
+            if isinstance(item, Done):
+                if item.touch is not None and not self.dry_run:
+                    self.index.ledger.put(item.touch)
+                self._entry(item.entry, item.size)
+            elif isinstance(item, Abort):
+                self._abort(item)
+            elif item.whole and item.chunks:
+                self._finish(item, statuses[item.source])
+            elif item.whole:
+                self._no_text(item)
+            else:
+                self._part(item)
+
+    # -- whole files -----------------------------------------------------
+
+    def _index_group(self, parts: list[Part]) -> dict[str, Status]:
+        docs = [doc for part in parts for doc in part.chunks]
+        before = {p.source: set(source_keys(self.index, p.source)) for p in parts if p.file is None}
+        if not self.dry_run:
+            result = self._index(docs, cleanup="incremental")
+            self.report.chunks_deleted += result["num_deleted"]
+        statuses: dict[str, Status] = {}
+        for part in parts:
+            if part.file is not None:
+                statuses[part.source] = "added" if part.previous is None else "updated"
+            elif not before[part.source]:
+                statuses[part.source] = "added"
+            elif self.dry_run:
+                statuses[part.source] = "updated"
+            else:
+                after = set(source_keys(self.index, part.source))
+                statuses[part.source] = "unchanged" if after == before[part.source] else "updated"
+        return statuses
+
+    def _index(self, docs: list, *, cleanup: str | None) -> dict[str, int]:
+        result = lc_index(
+            docs,
+            self.index.records,
+            self.index.store,
+            cleanup=cleanup,  # type: ignore[arg-type]
+            source_id_key="source",
+            key_encoder="sha256",
+            batch_size=max(1, len(docs)),
+        )
+        written = result["num_added"] + result["num_updated"]
+        self.report.chunks_written += written
+        self.report.chunks_unchanged += result["num_skipped"]
+        self.progress.chunks(written, docs[0].metadata["source"] if docs else "")
+        return dict(result)
+
+    def _finish(self, part: Part, status: Status) -> None:
+        if part.file is not None and not self.dry_run:
+            self.index.ledger.put(
+                FileRecord(
+                    source=part.source,
+                    size=part.file.size,
+                    mtime_ns=part.file.mtime_ns,
+                    sha256=part.sha256,
+                    pages=part.pages,
+                    chunks=part.total_chunks,
+                    empty_pages=part.empty_pages,
+                    ingested_at=dt.datetime.now(dt.timezone.utc),
+                )
+            )
+        entry = FileEntry(
+            part.source, status, "", part.pages, part.total_chunks, part.empty_pages
+        )
+        self._entry(entry, part.file.size if part.file else 0)
+
+    def _no_text(self, part: Part) -> None:
+        """A source that now yields no chunks: its old chunks must go."""
+        reason = part.empty_reason
+        had = part.previous is not None or bool(
+            self.index.records.list_keys(group_ids=[part.source], limit=1)
+        )
+        if had:
+            if self.dry_run:
+                reason += "; its old chunks would be removed"
+            else:
+                removed = delete_source_chunks(self.index, part.source)
+                self.index.ledger.remove([part.source])
+                self.report.chunks_deleted += removed
+                reason += f"; its {removed} old chunk(s) were removed"
+        entry = FileEntry(part.source, "skipped", reason, part.pages, 0, part.empty_pages)
+        self._entry(entry, part.file.size if part.file else 0)
+
+    # -- files in several parts --------------------------------------------
+
+    def _part(self, part: Part) -> None:
+        if part.first:
+            self._open[part.source] = _Open(
+                started=self.index.records.get_time(),
+                before=set(source_keys(self.index, part.source)),
+            )
+        if part.chunks and not self.dry_run:
+            # No cleanup here: the file's other parts are in other calls.
+            self._index(part.chunks, cleanup=None)
+        if not part.last:
+            return
+        state = self._open.pop(part.source)
+        if not self.dry_run:
+            self.report.chunks_deleted += delete_source_chunks(
+                self.index, part.source, before=state.started
+            )
+        status: Status = "added" if not state.before else "updated"
+        if part.file is not None:
+            status = "added" if part.previous is None else "updated"
+        self._finish(part, status)
+
+    def _abort(self, item: Abort) -> None:
+        state = self._open.pop(item.source, None)
+        if state is not None and not self.dry_run:
+            new = set(source_keys(self.index, item.source)) - state.before
+            keys = sorted(new)
+            if keys:
+                self.index.store.delete(keys)
+                self.index.records.delete_keys(keys)
+        self._entry(
+            FileEntry(item.source, "failed", item.reason + "; previous chunks kept"), item.size
+        )
+
+    def _entry(self, entry: FileEntry, size: int) -> None:
+        self.report.entries.append(entry)
+        self.progress.file_done(size, entry.source)
+
+
+_END = object()
+
+
+@dataclass
+class _Failure:
+    error: BaseException
+
+
+def run_pipeline(batches: Iterator[Batch], writer: Writer, *, queue_size: int = 2) -> None:
+    """Produce batches in a background thread while ``writer`` consumes them.
+
+    Args:
+        batches: The producer: reads and chunks (runs in the thread).
+        writer: The consumer: embeds and writes (runs in the calling thread).
+        queue_size: Batches ready ahead of the writer (bounds memory).
+
+    Raises:
+        Exception: Whatever the producer or the writer raised unexpectedly.
+    """
+    ready: queue.Queue[object] = queue.Queue(maxsize=queue_size)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            put(_Failure(exc))
+
+    thread = threading.Thread(target=produce, name="ingest-producer", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                break
+            if isinstance(item, _Failure):
+                raise item.error
+            assert isinstance(item, Batch)
+            writer.write(item)
+    finally:
+        stop.set()
+        thread.join(timeout=10)

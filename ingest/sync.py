@@ -1,0 +1,101 @@
+"""Removing sources from the index and repairing interrupted writes.
+
+Every removal goes store first (Chroma and keywords), record manager second,
+ledger last, so an interrupted removal is completed by running it again, and
+:func:`reconcile` finishes any write that a killed process left half done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.index import Index
+
+__all__ = ["delete_source_chunks", "reconcile", "source_keys"]
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 1000
+
+
+def source_keys(index: Index, source: str) -> list[str]:
+    """Return the ids of every chunk the record manager holds for ``source``."""
+    return index.records.list_keys(group_ids=[source])
+
+
+def delete_source_chunks(index: Index, source: str, *, before: float | None = None) -> int:
+    """Delete the chunks of one source from both indexes and the record manager.
+
+    Args:
+        index: The index.
+        source: The source id (a file's resolved path).
+        before: Only chunks whose record is older than this record-manager
+            time (the stale chunks of a source just rewritten).
+
+    Returns:
+        How many chunks were deleted.
+    """
+    deleted = 0
+    store = index.store
+    while keys := index.records.list_keys(group_ids=[source], before=before, limit=_BATCH):
+        store.delete(keys)
+        index.records.delete_keys(keys)
+        deleted += len(keys)
+    return deleted
+
+
+def _chroma_ids(index: Index) -> set[str]:
+    collection = index.vectors._collection
+    ids: set[str] = set()
+    offset = 0
+    while True:
+        page = collection.get(include=[], limit=5000, offset=offset)["ids"]
+        ids.update(page)
+        if len(page) < 5000:
+            return ids
+        offset += len(page)
+
+
+def reconcile(index: Index) -> int:
+    """Make Chroma, the keyword index and the record manager agree again.
+
+    A process killed in the middle of a write can leave a chunk in Chroma
+    without its record (killed before the record was written) or a record
+    without its chunk (killed in the middle of a delete). Only chunks present
+    in all three are kept; everything else is removed, and the next ingest
+    writes again whatever is still current. Cheap when nothing is wrong: the
+    three counts are compared first.
+
+    Args:
+        index: The index.
+
+    Returns:
+        How many ids were removed from any of the three.
+    """
+    record_ids = set(index.records.list_keys())
+    n_chroma = index.count()
+    n_keywords = index.keywords.count()
+    if n_chroma == n_keywords == len(record_ids):
+        return 0
+    chroma_ids = _chroma_ids(index)
+    keyword_ids = index.keywords.ids()
+    valid = record_ids & chroma_ids & keyword_ids
+    removed = 0
+    for extra, remove in (
+        (chroma_ids - valid, lambda ids: index.vectors.delete(ids=ids)),
+        (keyword_ids - valid, index.keywords.delete),
+        (record_ids - valid, index.records.delete_keys),
+    ):
+        for batch in _batches(sorted(extra)):
+            remove(batch)
+        removed += len(extra)
+    logger.warning("repaired the index after an interrupted run: %d stale ids removed", removed)
+    return removed
+
+
+def _batches(items: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]

@@ -1,0 +1,86 @@
+"""Fixture builders for ingest tests: real files generated on the spot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+
+def make_pdf(
+    path: Path,
+    pages: Sequence[str],
+    *,
+    title: str | None = None,
+    owner_password: str | None = None,
+    user_password: str | None = None,
+    roman_labels: bool = False,
+) -> Path:
+    """Write a real PDF with one text block per page (an empty string: a blank page)."""
+    from fpdf import FPDF
+    from fpdf.enums import EncryptionMethod
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    if title:
+        pdf.set_title(title)
+    for number, text in enumerate(pages):
+        pdf.add_page()
+        if roman_labels and number == 0:
+            pdf.set_page_label(label_style="r")
+        if text:
+            pdf.multi_cell(0, 6, text)
+    if owner_password is not None:
+        pdf.set_encryption(
+            owner_password=owner_password,
+            user_password=user_password,
+            encryption_method=EncryptionMethod.AES_128,
+        )
+    pdf.output(str(path))
+    return path
+
+
+def make_docx(path: Path, paragraphs: Sequence[str], *, title: str | None = None) -> Path:
+    """Write a real DOCX with a heading, paragraphs and a small table."""
+    import docx
+
+    document = docx.Document()
+    if title:
+        document.core_properties.title = title
+        document.add_heading(title, level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "cell alpha"
+    table.rows[0].cells[1].text = "cell beta"
+    document.save(str(path))
+    return path
+
+
+def stored_ids(index) -> tuple[set[str], set[str], set[str]]:  # noqa: ANN001
+    """The chunk ids in Chroma, in the keyword index and in the record manager."""
+    chroma = set(index.vectors._collection.get(include=[])["ids"])
+    return chroma, index.keywords.ids(), set(index.records.list_keys())
+
+
+def assert_consistent(index) -> set[str]:  # noqa: ANN001
+    """Assert that the three stores hold exactly the same ids; return them."""
+    chroma, keywords, records = stored_ids(index)
+    assert chroma == keywords == records
+    return chroma
+
+
+@pytest.fixture(scope="session")
+def chunker(embeddings):
+    """The chunker for the real bundled model with default settings."""
+    from ingest import make_chunker
+    from rag.settings import Settings
+
+    return make_chunker(Settings(), embeddings)
+
+
+@pytest.fixture(scope="session")
+def tokenizer(embeddings):
+    """The bundled model's tokenizer and its max sequence length."""
+    return embeddings._client.tokenizer, embeddings._client.max_seq_length

@@ -1,0 +1,239 @@
+"""Ingest of real files into real Chroma: bad input, metadata, incremental sync."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from ingest import ProgressUpdate, ingest_paths
+from rag.index import open_index
+from tests.ingest.conftest import assert_consistent, make_docx, make_pdf
+
+PARAGRAPH = (
+    "Barn owls hunt small mammals at night, locating prey by sound alone. "
+    "Their facial disc funnels sound to asymmetrical ears. "
+)
+
+
+class CountingEmbeddings(Embeddings):
+    """The real model, counting the texts it embeds."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.texts = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.texts += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def chunks_by_source(index) -> dict[str, list[dict]]:  # noqa: ANN001
+    got = index.vectors._collection.get(include=["metadatas", "documents"])
+    by_source: dict[str, list[dict]] = {}
+    for meta, text in zip(got["metadatas"], got["documents"], strict=True):
+        by_source.setdefault(meta["source"], []).append({**meta, "text": text})
+    return by_source
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    """A folder with every kind of file users have, good and bad."""
+    root = tmp_path / "docs"
+    sub = root / "sub"
+    sub.mkdir(parents=True)
+    (root / "notes.md").write_text("# Owl Notes\n\n" + PARAGRAPH * 3, encoding="utf-8")
+    make_pdf(root / "paper.pdf", [PARAGRAPH, "", PARAGRAPH * 2], title="Owl Paper")
+    make_pdf(root / "open-locked.pdf", [PARAGRAPH], owner_password="o", user_password="")
+    make_pdf(root / "locked.pdf", [PARAGRAPH], owner_password="o", user_password="pw")
+    make_pdf(root / "scan.pdf", ["", ""])
+    (root / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00broken" * 40)
+    (root / "empty.txt").write_bytes(b"")
+    (root / "blank.txt").write_text("  \n\t\n   \n")
+    (root / "binary.txt").write_bytes(bytes(range(256)) * 16)
+    (sub / "latin.txt").write_bytes(("Le café coûte 3 € à Noël; déjà vu. " * 8).encode("cp1252"))
+    (sub / "page.html").write_text(
+        "<html><head><title>Bats</title><script>var x='SCRIPTJUNK'</script>"
+        "<style>.a{color:red}</style></head><body><p>Bats echolocate.</p></body></html>"
+    )
+    make_docx(sub / "memo.docx", ["Docx paragraph about moths."], title="Memo")
+    (root / "tool.exe").write_bytes(b"MZ\x90\x00" * 10)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "self.txt").symlink_to(root / "self.txt")
+    (root / ".hidden.txt").write_text("hidden")
+    return root
+
+
+def test_bad_input_never_stops_the_run(index, messy: Path, chunker) -> None:  # noqa: ANN001
+    updates: list[ProgressUpdate] = []
+    report = ingest_paths([messy], index=index, chunker=chunker, progress=updates.append)
+    status = {Path(e.source).name: (e.status, e.reason) for e in report.entries}
+
+    for name in ("notes.md", "paper.pdf", "open-locked.pdf", "latin.txt", "page.html", "memo.docx"):
+        assert status[name][0] == "added", (name, status[name])
+    assert status["locked.pdf"] == ("skipped", "encrypted PDF: needs a password (--password)")
+    assert status["corrupt.pdf"][0] == "failed" and "PDF" in status["corrupt.pdf"][1]
+    assert status["empty.txt"] == ("skipped", "empty file")
+    assert status["blank.txt"] == ("skipped", "no text (whitespace only)")
+    assert status["binary.txt"][0] == "skipped" and "binary" in status["binary.txt"][1]
+    assert status["scan.pdf"][0] == "skipped" and "OCR" in status["scan.pdf"][1]
+    assert status["tool.exe"] == ("skipped", "unsupported file type .exe")
+    assert status["self.txt"] == ("skipped", "symlink loop")
+    assert status["loop"][0] == "skipped" and "symlink loop" in status["loop"][1]
+    assert ".hidden.txt" not in status
+    assert not report.ok  # the corrupt PDF failed
+    paper = next(e for e in report.entries if e.source.endswith("paper.pdf"))
+    assert (paper.pages, paper.empty_pages) == (3, 1)
+    assert updates[-1].files_done == updates[-1].files_total == len(
+        [e for e in report.entries if e.source.startswith(str(messy)) and "loop" not in e.reason]
+    )
+    assert updates[-1].chunks_written == report.chunks_written > 0
+
+    ids = assert_consistent(index)
+    assert len(ids) == report.chunks_written == index.count()
+    stored = chunks_by_source(index)
+    assert set(stored) == {
+        str((messy / n).resolve())
+        for n in ("notes.md", "paper.pdf", "open-locked.pdf", "sub/latin.txt",
+                  "sub/page.html", "sub/memo.docx")
+    }
+    latin = stored[str(messy / "sub" / "latin.txt")]
+    assert "café coûte 3 € à Noël" in latin[0]["text"]
+    html = stored[str(messy / "sub" / "page.html")][0]
+    assert "Bats echolocate." in html["text"] and "SCRIPTJUNK" not in html["text"]
+    assert html["title"] == "Bats"
+
+
+def test_chunk_metadata_contract(index, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    pdf = make_pdf(tmp_path / "paper.pdf", [PARAGRAPH * 6, PARAGRAPH * 6], title="Owl Paper")
+    ingest_paths([pdf], index=index, chunker=chunker)
+    chunks = sorted(chunks_by_source(index)[str(pdf)], key=lambda m: m["chunk_index"])
+    assert [c["chunk_index"] for c in chunks] == list(range(len(chunks)))
+    assert {c["page"] for c in chunks} == {1, 2}
+    for c in chunks:
+        assert c["file_name"] == "paper.pdf" and c["file_type"] == "pdf"
+        assert c["title"] == "Owl Paper" and c["page_label"] == str(c["page"])
+        assert isinstance(c["start_index"], int) and c["start_index"] >= 0
+        assert c["content_hash"] == hashlib.sha256(c["text"].encode()).hexdigest()
+        assert all(isinstance(v, str | int | float | bool) for v in c.values())
+
+
+def test_reingest_unchanged_embeds_nothing(settings, embeddings, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"f{i}.md").write_text(f"# File {i}\n\n" + PARAGRAPH * (i + 1))
+    counting = CountingEmbeddings(embeddings)
+    index = open_index(settings, embeddings=counting, embedding_name="sentence-transformers/all-MiniLM-L6-v2")
+    try:
+        first = ingest_paths([docs], index=index, chunker=chunker)
+        embedded_first, ids_first = counting.texts, assert_consistent(index)
+        assert embedded_first == first.chunks_written == len(ids_first) > 0
+
+        again = ingest_paths([docs], index=index, chunker=chunker)
+        assert counting.texts == embedded_first  # nothing embedded
+        assert again.counts["unchanged"] == 3 and again.chunks_written == 0
+
+        stat = (docs / "f1.md").stat()  # touched, same content: hashed, still unchanged
+        os.utime(docs / "f1.md", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        touched = ingest_paths([docs], index=index, chunker=chunker)
+        assert touched.counts["unchanged"] == 3 and counting.texts == embedded_first
+        assert index.ledger.get(str(docs / "f1.md")).mtime_ns == stat.st_mtime_ns + 10**9
+        assert assert_consistent(index) == ids_first
+    finally:
+        index.close()
+
+
+def test_changed_file_replaces_its_chunks_without_orphans(index, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    keep, change = docs / "keep.txt", docs / "change.txt"
+    keep.write_text(PARAGRAPH * 4)
+    change.write_text("Version one. " + PARAGRAPH * 8)
+    ingest_paths([docs], index=index, chunker=chunker)
+    before = chunks_by_source(index)
+    change.write_text("Version two, rewritten. " + PARAGRAPH * 5)
+    report = ingest_paths([docs], index=index, chunker=chunker)
+    assert {Path(e.source).name: e.status for e in report.entries} == {
+        "keep.txt": "unchanged",
+        "change.txt": "updated",
+    }
+    after = chunks_by_source(index)
+    assert [c["text"] for c in after[str(keep)]] == [c["text"] for c in before[str(keep)]]
+    texts = [c["text"] for c in after[str(change)]]
+    assert texts[0].startswith("Version two") and not any("Version one" in t for t in texts)
+    ids = assert_consistent(index)
+    assert len(ids) == index.count() == sum(len(v) for v in after.values())
+
+
+def test_large_file_written_in_parts_equals_a_clean_run(settings, embeddings, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    big = docs / "big.txt"
+    big.write_text("\n\n".join(f"Section {i}. " + PARAGRAPH * 2 for i in range(30)))
+    (docs / "small.txt").write_text(PARAGRAPH)
+    index = open_index(settings, embeddings=embeddings)
+    try:
+        first = ingest_paths([docs], index=index, chunker=chunker, group_size=8)
+        assert first.counts["added"] == 2 and first.chunks_written > 8
+        big.write_text("\n\n".join(f"Section {i}. " + PARAGRAPH * 2 for i in range(20, 45)))
+        ingest_paths([docs], index=index, chunker=chunker, group_size=8)
+        incremental = assert_consistent(index)
+    finally:
+        index.close()
+    clean_settings = settings.model_copy(
+        update={"store": settings.store.model_copy(update={"path": tmp_path / "clean"})}
+    )
+    clean = open_index(clean_settings, embeddings=embeddings)
+    try:
+        ingest_paths([docs], index=clean, chunker=chunker)
+        assert assert_consistent(clean) == incremental
+    finally:
+        clean.close()
+
+
+def test_dry_run_changes_nothing_and_prune_removes_gone_files(index, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PARAGRAPH)
+    (docs / "b.txt").write_text(PARAGRAPH * 2)
+    dry = ingest_paths([docs], index=index, chunker=chunker, dry_run=True)
+    assert dry.dry_run and dry.counts["added"] == 2 and dry.chunks_written == 0
+    assert index.count() == 0 and index.ledger.all() == []
+
+    ingest_paths([docs], index=index, chunker=chunker)
+    ids = assert_consistent(index)
+    (docs / "b.txt").unlink()
+    (docs / "a.txt").write_text("Changed. " + PARAGRAPH)
+    dry = ingest_paths([docs], index=index, chunker=chunker, prune=True, dry_run=True)
+    assert {Path(e.source).name: e.status for e in dry.entries} == {"a.txt": "updated", "b.txt": "deleted"}
+    assert assert_consistent(index) == ids and len(index.ledger.all()) == 2
+
+    pruned = ingest_paths([docs], index=index, chunker=chunker, prune=True)
+    assert {Path(e.source).name: e.status for e in pruned.entries} == {"a.txt": "updated", "b.txt": "deleted"}
+    assert set(chunks_by_source(index)) == {str(docs / "a.txt")}
+    assert [r.source for r in index.ledger.all()] == [str(docs / "a.txt")]
+    assert_consistent(index)
+
+
+def test_file_turned_empty_loses_chunks_file_turned_corrupt_keeps_them(index, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PARAGRAPH)
+    make_pdf(docs / "b.pdf", [PARAGRAPH])
+    ingest_paths([docs], index=index, chunker=chunker)
+    b_chunks = chunks_by_source(index)[str(docs / "b.pdf")]
+    (docs / "a.txt").write_text("   \n")
+    (docs / "b.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00broken" * 40)
+    report = ingest_paths([docs], index=index, chunker=chunker)
+    status = {Path(e.source).name: e for e in report.entries}
+    assert status["a.txt"].status == "skipped" and "old chunk" in status["a.txt"].reason
+    assert status["b.pdf"].status == "failed" and not report.ok
+    assert chunks_by_source(index) == {str(docs / "b.pdf"): b_chunks}
+    assert_consistent(index)
