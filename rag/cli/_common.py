@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from rich.console import Console
 
 from rag.settings import Settings, load_settings
 
-__all__ = ["console", "err_console", "settings_from_cli", "state"]
+__all__ = ["CollectionOption", "console", "err_console", "settings_from_cli", "state"]
 
 console = Console()
 err_console = Console(stderr=True)
+
+CollectionOption = Annotated[
+    str | None,
+    typer.Option("--collection", help="Collection to use (default from settings).", show_default=False),
+]
 
 
 @dataclass

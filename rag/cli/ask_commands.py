@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rag.cli import app
-from rag.cli._common import console, err_console, settings_from_cli
+from rag.cli._common import CollectionOption, console, err_console, settings_from_cli
 
 if TYPE_CHECKING:
     from rag.answer import Answer
     from rag.chain import RagChain
+    from rag.index import Index
 
-_Collection = Annotated[
-    str | None, typer.Option("--collection", help="Collection to search.", show_default=False)
-]
 _Mode = Annotated[
     str | None,
     typer.Option("--mode", help="Retrieval mode: hybrid, dense or bm25.", show_default=False),
@@ -29,7 +28,7 @@ _Source = Annotated[
 ]
 
 
-def _build(collection: str | None, mode: str | None, top_k: int | None) -> tuple[RagChain, object]:
+def _build(collection: str | None, mode: str | None, top_k: int | None) -> tuple[RagChain, Index]:
     from rag.chain import build_chain
     from rag.index import open_index
 
@@ -66,22 +65,21 @@ def _print_sources(answer: Answer) -> None:
         )
 
 
-def _resolve(index: object, patterns: list[str] | None) -> list[str] | None:
+def _resolve(index: Index, patterns: list[str] | None) -> list[str] | None:
+    """Turn --source values (paths relative to here, folders, globs) into source ids."""
     if not patterns:
         return None
-    from pathlib import Path
-
     from rag.retrieval import resolve_sources
 
-    absolute = [str(Path(p).expanduser().resolve()) if not any(c in p for c in "*?[") else p
+    absolute = [p if any(c in p for c in "*?[") else str(Path(p).expanduser().resolve())
                 for p in patterns]
-    return resolve_sources(index, absolute)  # type: ignore[arg-type]
+    return resolve_sources(index, absolute)
 
 
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Your question.")],
-    collection: _Collection = None,
+    collection: CollectionOption = None,
     mode: _Mode = None,
     top_k: _TopK = None,
     source: _Source = None,
@@ -101,7 +99,7 @@ def ask(
 
 @app.command()
 def chat(
-    collection: _Collection = None,
+    collection: CollectionOption = None,
     mode: _Mode = None,
     top_k: _TopK = None,
     source: _Source = None,

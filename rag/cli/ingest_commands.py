@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from rag.cli import app
-from rag.cli._common import console, settings_from_cli
+from rag.cli._common import CollectionOption, console, settings_from_cli
 
 if TYPE_CHECKING:
     from ingest import IngestReport, ProgressCallback, ProgressUpdate
@@ -27,10 +27,6 @@ _STYLE = {
     "failed": "bold red",
 }
 _MAX_ROWS = 30
-
-CollectionOption = Annotated[
-    str | None, typer.Option("--collection", help="Collection to use (default from settings).")
-]
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rag.cli import app
-from rag.cli._common import err_console, settings_from_cli
+from rag.cli._common import CollectionOption, err_console, settings_from_cli
 
 _Host = Annotated[
     str | None,
@@ -16,14 +16,10 @@ _Host = Annotated[
 _Port = Annotated[
     int | None, typer.Option("--port", "-p", help="Port (default 7860).", show_default=False)
 ]
-_Collection = Annotated[
-    str | None,
-    typer.Option("--collection", help="Collection shown first.", show_default=False),
-]
 
 
 @app.command("ui")
-def ui(host: _Host = None, port: _Port = None, collection: _Collection = None) -> None:
+def ui(host: _Host = None, port: _Port = None, collection: CollectionOption = None) -> None:
     """Start the web app: chat with sources, upload files, choose collection and scope."""
     from rag.ui import build_app, launch
 
