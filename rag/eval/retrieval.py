@@ -1,0 +1,186 @@
+"""Retrieval evaluation on a BEIR dataset: every mode, scored at document level.
+
+The corpus is ingested into its own collection (``title``, a blank line, then
+``text``; source ``beir:<_id>``), each query is searched in every mode in turn
+(so all modes meet the same machine load), the chunk hits are mapped back to
+their documents (a document ranks at its best chunk), and the rankings are
+scored against the judgements.
+
+Every mode needs the question's embedding (dense to search, all of them for
+the ``similarity`` the chain's relevance threshold reads), so each query is
+embedded once and each mode's latency is that embedding time plus its own
+search time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from langchain_core.embeddings import Embeddings
+
+from rag.eval.corpus import collection_name, open_eval_collection
+from rag.eval.datasets import BeirDataset, file_fingerprint
+from rag.eval.metrics import dedupe_ranking, mrr_at_k, ndcg_at_k, percentile, recall_at_k
+from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+
+__all__ = ["MODES", "SOURCE_PREFIX", "QueryCache", "beir_documents", "evaluate_retrieval"]
+
+logger = logging.getLogger(__name__)
+
+MODES = ("dense", "bm25", "hybrid")
+SOURCE_PREFIX = "beir:"
+DEPTH = 100
+"""Chunks retrieved per query: enough for Recall@100 at document level in most cases."""
+
+
+def beir_documents(dataset: BeirDataset) -> list[Document]:
+    """One LangChain document per corpus entry, title first, source ``beir:<_id>``."""
+    from langchain_core.documents import Document
+
+    return [
+        Document(
+            page_content=f"{title}\n\n{text}" if title else text,
+            metadata={"source": f"{SOURCE_PREFIX}{doc_id}", "title": title},
+        )
+        for doc_id, (title, text) in dataset.corpus.items()
+    ]
+
+
+class QueryCache(Embeddings):
+    """Embeddings that remember the last query vector (documents pass through).
+
+    Args:
+        inner: The real embedding model.
+    """
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self._last: tuple[str, list[float]] | None = None
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed chunks with the real model."""
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a query, or return the vector of the same query just embedded."""
+        if self._last is None or self._last[0] != text:
+            self._last = (text, self.inner.embed_query(text))
+        return self._last[1]
+
+
+def _doc_ranking(chunks: Sequence[Document]) -> list[str]:
+    ids = []
+    for chunk in chunks:
+        source = str(chunk.metadata.get("source", ""))
+        ids.append(source.removeprefix(SOURCE_PREFIX))
+    return dedupe_ranking(ids)
+
+
+def evaluate_retrieval(
+    dataset: BeirDataset,
+    settings: Settings,
+    *,
+    modes: Sequence[str] = MODES,
+    limit: int | None = None,
+    depth: int = DEPTH,
+    embeddings: Embeddings | None = None,
+    progress: ProgressFn | None = None,
+) -> EvalRun:
+    """Measure nDCG@10, Recall@10/100, MRR@10 and query latency for each mode.
+
+    Args:
+        dataset: The BEIR dataset (one split).
+        settings: Project settings; the store path, embedding and chunking count.
+        modes: Retrieval modes to compare, all measured in this run.
+        limit: Evaluate only the first ``limit`` judged queries.
+        depth: Chunks retrieved per query (and candidates per side).
+        embeddings: The embedding model; defaults to the settings' model.
+        progress: Receives ``ingest`` then ``retrieval`` updates.
+
+    Returns:
+        The run; ``metrics`` has one section per mode.
+
+    Raises:
+        ConfigError: For an unknown mode.
+    """
+    from rag.errors import ConfigError
+    from rag.retrieval import HybridRetriever
+
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise ConfigError(f"unknown retrieval mode(s) {unknown}; choose from {', '.join(MODES)}")
+    started = time.perf_counter()
+    from rag.models import make_embeddings
+
+    name = collection_name("beir", file_fingerprint(dataset.corpus_file), settings)
+    cache = QueryCache(embeddings or make_embeddings(settings))
+    collection = open_eval_collection(
+        lambda: beir_documents(dataset),
+        settings,
+        name=name,
+        embeddings=cache,
+        progress=progress,
+    )
+    query_ids = list(dataset.queries)[:limit] if limit else list(dataset.queries)
+    retrievers = {
+        m: HybridRetriever(index=collection.index, mode=m, top_k=depth, fetch_k=depth)
+        for m in modes
+    }
+    scores: dict[str, dict[str, list[float]]] = {m: {} for m in modes}
+    try:
+        for done, qid in enumerate(query_ids, start=1):
+            qrels = dataset.qrels[qid]
+            mark = time.perf_counter()
+            cache.embed_query(dataset.queries[qid])
+            embed_s = time.perf_counter() - mark
+            for mode, retriever in retrievers.items():
+                mark = time.perf_counter()
+                chunks = retriever.search(dataset.queries[qid])
+                latency = embed_s + time.perf_counter() - mark
+                ranking = _doc_ranking(chunks)
+                row = scores[mode]
+                row.setdefault("nDCG@10", []).append(ndcg_at_k(ranking, qrels, 10))
+                row.setdefault("Recall@10", []).append(recall_at_k(ranking, qrels, 10))
+                row.setdefault("Recall@100", []).append(recall_at_k(ranking, qrels, 100))
+                row.setdefault("MRR@10", []).append(mrr_at_k(ranking, qrels, 10))
+                row.setdefault("latency", []).append(latency)
+            if progress is not None:
+                progress(EvalProgress("retrieval", done, len(query_ids)))
+    finally:
+        collection.index.close()
+    metrics: dict[str, dict[str, float | None]] = {}
+    for mode, row in scores.items():
+        latencies = row.pop("latency", [])
+        metrics[mode] = {name: sum(v) / len(v) for name, v in row.items() if v}
+        metrics[mode]["latency p50 ms"] = _ms(percentile(latencies, 50))
+        metrics[mode]["latency p95 ms"] = _ms(percentile(latencies, 95))
+    return EvalRun(
+        kind="retrieval",
+        params={
+            "dataset": str(dataset.path),
+            "split": dataset.split,
+            "modes": list(modes),
+            "limit": limit,
+            "depth_chunks": depth,
+        },
+        metrics=metrics,
+        counts={
+            "queries": len(query_ids),
+            "documents": len(dataset.corpus),
+            "chunks": collection.chunks,
+        },
+        settings=settings_summary(settings),
+        collection=collection.describe(),
+        elapsed_s=round(time.perf_counter() - started, 2),
+    )
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 2)
