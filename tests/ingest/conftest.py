@@ -71,6 +71,20 @@ def assert_consistent(index) -> set[str]:  # noqa: ANN001
     return chroma
 
 
+def clean_run_ids(paths, settings, embeddings, folder: Path, chunker) -> set[str]:  # noqa: ANN001
+    """Ingest ``paths`` into a fresh index in ``folder``; return its consistent chunk ids."""
+    from ingest import ingest_paths
+    from rag.index import open_index
+
+    store = settings.store.model_copy(update={"path": folder})
+    clean = open_index(settings.model_copy(update={"store": store}), embeddings=embeddings)
+    try:
+        ingest_paths(paths, index=clean, chunker=chunker)
+        return assert_consistent(clean)
+    finally:
+        clean.close()
+
+
 @pytest.fixture(scope="session")
 def chunker(embeddings):
     """The chunker for the real bundled model with default settings."""

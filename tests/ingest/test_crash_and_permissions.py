@@ -18,7 +18,7 @@ from ingest import ingest_paths
 from ingest.discover import discover
 from ingest.jobs import Part, file_batches
 from rag.index import open_index
-from tests.ingest.conftest import assert_consistent
+from tests.ingest.conftest import assert_consistent, clean_run_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "Owls {n} hunt voles in meadow {m} at dusk, guided by hearing. "
@@ -83,15 +83,7 @@ def test_killed_ingest_then_rerun_equals_a_clean_run(
     finally:
         index.close()
 
-    clean_settings = settings.model_copy(
-        update={"store": settings.store.model_copy(update={"path": tmp_path / "clean"})}
-    )
-    clean = open_index(clean_settings, embeddings=embeddings)
-    try:
-        ingest_paths([corpus], index=clean, chunker=chunker)
-        assert assert_consistent(clean) == recovered
-    finally:
-        clean.close()
+    assert clean_run_ids([corpus], settings, embeddings, tmp_path / "clean", chunker) == recovered
 
 
 def _producer_outcomes(files, chunker) -> dict[str, tuple[str, str, int]]:  # noqa: ANN001

@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 
 from ingest import ProgressUpdate, ingest_paths
 from rag.index import open_index
-from tests.ingest.conftest import assert_consistent, make_docx, make_pdf
+from tests.ingest.conftest import assert_consistent, clean_run_ids, make_docx, make_pdf
 
 PARAGRAPH = (
     "Barn owls hunt small mammals at night, locating prey by sound alone. "
@@ -187,15 +187,7 @@ def test_large_file_written_in_parts_equals_a_clean_run(settings, embeddings, tm
         incremental = assert_consistent(index)
     finally:
         index.close()
-    clean_settings = settings.model_copy(
-        update={"store": settings.store.model_copy(update={"path": tmp_path / "clean"})}
-    )
-    clean = open_index(clean_settings, embeddings=embeddings)
-    try:
-        ingest_paths([docs], index=clean, chunker=chunker)
-        assert assert_consistent(clean) == incremental
-    finally:
-        clean.close()
+    assert clean_run_ids([docs], settings, embeddings, tmp_path / "clean", chunker) == incremental
 
 
 def test_dry_run_changes_nothing_and_prune_removes_gone_files(index, tmp_path: Path, chunker) -> None:  # noqa: ANN001
