@@ -119,19 +119,29 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Document]:
         return self.search(query, sources=sources if sources is not None else self.sources)
 
-    def search(self, query: str, *, sources: Sequence[str] | None = None) -> list[Document]:
+    def search(
+        self,
+        query: str,
+        *,
+        sources: Sequence[str] | None = None,
+        query_vector: Sequence[float] | None = None,
+    ) -> list[Document]:
         """Return the best chunks for ``query``, each with scores in its metadata.
 
         Args:
             query: The (standalone) question.
             sources: Limit the search to these source ids.
+            query_vector: The question's embedding, when the caller has it
+                already (for example to search one question in several modes).
 
         Returns:
             Up to ``top_k`` documents, best first.
         """
         if sources is not None and not sources:
             return []
-        query_vector = np.asarray(self.index.embeddings.embed_query(query), dtype=np.float32)
+        if query_vector is None:
+            query_vector = self.index.embeddings.embed_query(query)
+        query_vector = np.asarray(query_vector, dtype=np.float32)
         dense = self._dense(query_vector, sources) if self.mode != "bm25" else []
         keyword = (
             [hit.id for hit in self.index.keywords.search(query, self.fetch_k, sources=sources)]

@@ -19,8 +19,6 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from langchain_core.embeddings import Embeddings
-
 from rag.eval.corpus import collection_name, open_eval_collection
 from rag.eval.datasets import BeirDataset, file_fingerprint
 from rag.eval.metrics import dedupe_ranking, mrr_at_k, ndcg_at_k, percentile, recall_at_k
@@ -28,9 +26,10 @@ from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
 from rag.settings import Settings
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
     from langchain_core.documents import Document
 
-__all__ = ["MODES", "SOURCE_PREFIX", "QueryCache", "beir_documents", "evaluate_retrieval"]
+__all__ = ["MODES", "SOURCE_PREFIX", "beir_documents", "evaluate_retrieval"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,28 +50,6 @@ def beir_documents(dataset: BeirDataset) -> list[Document]:
         )
         for doc_id, (title, text) in dataset.corpus.items()
     ]
-
-
-class QueryCache(Embeddings):
-    """Embeddings that remember the last query vector (documents pass through).
-
-    Args:
-        inner: The real embedding model.
-    """
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-        self._last: tuple[str, list[float]] | None = None
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Embed chunks with the real model."""
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        """Embed a query, or return the vector of the same query just embedded."""
-        if self._last is None or self._last[0] != text:
-            self._last = (text, self.inner.embed_query(text))
-        return self._last[1]
 
 
 def _doc_ranking(chunks: Sequence[Document]) -> list[str]:
@@ -120,12 +97,12 @@ def evaluate_retrieval(
     from rag.models import make_embeddings
 
     name = collection_name("beir", file_fingerprint(dataset.corpus_file), settings)
-    cache = QueryCache(embeddings or make_embeddings(settings))
+    embeddings = embeddings or make_embeddings(settings)
     collection = open_eval_collection(
         lambda: beir_documents(dataset),
         settings,
         name=name,
-        embeddings=cache,
+        embeddings=embeddings,
         progress=progress,
     )
     query_ids = list(dataset.queries)[:limit] if limit else list(dataset.queries)
@@ -138,11 +115,11 @@ def evaluate_retrieval(
         for done, qid in enumerate(query_ids, start=1):
             qrels = dataset.qrels[qid]
             mark = time.perf_counter()
-            cache.embed_query(dataset.queries[qid])
+            vector = embeddings.embed_query(dataset.queries[qid])  # once, for every mode
             embed_s = time.perf_counter() - mark
             for mode, retriever in retrievers.items():
                 mark = time.perf_counter()
-                chunks = retriever.search(dataset.queries[qid])
+                chunks = retriever.search(dataset.queries[qid], query_vector=vector)
                 latency = embed_s + time.perf_counter() - mark
                 ranking = _doc_ranking(chunks)
                 row = scores[mode]

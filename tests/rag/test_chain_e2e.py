@@ -49,7 +49,7 @@ def test_an_unanswerable_question_gets_not_found(chain) -> None:
     answer = chain.invoke({"question": "What is the population of Ulaanbaatar?"})
     assert answer.not_found
     assert answer.text == "I could not find this in your documents."
-    assert answer.timings["total"] < answer.timings.get("generate", float("inf"))
+    assert "generate" not in answer.timings  # answered without calling the LLM
 
 
 def test_a_follow_up_is_rewritten_and_answered(chain) -> None:

@@ -77,3 +77,11 @@ def test_resolve_sources_matches_folders_and_globs(filled) -> None:
     assert set(resolve_sources(filled, ["/docs/garden"])) == {
         "/docs/garden/tomatoes.txt", "/docs/garden/roses.txt"}
     assert resolve_sources(filled, ["*/oil.txt"]) == ["/docs/cars/oil.txt"]
+
+
+def test_a_given_query_vector_is_used_instead_of_embedding_again(filled) -> None:
+    retriever = HybridRetriever(index=filled, mode="dense", top_k=1)
+    tyres = filled.embeddings.embed_query("tyre pressure and load index")
+    # The text says "tomatoes" but the vector says "tyres": the vector must win.
+    docs = retriever.search("tomatoes", query_vector=tyres)
+    assert docs[0].metadata["source"] == "/docs/cars/tyres.txt"
