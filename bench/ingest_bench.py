@@ -54,6 +54,17 @@ def write_corpus(corpus: Path, folder: Path, limit: int | None, copies: int = 1)
     return len(rows) * copies
 
 
+def copy_sources(sources: list[Path], folder: Path, copies: int) -> list[Path]:
+    """Copy every source folder ``copies`` times under ``folder``; return the copies."""
+    targets = []
+    for copy in range(copies):
+        for source in sources:
+            target = folder / f"copy{copy}" / source.name
+            shutil.copytree(source, target)
+            targets.append(target)
+    return targets
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process in MB.
 
@@ -105,7 +116,8 @@ def main() -> None:
     parser.add_argument("--pdfs", type=Path, default=PDFS)
     parser.add_argument("--limit", type=int, default=None, help="Abstracts (default: all).")
     parser.add_argument("--memory-subset", type=int, default=1000,
-                        help="Abstracts in the x1 / x4 memory runs (0: skip them).")
+                        help="Abstracts in the x1 / x4 memory runs (0: skip them; -1: the "
+                             "whole corpus, PDFs included, where x1 is the first ingest above).")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -152,7 +164,12 @@ def main() -> None:
         index.close()
 
         memory: dict = {}
-        if args.memory_subset:
+        if args.memory_subset == -1:
+            memory["x1"] = {"chunks": first.chunks_written, "files": len(first.entries),
+                            "seconds": round(first_s, 1), "peak_rss_mb": round(ingest_peak, 1)}
+            memory["x4"] = memory_run(copy_sources(sources, work / "x4", copies=4), work / "mem4")
+            memory["growth"] = round(memory["x4"]["peak_rss_mb"] / memory["x1"]["peak_rss_mb"], 3)
+        elif args.memory_subset:
             subset = work / "subset"
             write_corpus(args.corpus, subset, args.memory_subset, copies=4)
             memory["x1"] = memory_run([subset / "copy0"], work / "mem1")

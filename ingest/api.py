@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,8 @@ from ingest.pipeline import Progress, Writer, run_pipeline
 from ingest.report import FileEntry, IngestReport, ProgressCallback
 from ingest.sync import delete_source_chunks, reconcile, source_keys
 from rag.errors import ConfigError, IndexMismatchError
+from rag.index.storage import check_writable, storage_errors
+from rag.remote import remote_errors
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -29,35 +31,43 @@ __all__ = ["forget", "ingest_documents", "ingest_paths"]
 logger = logging.getLogger(__name__)
 
 
+_BACKENDS = "a remote backend (Chroma server or embedding server)"
+
+
 @contextmanager
 def _opened(
-    settings: Settings | None, index: Index | None, *, reindex: bool = False
+    settings: Settings | None, index: Index | None, *, reindex: bool = False, writing: bool = True
 ) -> Iterator[tuple[Settings, Index]]:
     from rag.index import drop_index, open_index
     from rag.settings import load_settings
 
     settings = settings or load_settings()
-    if index is not None:
+    if writing:
+        check_writable(settings.store.path)
+    with storage_errors(settings.store.path), remote_errors(_BACKENDS):
+        if index is not None:
+            if reindex:
+                raise ConfigError("reindex drops and reopens the index: pass settings, not index")
+            yield settings, index
+            return
         if reindex:
-            raise ConfigError("reindex drops and reopens the index: pass settings, not index")
-        yield settings, index
-        return
-    if reindex:
-        drop_index(settings)
-    opened = open_index(settings)
-    try:
-        yield settings, opened
-    finally:
-        opened.close()
+            drop_index(settings)
+        opened = open_index(settings)
+        try:
+            yield settings, opened
+        finally:
+            opened.close()
 
 
-def _check_chunking(index: Index) -> None:
+def _check_chunking(index: Index, *, dry_run: bool = False) -> None:
     stored, wanted = index.manifest, index.wanted
     if not stored.chunking_differs(wanted):
         return
     if index.count() == 0:  # nothing chunked yet: adopt the new settings
-        index.vectors._collection.modify(metadata=wanted.to_metadata())
-        index.manifest = wanted
+        if not dry_run:
+            collection = index.vectors._collection
+            collection.modify(metadata={**(collection.metadata or {}), **wanted.to_metadata()})
+            index.manifest = wanted
         return
     raise IndexMismatchError(
         f"collection {index.collection!r} was chunked with {stored.chunk_size} tokens "
@@ -120,8 +130,11 @@ def ingest_paths(
         raise ConfigError("--reindex and --dry-run cannot be combined")
     started = time.perf_counter()
     paths = list(paths)
-    with _opened(settings, index, reindex=reindex) as (settings, index):
-        _check_chunking(index)
+    with (
+        _opened(settings, index, reindex=reindex, writing=not dry_run) as (settings, index),
+        nullcontext() if dry_run else index.writing(),
+    ):
+        _check_chunking(index, dry_run=dry_run)
         chunker = chunker or make_chunker(settings, index.embeddings)
         report = IngestReport(collection=index.collection, dry_run=dry_run)
         found = discover(paths, include=include, exclude=exclude)
@@ -211,7 +224,7 @@ def ingest_documents(
     """
     started = time.perf_counter()
     documents = list(documents)
-    with _opened(settings, index) as (settings, index):
+    with _opened(settings, index) as (settings, index), index.writing():
         _check_chunking(index)
         chunker = chunker or make_chunker(settings, index.embeddings)
         report = IngestReport(collection=index.collection)
@@ -241,7 +254,7 @@ def forget(
         The report: ``deleted`` entries, ``skipped`` for paths not indexed.
     """
     started = time.perf_counter()
-    with _opened(settings, index) as (settings, index):
+    with _opened(settings, index) as (settings, index), index.writing():
         report = IngestReport(collection=index.collection)
         ledger = {record.source: record for record in index.ledger.all()}
         done: set[str] = set()

@@ -153,6 +153,30 @@ def _load_html(path: Path) -> LoadedFile:
     return LoadedFile("html", iter([Page(text)]), title or None)
 
 
+MAX_UNZIPPED_BYTES = 256 << 20
+"""Most bytes a DOCX (a ZIP archive) may unpack to."""
+MAX_ZIP_RATIO = 200
+"""Highest unpacked-to-packed size ratio accepted for a DOCX part (text compresses ~10x)."""
+
+
+def _check_not_a_zip_bomb(path: Path) -> None:
+    """Refuse a DOCX whose parts would unpack to far more than the file's size."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IngestError(f"corrupt DOCX: {exc}") from exc
+    total = sum(m.file_size for m in members)
+    ratio = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
+    if total > MAX_UNZIPPED_BYTES or (ratio > MAX_ZIP_RATIO and total > 10 << 20):
+        raise SkipFile(
+            f"refused: the DOCX would unpack to {total / (1 << 20):.0f} MB "
+            f"(compression ratio {ratio:.0f}:1), which looks like a ZIP bomb"
+        )
+
+
 def _load_docx(path: Path) -> LoadedFile:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -161,6 +185,7 @@ def _load_docx(path: Path) -> LoadedFile:
     head = path.open("rb").read(4)
     if head != b"PK\x03\x04":
         raise SkipFile("not a DOCX file (no ZIP signature)")
+    _check_not_a_zip_bomb(path)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:

@@ -11,6 +11,8 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rag.index.mirror import collection_ids
+
 if TYPE_CHECKING:
     from rag.index import Index
 
@@ -47,18 +49,6 @@ def delete_source_chunks(index: Index, source: str, *, before: float | None = No
     return deleted
 
 
-def _chroma_ids(index: Index) -> set[str]:
-    collection = index.vectors._collection
-    ids: set[str] = set()
-    offset = 0
-    while True:
-        page = collection.get(include=[], limit=5000, offset=offset)["ids"]
-        ids.update(page)
-        if len(page) < 5000:
-            return ids
-        offset += len(page)
-
-
 def reconcile(index: Index) -> int:
     """Make Chroma, the keyword index and the record manager agree again.
 
@@ -80,12 +70,12 @@ def reconcile(index: Index) -> int:
     n_keywords = index.keywords.count()
     if n_chroma == n_keywords == len(record_ids):
         return 0
-    chroma_ids = _chroma_ids(index)
+    chroma_ids = collection_ids(index.vectors._collection)
     keyword_ids = index.keywords.ids()
     valid = record_ids & chroma_ids & keyword_ids
     removed = 0
     for extra, remove in (
-        (chroma_ids - valid, lambda ids: index.vectors.delete(ids=ids)),
+        (chroma_ids - valid, index.store.delete),
         (keyword_ids - valid, index.keywords.delete),
         (record_ids - valid, index.records.delete_keys),
     ):

@@ -11,6 +11,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 __all__ = [
     "BUNDLED_DIR",
+    "STYLES",
     "PromptTemplateError",
     "TemplateSpec",
     "available_templates",
@@ -20,6 +21,7 @@ __all__ = [
 ]
 
 BUNDLED_DIR = Path(__file__).with_name("templates")
+STYLES = ("cited", "extract")
 
 
 class PromptTemplateError(ValueError):
@@ -38,6 +40,10 @@ class TemplateSpec:
     human: str = ""
     text: str = ""
     examples: tuple[tuple[str, str], ...] = field(default=())
+    style: str = "cited"
+    """How the chain treats the answer: ``cited`` (the model writes ``[n]``
+    itself) or ``extract`` (the model copies a short phrase; the chain finds
+    the passage that holds it and cites that)."""
 
 
 def _search_path(directory: Path | None) -> list[Path]:
@@ -91,6 +97,9 @@ def _parse(name: str, path: Path, mtime_ns: int) -> TemplateSpec:
     if not (data.get("human") or data.get("text")):
         raise PromptTemplateError(f"{path}: a template needs 'human' or 'text'")
     examples = tuple((ex["human"].strip(), ex["ai"].strip()) for ex in data.get("examples") or [])
+    style = str(data.get("style") or "cited")
+    if style not in STYLES:
+        raise PromptTemplateError(f"{path}: style must be one of {', '.join(STYLES)}")
     return TemplateSpec(
         name=name,
         path=path,
@@ -100,6 +109,7 @@ def _parse(name: str, path: Path, mtime_ns: int) -> TemplateSpec:
         human=(data.get("human") or "").strip(),
         text=(data.get("text") or "").strip(),
         examples=examples,
+        style=style,
     )
 
 

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from rag.errors import (
         BackendUnavailableError,
         ConfigError,
+        IndexBusyError,
         IndexMismatchError,
         IngestError,
         ModelError,
+        QuestionError,
         RagError,
     )
     from rag.settings import Settings, load_settings
@@ -31,9 +33,11 @@ __all__ = [
     "Answer",
     "BackendUnavailableError",
     "ConfigError",
+    "IndexBusyError",
     "IndexMismatchError",
     "IngestError",
     "ModelError",
+    "QuestionError",
     "RagError",
     "Settings",
     "Source",
@@ -54,9 +58,11 @@ _HOMES = {
         for name in (
             "BackendUnavailableError",
             "ConfigError",
+            "IndexBusyError",
             "IndexMismatchError",
             "IngestError",
             "ModelError",
+            "QuestionError",
             "RagError",
         )
     },

@@ -21,117 +21,41 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from prompts import PromptTemplateError, load_chat_prompt, load_text
-from rag.answer import Answer, Source
+from prompts import PromptTemplateError, load_chat_prompt, load_spec, load_text
+from rag.answer import Answer
+from rag.context import (
+    cited_numbers,
+    clean_citations,
+    clean_question,
+    format_context,
+    format_history,
+    normalise_history,
+    support,
+    text_of,
+    to_source,
+)
 from rag.errors import ConfigError
+from rag.focus import focus_documents
+from rag.remote import remote_errors
 from rag.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
     from langchain_core.prompts import ChatPromptTemplate
     from langchain_core.retrievers import BaseRetriever
 
     from rag.index import Index
 
-__all__ = ["RagChain", "ask", "build_chain", "format_context", "format_history"]
+__all__ = ["RagChain", "ask", "build_chain"]
 
 logger = logging.getLogger(__name__)
-
-_CITATION = re.compile(r"\[(\d+)\]")
-_HISTORY_TURNS = 6
-
-
-def format_context(documents: Sequence[Document]) -> str:
-    """Number the passages and fence them so the model reads them as data.
-
-    Args:
-        documents: The retrieved chunks, best first.
-
-    Returns:
-        Blocks like ``[1] guide.md, page 2:`` followed by the quoted text.
-    """
-    blocks = []
-    for n, doc in enumerate(documents, start=1):
-        source = _to_source(n, doc)
-        where = f"{source.file_name}, page {source.page}" if source.page else source.file_name
-        text = doc.page_content.replace('"""', "''")
-        blocks.append(f'[{n}] {where}:\n"""\n{text.strip()}\n"""')
-    return "\n\n".join(blocks)
-
-
-def format_history(history: Sequence[Any]) -> str:
-    """Render the last turns of a conversation as ``User:``/``Assistant:`` lines.
-
-    Args:
-        history: ``{"role", "content"}`` dicts, ``(user, assistant)`` pairs or
-            LangChain messages.
-
-    Returns:
-        The recent turns, citations removed, one per line.
-    """
-    lines = []
-    for role, content in _normalise_history(history)[-_HISTORY_TURNS:]:
-        speaker = "User" if role == "user" else "Assistant"
-        lines.append(f"{speaker}: {_CITATION.sub('', content).strip()}")
-    return "\n".join(lines)
-
-
-def _normalise_history(history: Sequence[Any]) -> list[tuple[str, str]]:
-    turns: list[tuple[str, str]] = []
-    for item in history or ():
-        if isinstance(item, Mapping):
-            turns.append((str(item.get("role", "user")), _text_of(item.get("content", ""))))
-        elif isinstance(item, tuple | list) and len(item) == 2:
-            turns.append(("user", _text_of(item[0])))
-            if item[1]:
-                turns.append(("assistant", _text_of(item[1])))
-        else:  # a LangChain message
-            role = "user" if getattr(item, "type", "human") == "human" else "assistant"
-            turns.append((role, _text_of(getattr(item, "content", ""))))
-    return [(role, text) for role, text in turns if text.strip()]
-
-
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Sequence):  # Gradio / multimodal content parts
-        return " ".join(p.get("text", "") if isinstance(p, Mapping) else str(p) for p in content)
-    return str(content or "")
-
-
-def _to_source(n: int, doc: Document) -> Source:
-    meta = doc.metadata
-    page = meta.get("page")
-    return Source(
-        n=n,
-        source=str(meta.get("source", "")),
-        page=int(page) if isinstance(page, int | float) and page > 0 else None,
-        chunk_id=str(meta.get("chunk_id") or doc.id or ""),
-        snippet=doc.page_content,
-        score=float(meta.get("similarity", meta.get("score", 0.0))),
-        page_label=str(meta["page_label"]) if meta.get("page_label") else None,
-    )
-
-
-def clean_citations(text: str, n_sources: int) -> str:
-    """Drop citation markers that point at no context block.
-
-    Args:
-        text: The model's answer.
-        n_sources: How many context blocks it was given.
-
-    Returns:
-        The text with ``[n]`` removed wherever ``n`` is not in ``1..n_sources``.
-    """
-    cleaned = _CITATION.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n_sources else "", text)
-    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
-    return re.sub(r"[ \t]{2,}", " ", cleaned).strip()
 
 
 class RagChain(Runnable[dict, Answer]):
@@ -144,6 +68,14 @@ class RagChain(Runnable[dict, Answer]):
         condense_prompt: The follow-up rewrite prompt (``history``, ``question``).
         not_found_text: The answer given when nothing relevant was retrieved.
         min_relevance: Chunks with a lower ``similarity`` do not count.
+        max_question_chars: Longer questions are refused.
+        embeddings: The embedding model, needed for ``context_sentences``.
+        context_sentences: Show the LLM only this many sentences of the
+            relevant chunks, those closest to the question (0: whole chunks).
+        answer_style: ``cited`` or ``extract``, from the QA template (see
+            :class:`prompts.TemplateSpec`).
+        min_support: Abstain when the best passage backs less than this share
+            of the answer's content words (0: never).
     """
 
     def __init__(
@@ -155,6 +87,11 @@ class RagChain(Runnable[dict, Answer]):
         condense_prompt: ChatPromptTemplate,
         not_found_text: str,
         min_relevance: float,
+        max_question_chars: int = 2000,
+        embeddings: Embeddings | None = None,
+        context_sentences: int = 0,
+        answer_style: str = "cited",
+        min_support: float = 0.0,
     ) -> None:
         self.llm = llm
         self.retriever = retriever
@@ -162,6 +99,11 @@ class RagChain(Runnable[dict, Answer]):
         self.condense_prompt = condense_prompt
         self.not_found_text = not_found_text
         self.min_relevance = min_relevance
+        self.max_question_chars = max_question_chars
+        self.embeddings = embeddings
+        self.context_sentences = context_sentences
+        self.answer_style = answer_style
+        self.min_support = min_support
 
     def invoke(self, input: dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         """Answer one question; see the module docstring for the input keys."""
@@ -198,9 +140,7 @@ class RagChain(Runnable[dict, Answer]):
         """Yield answer text pieces as generated, then the final :class:`Answer`."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        question = str(input.get("question") or "").strip()
-        if not question:
-            raise ValueError("the input needs a non-empty 'question'")
+        question = clean_question(str(input.get("question") or ""), self.max_question_chars)
         standalone = self._condense(question, input.get("history") or [], config)
         timings["condense"] = time.perf_counter() - started
 
@@ -208,7 +148,7 @@ class RagChain(Runnable[dict, Answer]):
         retrieved = self._retrieve(standalone, input.get("sources"), config)
         timings["retrieve"] = time.perf_counter() - mark
         relevant = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.min_relevance]
-        sources = [_to_source(n, doc) for n, doc in enumerate(relevant, start=1)]
+        sources = [to_source(n, doc) for n, doc in enumerate(relevant, start=1)]
 
         if not relevant:
             timings["total"] = time.perf_counter() - started
@@ -223,23 +163,33 @@ class RagChain(Runnable[dict, Answer]):
             )
             return
 
+        shown: Sequence[Document | None] = relevant
+        if self.context_sentences and self.embeddings is not None:
+            mark = time.perf_counter()
+            shown = focus_documents(standalone, relevant, self.embeddings,
+                                    max_sentences=self.context_sentences)
+            timings["focus"] = time.perf_counter() - mark
         messages = self.qa_prompt.format_messages(
-            context=format_context(relevant),
+            context=format_context(shown),
             question=standalone,
             not_found=self.not_found_text,
         )
         mark = time.perf_counter()
         pieces: list[str] = []
-        for chunk in self.llm.stream(messages, config):
-            piece = _text_of(chunk.content)
-            if piece:
-                if not pieces:
-                    timings["first_token"] = time.perf_counter() - started
-                pieces.append(piece)
-                yield piece
+        with remote_errors("the LLM server"):
+            for chunk in self.llm.stream(messages, config):
+                piece = text_of(chunk.content)
+                if piece:
+                    if not pieces:
+                        timings["first_token"] = time.perf_counter() - started
+                    pieces.append(piece)
+                    yield piece
         timings["generate"] = time.perf_counter() - mark
         text = clean_citations("".join(pieces), len(sources))
         not_found = not text or self._says_not_found(text)
+        if not not_found:
+            text, supported = self._backed(text, shown)
+            not_found = not supported
         timings["total"] = time.perf_counter() - started
         yield Answer(
             text=self.not_found_text if not_found else text,
@@ -256,13 +206,15 @@ class RagChain(Runnable[dict, Answer]):
             return question  # no history: no rewrite, no LLM call
         messages = self.condense_prompt.format_messages(history=rendered, question=question)
         # One line is all a rewrite needs; stopping there keeps follow-ups fast.
-        rewritten = _text_of(self.llm.invoke(messages, config, stop=["\n"]).content).strip()
+        with remote_errors("the LLM server"):
+            reply = self.llm.invoke(messages, config, stop=["\n"])
+        rewritten = text_of(reply.content).strip()
         rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
         if "?" in rewritten:  # small models go on to answer: keep the question only
             rewritten = rewritten[: rewritten.index("?") + 1]
         if not rewritten or rewritten.lower() == question.lower():
             # The model did not rewrite: let retrieval see the previous question too.
-            previous = [text for role, text in _normalise_history(history) if role == "user"]
+            previous = [text for role, text in normalise_history(history) if role == "user"]
             rewritten = f"{previous[-1]} {question}" if previous else question
         logger.debug("condensed %r to %r", question, rewritten)
         return rewritten
@@ -270,9 +222,32 @@ class RagChain(Runnable[dict, Answer]):
     def _retrieve(
         self, query: str, sources: Sequence[str] | None, config: RunnableConfig | None
     ) -> list[Document]:
-        if sources is None:
-            return self.retriever.invoke(query, config)
-        return self.retriever.invoke(query, config, sources=list(sources))
+        with remote_errors("a remote backend (Chroma server or embedding server)"):
+            if sources is None:
+                return self.retriever.invoke(query, config)
+            return self.retriever.invoke(query, config, sources=list(sources))
+
+    def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, bool]:
+        """Check that the passages back the answer; cite the backing passage when needed.
+
+        ``extract`` answers are phrases: the passage that holds the phrase is
+        cited. ``cited`` answers are checked against the passages they cite
+        (all shown passages when they cite none), and get the best one cited
+        when the model wrote no marker.
+
+        Returns:
+            The answer text (with its citation) and whether it is backed.
+        """
+        cited = cited_numbers(text)
+        if self.answer_style == "cited" and cited:
+            shown = [doc if n in cited else None for n, doc in enumerate(shown, start=1)]
+        best, score = support(text, shown)
+        if self.min_support and (best is None or score < self.min_support):
+            logger.info("answer not backed by its passages (support %.2f): %r", score, text)
+            return text, False
+        if not cited and best is not None:
+            text = f"{text.rstrip()} [{best}]"
+        return text, True
 
     def _says_not_found(self, text: str) -> bool:
         def norm(s: str) -> str:
@@ -319,6 +294,7 @@ def build_chain(
     folder = settings.prompts.directory
     try:
         qa_prompt = load_chat_prompt(settings.prompts.qa_template, folder)
+        qa_style = load_spec(settings.prompts.qa_template, folder).style
         condense_prompt = load_chat_prompt(settings.prompts.condense_template, folder)
         not_found_text = load_text("not_found", folder)
     except PromptTemplateError as exc:
@@ -330,7 +306,18 @@ def build_chain(
         condense_prompt=condense_prompt,
         not_found_text=not_found_text,
         min_relevance=settings.retrieval.min_relevance,
+        max_question_chars=settings.retrieval.max_question_chars,
+        embeddings=_embeddings_of(retriever),
+        context_sentences=settings.retrieval.context_sentences,
+        answer_style=qa_style,
+        min_support=settings.retrieval.min_support,
     )
+
+
+def _embeddings_of(retriever: BaseRetriever) -> Embeddings | None:
+    """The embedding model behind a retriever over our index, if it has one."""
+    index = getattr(retriever, "index", None)
+    return getattr(index, "embeddings", None)
 
 
 def ask(question: str, settings: Settings | None = None, **components: Any) -> Answer:

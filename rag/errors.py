@@ -8,6 +8,8 @@ callers (the CLI and the UI) can turn them into one clear line for people::
     ├── ModelError            a model cannot be found, verified or loaded
     ├── IndexMismatchError    the index was built with another embedding model or schema
     ├── IngestError           a source could not be ingested (kept per file in reports)
+    ├── IndexBusyError        another ingest kept the collection busy past our wait
+    ├── QuestionError         a question that cannot be asked (empty, far too long)
     └── BackendUnavailableError  a remote server (Chroma, LLM) is down or refuses us
 """
 
@@ -16,9 +18,11 @@ from __future__ import annotations
 __all__ = [
     "BackendUnavailableError",
     "ConfigError",
+    "IndexBusyError",
     "IndexMismatchError",
     "IngestError",
     "ModelError",
+    "QuestionError",
     "RagError",
 ]
 
@@ -41,6 +45,14 @@ class IndexMismatchError(RagError):
 
 class IngestError(RagError):
     """A source could not be ingested; the message says why."""
+
+
+class IndexBusyError(RagError):
+    """Another ingest held the collection's write lock for longer than we would wait."""
+
+
+class QuestionError(RagError, ValueError):
+    """The question is empty or too long to ask."""
 
 
 class BackendUnavailableError(RagError):

@@ -163,6 +163,23 @@ class RetrievalSettings(BaseModel):
         description="Cosine similarity below which a chunk does not count as an "
         "answer source; with none above it the answer is 'not found'.",
     )
+    context_sentences: int = Field(
+        3,
+        ge=0,
+        le=50,
+        description="Sentences of the relevant chunks shown to the LLM, those closest "
+        "to the question (a small model answers better from less); 0 = whole chunks.",
+    )
+    min_support: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Support check: abstain when the best passage holds less than this "
+        "share of the answer's content words (1.0 for a copied phrase); 0 = off.",
+    )
+    max_question_chars: int = Field(
+        2000, ge=10, description="Longest question accepted (characters)."
+    )
 
 
 class PromptSettings(BaseModel):
@@ -183,6 +200,11 @@ class UISettings(BaseModel):
     username: str | None = Field(None, description="Login name; unset = no login.")
     password: SecretStr | None = None
     max_upload_mb: int = Field(50, ge=1)
+    collections: list[str] = Field(
+        default_factory=list,
+        description="The only collections this app shows and serves; empty = every "
+        "collection in the store (keeps deployments that share a store apart).",
+    )
 
 
 class Settings(BaseSettings):

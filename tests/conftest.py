@@ -63,3 +63,42 @@ def index(settings, embeddings) -> Iterator:
     opened = open_index(settings, embeddings=embeddings)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """A real Chroma server (``chroma run``) on loopback, for the whole session."""
+    from tests.servers import chroma_server as run_chroma
+
+    with run_chroma(tmp_path_factory.mktemp("chroma-server") / "data") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """llama-cpp-python's OpenAI-compatible server with the bundled SmolLM2, on loopback."""
+    from rag.models import resolve_llm_path
+    from rag.settings import LLMSettings
+    from tests.servers import llm_server as run_llm
+
+    log = tmp_path_factory.mktemp("llm-server") / "server.log"
+    with run_llm(resolve_llm_path(LLMSettings()), log) as server:
+        yield server
+
+
+@pytest.fixture
+def server_env(chroma_server, llm_server, monkeypatch: pytest.MonkeyPatch, request) -> dict:
+    """Environment that points the settings at both servers (a fresh collection per test)."""
+    collection = "t-" + request.node.name.lower().replace("[", "-").replace("]", "")[:40]
+    env = {
+        "RAG_STORE__URL": chroma_server.url,
+        "RAG_STORE__COLLECTION": "".join(c if c.isalnum() or c in "-_" else "-" for c in collection),
+        "RAG_LLM__PROVIDER": "openai",
+        "RAG_LLM__BASE_URL": llm_server.url + "/v1",
+        "RAG_LLM__MODEL": "smollm2",
+        "RAG_LLM__TIMEOUT_S": "30",
+        "RAG_LLM__MAX_RETRIES": "1",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env

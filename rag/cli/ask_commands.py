@@ -43,13 +43,21 @@ def _build(collection: str | None, mode: str | None, top_k: int | None) -> tuple
 
 def _stream_answer(chain: RagChain, inputs: dict) -> Answer:
     answer: Answer | None = None
+    streamed = ""
     for piece in chain.stream(inputs):
         if isinstance(piece, str):
+            streamed += piece
             console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
         else:
             answer = piece
-    console.print()
     assert answer is not None
+    final = answer.text
+    if final.startswith(streamed.rstrip()):  # the chain added a citation: print the rest
+        console.print(final[len(streamed.rstrip()):], markup=False, highlight=False)
+    else:  # the support check turned the streamed text into "not found"
+        console.print()
+        console.print("(not backed by the passages) ", style="dim", end="", markup=False)
+        console.print(final, markup=False, highlight=False)
     return answer
 
 

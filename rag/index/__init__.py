@@ -13,13 +13,18 @@ Example:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from rag.errors import BackendUnavailableError
 from rag.index.keyword import KeywordHit, KeywordIndex
 from rag.index.ledger import FileLedger, FileRecord
+from rag.index.lock import WriteLock, claim_collection
 from rag.index.manifest import SCHEMA_VERSION, IndexManifest
+from rag.index.mirror import MirroredKeywordIndex
 from rag.index.store import ChunkStore, make_chroma_client
 from rag.settings import Settings
 
@@ -38,6 +43,8 @@ __all__ = [
     "IndexManifest",
     "KeywordHit",
     "KeywordIndex",
+    "MirroredKeywordIndex",
+    "WriteLock",
     "drop_index",
     "make_chroma_client",
     "open_index",
@@ -74,6 +81,25 @@ class Index:
     def count(self) -> int:
         """Return how many chunks the collection holds."""
         return self.vectors._collection.count()
+
+    @contextmanager
+    def writing(self, timeout_s: float | None = None) -> Iterator[None]:
+        """Hold the collection's write lock, shared by every process and machine.
+
+        Ingest writes only inside this block, so two ingests of one collection
+        take turns. On entry, the collection is also checked to be kept by
+        these ingest records (see :func:`rag.index.lock.claim_collection`).
+
+        Args:
+            timeout_s: Most seconds to wait for another ingest; None waits.
+
+        Raises:
+            IndexBusyError: When the wait timed out.
+            ConfigError: When another records database keeps the collection.
+        """
+        with WriteLock(self.records.engine, self.collection).held(timeout_s):
+            claim_collection(self.records.engine, self.vectors._client, self.collection)
+            yield
 
     def close(self) -> None:
         """Release the SQLite connections."""
@@ -145,12 +171,22 @@ def open_index(
     return Index(
         collection=cfg.collection,
         vectors=vectors,
-        keywords=KeywordIndex(cfg.path / "keywords.sqlite3", cfg.collection),
+        keywords=_keywords(settings, client),
         records=records,
         ledger=FileLedger(records.engine, cfg.collection),
         manifest=manifest,
         wanted=wanted,
     )
+
+
+def _keywords(settings: Settings, client: chromadb.ClientAPI) -> KeywordIndex:
+    """The keyword index: written in step locally, a mirror of a Chroma server's collection."""
+    cfg = settings.store
+    if cfg.url is None:
+        return KeywordIndex(cfg.path / "keywords.sqlite3", cfg.collection)
+    url = urlparse(cfg.url)
+    name = f"keywords-{url.hostname}-{url.port or 'default'}.sqlite3"
+    return MirroredKeywordIndex(cfg.path / name, cfg.collection, client)
 
 
 def _records(settings: Settings) -> SQLRecordManager:
@@ -201,7 +237,7 @@ def drop_index(settings: Settings, *, client: chromadb.ClientAPI | None = None) 
     finally:
         records.engine.dispose()
     keywords = KeywordIndex(cfg.path / "keywords.sqlite3", cfg.collection)
-    try:
+    try:  # a server mirror needs no cleaning: it follows the collection
         keywords.delete(sorted(keywords.ids()))
     finally:
         keywords.close()

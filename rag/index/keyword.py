@@ -23,15 +23,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["KeywordHit", "KeywordIndex"]
+__all__ = ["STOPWORDS", "KeywordHit", "KeywordIndex", "content_words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     """a an and are as at be but by for from has have how i in is it its of on or
     that the their there these this to was were what when where which who whom why
     will with does did do can could would should about into than then them they
     he she his her we you your our not no yes if so""".split()
 )
+
+
+def content_words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` without stopwords, in order.
+
+    Example:
+        >>> content_words("How long is the Quillon bridge?")
+        ['long', 'quillon', 'bridge']
+    """
+    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def _rowid(chunk_id: str) -> int:
@@ -113,7 +123,7 @@ class KeywordIndex:
         Returns:
             Hits, best first; empty when the query has no searchable word.
         """
-        words = [w for w in _WORD.findall(query.lower()) if w not in _STOPWORDS]
+        words = content_words(query)
         if not words:
             words = _WORD.findall(query.lower())
         if not words:

@@ -128,10 +128,14 @@ def build_app(
                             elem_id="preview",
                         )
                 with gr.Column(scale=1, min_width=260):
+                    # With a login, the picker is filled only when the page loads:
+                    # Gradio puts every component's initial choices into the API
+                    # description it serves even before login.
+                    first = [] if _auth(settings) else [settings.store.collection]
                     collection = gr.Dropdown(
                         label="Collection",
-                        choices=[settings.store.collection],
-                        value=settings.store.collection,
+                        choices=first,
+                        value=first[0] if first else None,
                         allow_custom_value=True,
                         info="Type a new name to start a collection.",
                         elem_id="collection",

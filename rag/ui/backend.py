@@ -142,7 +142,7 @@ class UIBackend:
         options = options or ChatOptions()
         s = self.settings
         data = s.model_dump()
-        data["store"]["collection"] = check_collection_name(collection)
+        data["store"]["collection"] = self.check_collection(collection)
         if options.mode is not None:
             data["retrieval"]["mode"] = options.mode
         if options.top_k is not None:
@@ -163,7 +163,9 @@ class UIBackend:
     # -- collections and files ------------------------------------------------------
 
     def collections(self) -> list[str]:
-        """Names of the collections in the store, the configured one included."""
+        """Names of the collections this app serves, the configured one included."""
+        if self.settings.ui.collections:
+            return sorted({*self.settings.ui.collections, self.default_collection})
         try:
             listed = self.client().list_collections()
         except Exception as exc:  # noqa: BLE001 - chromadb raises plain exceptions
@@ -174,6 +176,18 @@ class UIBackend:
         names.add(self.default_collection)
         return sorted(names)
 
+    def check_collection(self, collection: str) -> str:
+        """Return ``collection`` when this app may serve it.
+
+        Raises:
+            ConfigError: For an invalid name, or one outside ``ui.collections``.
+        """
+        collection = check_collection_name(collection)
+        allowed = self.settings.ui.collections
+        if allowed and collection not in {*allowed, self.default_collection}:
+            raise ConfigError(f"collection {collection!r} is not available in this app")
+        return collection
+
     def index(self, collection: str) -> Index:
         """Return the opened index of ``collection``, opening (or creating) it once.
 
@@ -181,7 +195,7 @@ class UIBackend:
             ConfigError: For an invalid collection name.
             IndexMismatchError: When it was built with another embedding model.
         """
-        collection = check_collection_name(collection)
+        collection = self.check_collection(collection)
         with self._lock:
             if collection not in self._indexes:
                 from rag.index import open_index
@@ -259,6 +273,7 @@ class UIBackend:
         Raises:
             RagError: For anything a person can fix (bad settings, missing files).
         """
+        collection = self.check_collection(collection)
         sources = self.resolve_scope(collection, scope)
         chain = self.chain_for(collection, options)
         inputs = {"question": question, "history": list(history), "sources": sources}
@@ -268,7 +283,7 @@ class UIBackend:
 
     def upload_folder(self, collection: str) -> Path:
         """Where uploads to ``collection`` are saved."""
-        return self.settings.store.path / "uploads" / check_collection_name(collection)
+        return self.settings.store.path / "uploads" / self.check_collection(collection)
 
     def ingest_uploads(
         self,

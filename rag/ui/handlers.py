@@ -18,7 +18,6 @@ import gradio as gr
 from rag.answer import Answer
 from rag.errors import ConfigError, RagError
 from rag.ui.backend import ChatOptions, UIBackend, describe_error
-from rag.ui.uploads import check_collection_name
 from rag.ui.render import (
     chat_sources_message,
     file_choices,
@@ -90,7 +89,7 @@ class Handlers:
         """
         try:
             if collection not in self.backend.collections():
-                check_collection_name(collection)
+                self.backend.check_collection(collection)
                 return gr.update(choices=[], value=[]), []
             files = self.backend.files(collection)
         except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message

@@ -106,3 +106,23 @@ def test_unknown_type_and_binary_behind_text_name_are_skipped(tmp_path: Path) ->
     with pytest.raises(SkipFile, match="binary content"):
         list(load_file(fake).pages)
     assert file_type(Path("X.HTM")) == "html"
+
+
+def test_a_zip_bomb_named_docx_is_refused_without_unpacking(tmp_path: Path) -> None:
+    import tracemalloc
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):  # 300 MB of zeros, about 300 KB packed
+                member.write(chunk)
+    assert bomb.stat().st_size < 2 << 20
+    tracemalloc.start()
+    with pytest.raises(SkipFile, match="ZIP bomb"):
+        load_file(bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 << 20, "the archive was not unpacked"

@@ -123,3 +123,16 @@ def test_collections_list_store_and_default(settings, index, llm) -> None:
     other = backend.index("papers")
     assert other.collection == "papers" and other.embeddings is index.embeddings
     assert backend.collections() == ["documents", "papers"]
+
+
+def test_an_allow_list_keeps_other_collections_out(settings, index, llm) -> None:
+    UIBackend(settings, index=index, llm=llm).index("secret-hr")  # exists in the store
+    ui = settings.ui.model_copy(update={"collections": ["documents", "papers"]})
+    backend = UIBackend(settings.model_copy(update={"ui": ui}), index=index, llm=llm)
+    assert backend.collections() == ["documents", "papers"]
+    for name in ("secret-hr", "anything-else"):
+        with pytest.raises(ConfigError, match="not available in this app"):
+            backend.index(name)
+        with pytest.raises(ConfigError, match="not available in this app"):
+            list(backend.ask("q?", [], collection=name))
+    assert backend.index("papers").collection == "papers"
