@@ -72,6 +72,8 @@ class RagChain(Runnable[dict, Answer]):
         embeddings: The embedding model, needed for ``context_sentences``.
         context_sentences: Show the LLM only this many sentences of the
             relevant chunks, those closest to the question (0: whole chunks).
+        context_min_share: Of those, drop sentences less similar than this
+            share of the best sentence's similarity.
         answer_style: ``cited`` or ``extract``, from the QA template (see
             :class:`prompts.TemplateSpec`).
         min_support: Abstain when the best passage backs less than this share
@@ -90,6 +92,7 @@ class RagChain(Runnable[dict, Answer]):
         max_question_chars: int = 2000,
         embeddings: Embeddings | None = None,
         context_sentences: int = 0,
+        context_min_share: float = 0.0,
         answer_style: str = "cited",
         min_support: float = 0.0,
     ) -> None:
@@ -102,6 +105,7 @@ class RagChain(Runnable[dict, Answer]):
         self.max_question_chars = max_question_chars
         self.embeddings = embeddings
         self.context_sentences = context_sentences
+        self.context_min_share = context_min_share
         self.answer_style = answer_style
         self.min_support = min_support
 
@@ -167,7 +171,8 @@ class RagChain(Runnable[dict, Answer]):
         if self.context_sentences and self.embeddings is not None:
             mark = time.perf_counter()
             shown = focus_documents(standalone, relevant, self.embeddings,
-                                    max_sentences=self.context_sentences)
+                                    max_sentences=self.context_sentences,
+                                    min_share=self.context_min_share)
             timings["focus"] = time.perf_counter() - mark
         messages = self.qa_prompt.format_messages(
             context=format_context(shown),
@@ -309,6 +314,7 @@ def build_chain(
         max_question_chars=settings.retrieval.max_question_chars,
         embeddings=_embeddings_of(retriever),
         context_sentences=settings.retrieval.context_sentences,
+        context_min_share=settings.retrieval.context_min_share,
         answer_style=qa_style,
         min_support=settings.retrieval.min_support,
     )

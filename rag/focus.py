@@ -47,6 +47,7 @@ def focus_documents(
     embeddings: Embeddings,
     *,
     max_sentences: int,
+    min_share: float = 0.0,
 ) -> list[Document | None]:
     """Cut each document down to its sentences that are among the best for ``question``.
 
@@ -55,6 +56,8 @@ def focus_documents(
         documents: The relevant chunks, best first.
         embeddings: The embedding model (vectors are L2-normalised).
         max_sentences: How many sentences to keep over all documents.
+        min_share: Drop sentences whose similarity is below this share of the
+            best sentence's (the best one is always kept).
 
     Returns:
         One entry per document, in the same order: a copy holding only its
@@ -68,7 +71,10 @@ def focus_documents(
         return [None for _ in documents]
     vectors = np.asarray(embeddings.embed_documents([s for _, s in sentences]), dtype=np.float32)
     query = np.asarray(embeddings.embed_query(question), dtype=np.float32)
-    chosen = set(np.argsort(-(vectors @ query), kind="stable")[:max_sentences].tolist())
+    scores = vectors @ query
+    floor = min_share * float(scores.max()) if min_share > 0 else -np.inf
+    ranked = np.argsort(-scores, kind="stable")[:max_sentences]
+    chosen = {int(i) for n, i in enumerate(ranked) if n == 0 or scores[i] >= floor}
     focused: list[Document | None] = []
     for n, doc in enumerate(documents):
         kept = [s for i, (m, s) in enumerate(sentences) if m == n and i in chosen]
