@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +101,38 @@ def chunker(embeddings):
 def tokenizer(embeddings):
     """The bundled model's tokenizer and its max sequence length."""
     return embeddings._client.tokenizer, embeddings._client.max_seq_length
+
+
+def run_as_nobody(work: Callable[..., Any], *args: Any) -> dict[str, Any]:
+    """Run ``work(*args)`` in a forked child as user ``nobody`` (needs root).
+
+    Root reads and writes anything, so permission faults only exist for another
+    user; the venv's interpreter lives under /root, which ``nobody`` cannot
+    run, so the child is forked rather than started.
+
+    Returns:
+        ``{"value": <work's JSON-able result>}`` or ``{"error": <type>, "message": <str>}``.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges, work, report, exit
+        code = 1
+        try:
+            os.close(read_end)
+            os.setgid(65534)
+            os.setuid(65534)
+            try:
+                outcome = {"value": work(*args)}
+            except Exception as exc:  # noqa: BLE001 - reported to the parent
+                outcome = {"error": type(exc).__name__, "message": str(exc)}
+            with os.fdopen(write_end, "w") as pipe:
+                json.dump(outcome, pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return json.loads(data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -18,7 +17,7 @@ from ingest import ingest_paths
 from ingest.discover import discover
 from ingest.jobs import Part, file_batches
 from rag.index import open_index
-from tests.ingest.conftest import assert_consistent, clean_run_ids
+from tests.ingest.conftest import assert_consistent, clean_run_ids, run_as_nobody
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "Owls {n} hunt voles in meadow {m} at dusk, guided by hearing. "
@@ -111,26 +110,8 @@ def test_unreadable_file_fails_alone(chunker) -> None:  # noqa: ANN001
         if os.geteuid() != 0:
             outcomes = _producer_outcomes(files, chunker)
         else:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: drop privileges, read, report, exit
-                code = 1
-                try:
-                    os.close(read_end)
-                    os.setgid(65534)
-                    os.setuid(65534)
-                    payload = json.dumps(_producer_outcomes(files, chunker)).encode()
-                    with os.fdopen(write_end, "wb") as pipe:
-                        pipe.write(payload)
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write_end)
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            assert os.waitstatus_to_exitcode(status) == 0
-            outcomes = {k: tuple(v) for k, v in json.loads(data).items()}
+            got = run_as_nobody(_producer_outcomes, files, chunker)
+            outcomes = {k: tuple(v) for k, v in got["value"].items()}
     finally:
         subprocess.run(["rm", "-rf", str(work)], check=False)
     assert outcomes["ok.txt"][0] == "read" and outcomes["ok.txt"][2] == 1

@@ -20,7 +20,7 @@ import pytest
 
 from ingest import ingest_paths
 from rag.index import open_index
-from tests.ingest.conftest import assert_consistent, clean_run_ids
+from tests.ingest.conftest import assert_consistent, clean_run_ids, run_as_nobody
 
 pytestmark = pytest.mark.slow
 
@@ -99,39 +99,6 @@ def test_kill_9_at_any_point_then_rerun_equals_a_clean_run(
     assert clean_run_ids([corpus], settings, embeddings, tmp_path / "clean", chunker) == recovered
 
 
-def _as_nobody(work, *args):  # noqa: ANN001, ANN002
-    """Run ``work(*args)`` in a forked child as user ``nobody``; return (kind, message).
-
-    Root writes anywhere, so a read-only folder only exists for another user;
-    the venv's interpreter lives under /root, which ``nobody`` cannot run, so
-    the child is forked rather than started.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(read_end)
-            os.setgid(65534)
-            os.setuid(65534)
-            try:
-                work(*args)
-                outcome = "ok\n"
-            except Exception as exc:  # noqa: BLE001 - reported to the parent
-                outcome = f"{type(exc).__name__}\n{exc}"
-            with os.fdopen(write_end, "w") as pipe:
-                pipe.write(outcome)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        kind, _, message = pipe.read().partition("\n")
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    return kind, message
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become user 'nobody'")
 def test_a_read_only_data_folder_is_a_clear_error_and_changes_nothing(
     settings, embeddings, chunker
@@ -151,10 +118,10 @@ def test_a_read_only_data_folder_is_a_clear_error_and_changes_nothing(
         subprocess.run(["chmod", "-R", "a+rX,go-w", str(work)], check=True)
         (corpus / "heron01.txt").write_text("Changed: herons also eat fish.")
 
-        kind, message = _as_nobody(ingest_paths, [corpus], ro)
+        outcome = run_as_nobody(ingest_paths, [corpus], ro)
 
-        assert kind == "IngestError", message
-        assert "not writable" in message and str(data) in message
+        assert outcome.get("error") == "IngestError", outcome
+        assert "not writable" in outcome["message"] and str(data) in outcome["message"]
         index = open_index(ro, embeddings=embeddings)
         try:
             assert assert_consistent(index) == before
