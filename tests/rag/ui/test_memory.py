@@ -23,6 +23,13 @@ WARM_UP = 200
 ALLOWANCE_MB = 25.0
 
 
+class EchoingFakeLLM(FakeListChatModel):
+    """Rewrites a follow-up to itself (the condense step); streams a fixed answer."""
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs):  # noqa: ANN001, ANN003
+        return str(messages[-1].content).rsplit("Last question:", 1)[-1].strip()
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -38,7 +45,7 @@ def test_memory_is_flat_over_a_thousand_questions(settings, index) -> None:
                      f"and a clock tower built in {1850 + n}.", metadata={"source": f"s{n}"})
             for n in range(60)]
     ingest_documents(docs, index=index)
-    llm = FakeListChatModel(responses=["It has several platforms [1]."])
+    llm = EchoingFakeLLM(responses=["The station has platforms and a clock tower [1]."])
     backend = UIBackend(settings, index=index, llm=llm)
     history: list[dict[str, str]] = []
     marks = {}
