@@ -41,6 +41,7 @@ from rag.context import (
 )
 from rag.errors import ConfigError
 from rag.focus import focus_documents
+from rag.index.keyword import content_words
 from rag.remote import remote_errors
 from rag.settings import Settings, load_settings
 
@@ -206,7 +207,11 @@ class RagChain(Runnable[dict, Answer]):
         )
 
     def _condense(self, question: str, history: Sequence[Any], config: RunnableConfig | None) -> str:
-        rendered = format_history(history)
+        # "Not found" answers say nothing about the topic; small models even copy
+        # them as the "rewritten question", so they are left out of the history.
+        turns = [(role, text) for role, text in normalise_history(history)
+                 if not (role != "user" and self._says_not_found(text))]
+        rendered = format_history([{"role": role, "content": text} for role, text in turns])
         if not rendered:
             return question  # no history: no rewrite, no LLM call
         messages = self.condense_prompt.format_messages(history=rendered, question=question)
@@ -217,10 +222,16 @@ class RagChain(Runnable[dict, Answer]):
         rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
         if "?" in rewritten:  # small models go on to answer: keep the question only
             rewritten = rewritten[: rewritten.index("?") + 1]
-        if not rewritten or rewritten.lower() == question.lower():
-            # The model did not rewrite: let retrieval see the previous question too.
-            previous = [text for role, text in normalise_history(history) if role == "user"]
-            rewritten = f"{previous[-1]} {question}" if previous else question
+        asked = [text for role, text in turns if role == "user"]
+        known = set(content_words(" ".join([*asked, question])))
+        if (
+            not rewritten
+            or rewritten.lower() == question.lower()
+            or self._says_not_found(rewritten)
+            or not known & set(content_words(rewritten))  # about something else entirely
+        ):
+            # No usable rewrite: let retrieval see the previous question too.
+            rewritten = f"{asked[-1]} {question}" if asked else question
         logger.debug("condensed %r to %r", question, rewritten)
         return rewritten
 

@@ -199,3 +199,14 @@ def test_only_the_sentences_closest_to_the_question_reach_the_llm(index, setting
     assert "HACKED" not in llm.prompts[0] and "canteen" not in llm.prompts[0]
     assert answer.sources[0].snippet == text, "sources still show the whole chunk"
     assert "focus" in answer.timings
+
+
+def test_a_rewrite_that_parrots_not_found_falls_back_to_the_questions(filled, settings) -> None:
+    llm = CountingFakeLLM(responses=["I could not find this in your documents.",
+                                     "It is 412 metres long [1]."])
+    history = [{"role": "user", "content": "Tell me about the Quillon bridge."},
+               {"role": "assistant", "content": "I could not find this in your documents."}]
+    answer = build_chain(settings, llm=llm, index=filled).invoke(
+        {"question": "How long is it?", "history": history})
+    assert answer.standalone_question == "Tell me about the Quillon bridge. How long is it?"
+    assert answer.sources[0].file_name == "bridge.pdf" and not answer.not_found
