@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 from rag.errors import BackendUnavailableError
 from rag.index.keyword import KeywordHit, KeywordIndex
 from rag.index.ledger import FileLedger, FileRecord
-from rag.index.lock import WriteLock, claim_collection
+from rag.index.lock import WriteLock, claim_collection, create_once
 from rag.index.manifest import SCHEMA_VERSION, IndexManifest
 from rag.index.mirror import MirroredKeywordIndex
 from rag.index.store import ChunkStore, make_chroma_client
@@ -197,7 +197,7 @@ def _records(settings: Settings) -> SQLRecordManager:
     cfg.path.mkdir(parents=True, exist_ok=True)
     db_url = cfg.record_manager_url or f"sqlite:///{cfg.path / 'records.sqlite3'}"
     records = SQLRecordManager(namespace=f"chroma/{cfg.collection}", db_url=db_url)
-    records.create_schema()
+    create_once(records.create_schema)
     return records
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from rag.index.lock import create_once
+
 __all__ = ["FileLedger", "FileRecord"]
 
 _metadata = sa.MetaData()
@@ -57,7 +59,7 @@ class FileLedger:
     def __init__(self, engine: sa.Engine, collection: str) -> None:
         self.engine = engine
         self.collection = collection
-        _metadata.create_all(engine)
+        create_once(lambda: _metadata.create_all(engine))
 
     def get(self, source: str) -> FileRecord | None:
         """Return the record of ``source``, or None when it is not indexed."""

@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import chromadb
     import sqlalchemy
 
-__all__ = ["OWNER_KEY", "WriteLock", "claim_collection"]
+__all__ = ["OWNER_KEY", "WriteLock", "claim_collection", "create_once"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class WriteLock:
             sa.Column("owner", sa.String(255), nullable=False),
             sa.Column("expires_at", sa.Float, nullable=False),
         )
-        self._table.create(engine, checkfirst=True)
+        create_once(lambda: self._table.create(engine, checkfirst=True))
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
@@ -201,6 +201,22 @@ class WriteLock:
                 logger.debug("could not renew the write lock: %s", exc)
 
 
+def create_once(create: Callable[[], object]) -> None:
+    """Create tables, tolerating another process that creates them at the same moment.
+
+    ``checkfirst`` looks, then creates: two processes that open a fresh shared
+    database together can both look, and the slower one's CREATE fails.
+    """
+    import sqlalchemy as sa
+
+    try:
+        create()
+    except sa.exc.OperationalError as exc:
+        if "already exists" not in str(exc):
+            raise
+        create()  # the other process made them: this finds them and does nothing
+
+
 def _alive(holder: str) -> bool:
     """Tell whether a lock holder (``host:pid:nonce``) may still be running."""
     host, _, rest = holder.partition(":")
@@ -240,7 +256,7 @@ def claim_collection(engine: sqlalchemy.Engine, client: chromadb.ClientAPI, name
     import sqlalchemy as sa
 
     table = sa.Table(_IDENTITY, sa.MetaData(), sa.Column("identity", sa.String(64), primary_key=True))
-    table.create(engine, checkfirst=True)
+    create_once(lambda: table.create(engine, checkfirst=True))
     with engine.begin() as conn:
         identity = conn.execute(sa.select(table.c.identity)).scalar()
         if identity is None:
