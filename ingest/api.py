@@ -17,8 +17,9 @@ from ingest.pipeline import Progress, Writer, run_pipeline
 from ingest.report import FileEntry, IngestReport, ProgressCallback
 from ingest.sync import delete_source_chunks, reconcile, source_keys
 from rag.errors import ConfigError, IndexMismatchError
+from rag.index.manifest import merge_metadata
 from rag.index.storage import check_writable, storage_errors
-from rag.remote import remote_errors
+from rag.remote import INDEX_BACKENDS, remote_errors
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -31,9 +32,6 @@ __all__ = ["forget", "ingest_documents", "ingest_paths"]
 logger = logging.getLogger(__name__)
 
 
-_BACKENDS = "a remote backend (Chroma server or embedding server)"
-
-
 @contextmanager
 def _opened(
     settings: Settings | None, index: Index | None, *, reindex: bool = False, writing: bool = True
@@ -44,7 +42,7 @@ def _opened(
     settings = settings or load_settings()
     if writing:
         check_writable(settings.store.path)
-    with storage_errors(settings.store.path), remote_errors(_BACKENDS):
+    with storage_errors(settings.store.path), remote_errors(INDEX_BACKENDS):
         if index is not None:
             if reindex:
                 raise ConfigError("reindex drops and reopens the index: pass settings, not index")
@@ -65,8 +63,7 @@ def _check_chunking(index: Index, *, dry_run: bool = False) -> None:
         return
     if index.count() == 0:  # nothing chunked yet: adopt the new settings
         if not dry_run:
-            collection = index.vectors._collection
-            collection.modify(metadata={**(collection.metadata or {}), **wanted.to_metadata()})
+            merge_metadata(index.vectors._client, index.collection, wanted.to_metadata())
             index.manifest = wanted
         return
     raise IndexMismatchError(

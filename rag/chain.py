@@ -42,7 +42,7 @@ from rag.context import (
 from rag.errors import ConfigError
 from rag.focus import focus_documents
 from rag.index.keyword import content_words
-from rag.remote import remote_errors
+from rag.remote import INDEX_BACKENDS, LLM_BACKEND, remote_errors
 from rag.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class RagChain(Runnable[dict, Answer]):
         timings["condense"] = time.perf_counter() - started
 
         mark = time.perf_counter()
-        retrieved = self._retrieve(standalone, input.get("sources"), config)
+        retrieved, query_vector = self._retrieve(standalone, input.get("sources"), config)
         timings["retrieve"] = time.perf_counter() - mark
         relevant = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.min_relevance]
         sources = [to_source(n, doc) for n, doc in enumerate(relevant, start=1)]
@@ -173,7 +173,8 @@ class RagChain(Runnable[dict, Answer]):
             mark = time.perf_counter()
             shown = focus_documents(standalone, relevant, self.embeddings,
                                     max_sentences=self.context_sentences,
-                                    min_share=self.context_min_share)
+                                    min_share=self.context_min_share,
+                                    query_vector=query_vector)
             timings["focus"] = time.perf_counter() - mark
         messages = self.qa_prompt.format_messages(
             context=format_context(shown),
@@ -182,7 +183,7 @@ class RagChain(Runnable[dict, Answer]):
         )
         mark = time.perf_counter()
         pieces: list[str] = []
-        with remote_errors("the LLM server"):
+        with remote_errors(LLM_BACKEND):
             for chunk in self.llm.stream(messages, config):
                 piece = text_of(chunk.content)
                 if piece:
@@ -216,7 +217,7 @@ class RagChain(Runnable[dict, Answer]):
             return question  # no history: no rewrite, no LLM call
         messages = self.condense_prompt.format_messages(history=rendered, question=question)
         # One line is all a rewrite needs; stopping there keeps follow-ups fast.
-        with remote_errors("the LLM server"):
+        with remote_errors(LLM_BACKEND):
             reply = self.llm.invoke(messages, config, stop=["\n"])
         rewritten = text_of(reply.content).strip()
         rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
@@ -237,11 +238,18 @@ class RagChain(Runnable[dict, Answer]):
 
     def _retrieve(
         self, query: str, sources: Sequence[str] | None, config: RunnableConfig | None
-    ) -> list[Document]:
-        with remote_errors("a remote backend (Chroma server or embedding server)"):
-            if sources is None:
-                return self.retriever.invoke(query, config)
-            return self.retriever.invoke(query, config, sources=list(sources))
+    ) -> tuple[list[Document], list[float] | None]:
+        """Retrieve; with our own index, embed the question once for retrieval and focusing."""
+        kwargs: dict[str, Any] = {}
+        if sources is not None:
+            kwargs["sources"] = list(sources)
+        from rag.retrieval import HybridRetriever
+
+        vector = None
+        with remote_errors(INDEX_BACKENDS):
+            if self.embeddings is not None and isinstance(self.retriever, HybridRetriever):
+                vector = kwargs["query_vector"] = self.embeddings.embed_query(query)
+            return self.retriever.invoke(query, config, **kwargs), vector
 
     def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, bool]:
         """Check that the passages back the answer; cite the backing passage when needed.

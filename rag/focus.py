@@ -48,6 +48,7 @@ def focus_documents(
     *,
     max_sentences: int,
     min_share: float = 0.0,
+    query_vector: Sequence[float] | None = None,
 ) -> list[Document | None]:
     """Cut each document down to its sentences that are among the best for ``question``.
 
@@ -58,6 +59,7 @@ def focus_documents(
         max_sentences: How many sentences to keep over all documents.
         min_share: Drop sentences whose similarity is below this share of the
             best sentence's (the best one is always kept).
+        query_vector: The question's embedding, when the caller has it already.
 
     Returns:
         One entry per document, in the same order: a copy holding only its
@@ -70,7 +72,9 @@ def focus_documents(
     if not sentences:
         return [None for _ in documents]
     vectors = np.asarray(embeddings.embed_documents([s for _, s in sentences]), dtype=np.float32)
-    query = np.asarray(embeddings.embed_query(question), dtype=np.float32)
+    if query_vector is None:
+        query_vector = embeddings.embed_query(question)
+    query = np.asarray(query_vector, dtype=np.float32)
     scores = vectors @ query
     floor = min_share * float(scores.max()) if min_share > 0 else -np.inf
     ranked = np.argsort(-scores, kind="stable")[:max_sentences]

@@ -22,7 +22,12 @@ from contextlib import contextmanager
 
 from rag.errors import BackendUnavailableError, ConfigError, ModelError, RagError
 
-__all__ = ["remote_errors", "translate_remote_error"]
+__all__ = ["INDEX_BACKENDS", "LLM_BACKEND", "remote_errors", "translate_remote_error"]
+
+LLM_BACKEND = "the LLM server"
+"""How messages name the LLM backend."""
+INDEX_BACKENDS = "a remote backend (Chroma server or embedding server)"
+"""How messages name what the index reaches over the network."""
 
 _UNREACHABLE = frozenset({
     "APIConnectionError",  # openai (APITimeoutError derives from it)

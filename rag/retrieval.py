@@ -33,10 +33,8 @@ __all__ = ["HybridRetriever", "reciprocal_rank_fusion", "resolve_sources"]
 
 logger = logging.getLogger(__name__)
 
-RRF_K = 10
-"""Our reciprocal-rank-fusion constant. Cormack et al. (2009) use 60; on SciFact
-train queries 10 gave +0.009 and +0.010 nDCG@10 on each half of the queries
-(odd and even), 30 and 5 less (see docs/benchmarks.md)."""
+RRF_K: int = RetrievalSettings.model_fields["rrf_k"].default
+"""The reciprocal-rank-fusion constant of the settings' default (see there)."""
 
 
 def reciprocal_rank_fusion(
@@ -121,8 +119,13 @@ class HybridRetriever(BaseRetriever):
         *,
         run_manager: CallbackManagerForRetrieverRun,
         sources: list[str] | None = None,
+        query_vector: Sequence[float] | None = None,
     ) -> list[Document]:
-        return self.search(query, sources=sources if sources is not None else self.sources)
+        return self.search(
+            query,
+            sources=sources if sources is not None else self.sources,
+            query_vector=query_vector,
+        )
 
     def search(
         self,

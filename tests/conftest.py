@@ -47,6 +47,15 @@ def llm():
     return make_llm(Settings())
 
 
+@pytest.fixture(scope="session")
+def chunker(embeddings):
+    """The chunker for the real bundled model with default settings."""
+    from ingest import make_chunker
+    from rag.settings import Settings
+
+    return make_chunker(Settings(), embeddings)
+
+
 @pytest.fixture
 def settings(isolated_state: Path):
     """Default settings with state in the test's temp folder."""

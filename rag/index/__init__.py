@@ -23,7 +23,7 @@ from rag.errors import BackendUnavailableError
 from rag.index.keyword import KeywordHit, KeywordIndex
 from rag.index.ledger import FileLedger, FileRecord
 from rag.index.lock import WriteLock, claim_collection, create_once
-from rag.index.manifest import SCHEMA_VERSION, IndexManifest
+from rag.index.manifest import SCHEMA_VERSION, IndexManifest, merge_metadata
 from rag.index.mirror import MirroredKeywordIndex
 from rag.index.store import ChunkStore, make_chroma_client
 from rag.settings import Settings
@@ -158,7 +158,7 @@ def open_index(
         raise BackendUnavailableError(f"cannot reach Chroma: {exc}") from exc
     manifest = IndexManifest.from_metadata(collection.metadata)
     if manifest is None:  # a collection somebody else created: claim it
-        collection.modify(metadata=wanted.to_metadata())
+        merge_metadata(client, cfg.collection, wanted.to_metadata())
         manifest = wanted
     manifest.check_compatible(wanted, cfg.collection)
     vectors = Chroma(

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rag.errors import ConfigError, IndexBusyError
-from rag.index.mirror import fresh_collection
+from rag.index.manifest import fresh_collection, merge_metadata
 
 if TYPE_CHECKING:
     import chromadb
@@ -263,16 +263,14 @@ def claim_collection(engine: sqlalchemy.Engine, client: chromadb.ClientAPI, name
             identity = uuid.uuid4().hex
             conn.execute(table.insert().values(identity=identity))
     collection = fresh_collection(client, name)
-    metadata = dict(collection.metadata or {})
-    owner = metadata.get(OWNER_KEY)
+    owner = (collection.metadata or {}).get(OWNER_KEY)
     if owner == identity:
         return
     if owner is not None and collection.count() > 0:
         raise ConfigError(
-            f"collection {collection.name!r} is kept by another ingest-records database; "
+            f"collection {name!r} is kept by another ingest-records database; "
             f"point store.record_manager_url (RAG_STORE__RECORD_MANAGER_URL) at the database "
             f"shared by every machine that ingests into it, or re-index it "
             f"(rag ingest --reindex PATH)"
         )
-    metadata[OWNER_KEY] = identity
-    collection.modify(metadata=metadata)
+    merge_metadata(client, name, {OWNER_KEY: identity})

@@ -9,11 +9,14 @@ returning silently wrong neighbours.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.errors import IndexMismatchError
 
-__all__ = ["SCHEMA_VERSION", "IndexManifest"]
+if TYPE_CHECKING:
+    import chromadb
+
+__all__ = ["SCHEMA_VERSION", "IndexManifest", "fresh_collection", "merge_metadata"]
 
 SCHEMA_VERSION = 1
 _PREFIX = "rag:"
@@ -75,3 +78,25 @@ class IndexManifest:
             wanted.chunk_size,
             wanted.chunk_overlap,
         )
+
+
+def fresh_collection(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
+    """Fetch a collection again: a collection object keeps the metadata it was opened with."""
+    return client.get_collection(name, embedding_function=None)
+
+
+def merge_metadata(client: chromadb.ClientAPI, name: str, values: dict[str, Any]) -> None:
+    """Set some keys of a collection's metadata, keeping the others.
+
+    Chroma replaces the whole metadata on ``modify``, and a collection object
+    caches what it read when it was opened, so the metadata is read fresh
+    first: what other processes wrote there (the manifest, the records owner,
+    the generation) is kept.
+
+    Args:
+        client: The Chroma client.
+        name: The collection.
+        values: The keys to set.
+    """
+    collection = fresh_collection(client, name)
+    collection.modify(metadata={**(collection.metadata or {}), **values})

@@ -6,8 +6,9 @@ a Chroma server shared by several machines, every machine keeps its own
 SQLite FTS5 mirror of the collection's chunk texts and brings it up to date
 from the server whenever the collection changed:
 
-- every write to a collection stamps a new random *generation* into the
-  collection's metadata (:func:`mark_changed`), after the write;
+- every write a machine makes (Chroma first, then its mirror) stamps a new
+  random *generation* into the collection's metadata (:func:`mark_changed`);
+  an embedded store has no mirror and pays nothing;
 - before each search (and count or id listing), the mirror reads the
   generation (one small request) and, when it differs from the one it last
   synced, lists the collection's ids, fetches the texts of the new ones and
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.index.keyword import KeywordHit, KeywordIndex
+from rag.index.manifest import fresh_collection, merge_metadata
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,7 +39,6 @@ __all__ = [
     "GENERATION_KEY",
     "MirroredKeywordIndex",
     "collection_ids",
-    "fresh_collection",
     "mark_changed",
 ]
 
@@ -47,25 +48,14 @@ GENERATION_KEY = "rag:generation"
 _PAGE = 5000
 
 
-def fresh_collection(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
-    """Fetch a collection again: a collection object keeps the metadata it was opened with."""
-    return client.get_collection(name, embedding_function=None)
-
-
 def mark_changed(client: chromadb.ClientAPI, name: str) -> None:
     """Stamp a new generation into a collection's metadata (call after a write).
-
-    The metadata is read fresh first, so what other machines wrote there (the
-    manifest, the records owner) is kept.
 
     Args:
         client: The Chroma client.
         name: The collection that was written.
     """
-    collection = fresh_collection(client, name)
-    metadata = dict(collection.metadata or {})
-    metadata[GENERATION_KEY] = uuid.uuid4().hex
-    collection.modify(metadata=metadata)
+    merge_metadata(client, name, {GENERATION_KEY: uuid.uuid4().hex})
 
 
 def collection_ids(collection: chromadb.Collection) -> set[str]:
@@ -125,6 +115,16 @@ class MirroredKeywordIndex(KeywordIndex):
                 logger.info("keyword mirror of %s: %d added, %d removed",
                             self.collection_name, len(new), len(gone))
             return len(gone) + len(new)
+
+    def upsert(self, ids: Sequence[str], texts: Sequence[str], sources: Sequence[str]) -> None:
+        """Add chunks this machine just wrote to the server, and tell the other machines."""
+        super().upsert(ids, texts, sources)
+        mark_changed(self.client, self.collection_name)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Drop chunks this machine just deleted on the server, and tell the other machines."""
+        super().delete(ids)
+        mark_changed(self.client, self.collection_name)
 
     def search(
         self, query: str, k: int = 20, *, sources: Sequence[str] | None = None

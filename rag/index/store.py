@@ -11,7 +11,6 @@ from langchain_core.documents import Document
 from langchain_core.vectorstores import VectorStore
 
 from rag.errors import BackendUnavailableError, ConfigError
-from rag.index.mirror import mark_changed
 from rag.models import ensure_offline
 from rag.settings import Settings
 
@@ -108,7 +107,6 @@ class ChunkStore(VectorStore):
             end = start + self.max_batch
             self.vectors.add_texts(texts[start:end], metadatas[start:end], ids=ids[start:end])
         self.keywords.upsert(ids, texts, [m.get("source", "") for m in metadatas])
-        mark_changed(self.vectors._client, self.vectors._collection.name)
         return ids
 
     def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool:
@@ -118,7 +116,6 @@ class ChunkStore(VectorStore):
         for start in range(0, len(ids), self.max_batch):
             self.vectors.delete(ids=ids[start : start + self.max_batch])
         self.keywords.delete(ids)
-        mark_changed(self.vectors._client, self.vectors._collection.name)
         return True
 
     def get_by_ids(self, ids: Sequence[str], /) -> list[Document]:

@@ -164,8 +164,8 @@ class UIBackend:
 
     def collections(self) -> list[str]:
         """Names of the collections this app serves, the configured one included."""
-        if self.settings.ui.collections:
-            return sorted({*self.settings.ui.collections, self.default_collection})
+        if (allowed := self._allowed()) is not None:
+            return sorted(allowed)
         try:
             listed = self.client().list_collections()
         except Exception as exc:  # noqa: BLE001 - chromadb raises plain exceptions
@@ -183,10 +183,15 @@ class UIBackend:
             ConfigError: For an invalid name, or one outside ``ui.collections``.
         """
         collection = check_collection_name(collection)
-        allowed = self.settings.ui.collections
-        if allowed and collection not in {*allowed, self.default_collection}:
+        allowed = self._allowed()
+        if allowed is not None and collection not in allowed:
             raise ConfigError(f"collection {collection!r} is not available in this app")
         return collection
+
+    def _allowed(self) -> set[str] | None:
+        """The collections of ``ui.collections`` plus the default one; None = no list."""
+        listed = self.settings.ui.collections
+        return {*listed, self.default_collection} if listed else None
 
     def index(self, collection: str) -> Index:
         """Return the opened index of ``collection``, opening (or creating) it once.

@@ -89,15 +89,6 @@ def clean_run_ids(paths, settings, embeddings, folder: Path, chunker) -> set[str
 
 
 @pytest.fixture(scope="session")
-def chunker(embeddings):
-    """The chunker for the real bundled model with default settings."""
-    from ingest import make_chunker
-    from rag.settings import Settings
-
-    return make_chunker(Settings(), embeddings)
-
-
-@pytest.fixture(scope="session")
 def tokenizer(embeddings):
     """The bundled model's tokenizer and its max sequence length."""
     return embeddings._client.tokenizer, embeddings._client.max_seq_length

@@ -210,3 +210,32 @@ def test_a_rewrite_that_parrots_not_found_falls_back_to_the_questions(filled, se
         {"question": "How long is it?", "history": history})
     assert answer.standalone_question == "Tell me about the Quillon bridge. How long is it?"
     assert answer.sources[0].file_name == "bridge.pdf" and not answer.not_found
+
+
+def test_the_question_is_embedded_once_for_retrieval_and_focusing(settings, embeddings) -> None:
+    from langchain_core.embeddings import Embeddings
+
+    from rag.index import open_index
+
+    class Counting(Embeddings):
+        queries = 0
+
+        def embed_documents(self, texts):
+            return embeddings.embed_documents(texts)
+
+        def embed_query(self, text):
+            Counting.queries += 1
+            return embeddings.embed_query(text)
+
+    index = open_index(settings, embeddings=Counting())
+    try:
+        index_documents([Document(FACT, metadata={"source": "/docs/bridge.pdf", "page": 2})],
+                        index.records, index.store, cleanup="incremental",
+                        source_id_key="source", key_encoder="sha256")
+        chain = build_chain(settings, llm=CountingFakeLLM(responses=["412 metres [1]."]), index=index)
+        before = Counting.queries
+        answer = chain.invoke({"question": "How long is the Quillon bridge?"})
+        assert "focus" in answer.timings and not answer.not_found
+        assert Counting.queries - before == 1
+    finally:
+        index.close()

@@ -35,14 +35,6 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chunker(embeddings):
-    from ingest import make_chunker
-    from rag.settings import Settings
-
-    return make_chunker(Settings(), embeddings)
-
-
 def write_docs(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in FACTS.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
+
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -64,7 +59,7 @@ def _status(url: str, data: bytes | None = None, headers: dict | None = None) ->
 
 
 def test_rag_ui_serves_the_chosen_collection_on_the_chosen_port() -> None:
-    port = _free_port()
+    port = free_port()
     cli = "from rag.cli import main; main()"
     args = ["-c", cli, "ui", "--port", str(port), "--collection", "papers"]
     with _serving(args, port) as url:
@@ -74,7 +69,7 @@ def test_rag_ui_serves_the_chosen_collection_on_the_chosen_port() -> None:
 
 
 def test_app_py_asks_for_the_configured_login() -> None:
-    port = _free_port()
+    port = free_port()
     env = {"RAG_UI__PORT": str(port), "RAG_UI__USERNAME": "ann", "RAG_UI__PASSWORD": "s3cret"}
     with _serving([str(ROOT / "app.py")], port, env) as url:
         assert _status(url + "/config") == 401

@@ -6,13 +6,8 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from rag.index.mirror import (
-    GENERATION_KEY,
-    MirroredKeywordIndex,
-    collection_ids,
-    fresh_collection,
-    mark_changed,
-)
+from rag.index.manifest import fresh_collection
+from rag.index.mirror import GENERATION_KEY, MirroredKeywordIndex, collection_ids, mark_changed
 
 
 @pytest.fixture
@@ -80,3 +75,19 @@ def test_a_new_mirror_catches_up_from_its_own_file(collection, tmp_path) -> None
         assert again.sync() == 0, "the synced generation is kept on disk"
     finally:
         again.close()
+
+
+def test_a_machine_that_writes_through_its_mirror_tells_the_others(collection, tmp_path) -> None:
+    client, col = collection
+    col.add(ids=["a"], documents=["grebe"], embeddings=[[0.0, 1.0]], metadatas=[{"source": "g"}])
+    writer = MirroredKeywordIndex(tmp_path / "w.sqlite3", col.name, client)
+    reader = MirroredKeywordIndex(tmp_path / "r.sqlite3", col.name, client)
+    try:
+        writer.upsert(["a"], ["grebe"], ["g"])  # what ChunkStore does after writing Chroma
+        assert [h.id for h in reader.search("grebe")] == ["a"]
+        col.delete(ids=["a"])
+        writer.delete(["a"])
+        assert reader.search("grebe") == []
+    finally:
+        writer.close()
+        reader.close()

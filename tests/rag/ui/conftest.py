@@ -12,6 +12,7 @@ import pytest
 
 from rag.answer import Answer, Source
 from rag.index.ledger import FileRecord
+from tests.servers import free_port
 
 
 class FakeChain:
@@ -115,14 +116,6 @@ def _make_pdf(path, pages: list[str]) -> None:
     pdf.output(str(path))
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class LiveApp:
     """The app served on loopback, with what it was built from."""
@@ -148,7 +141,7 @@ def live_app(tmp_path_factory, embeddings, llm) -> Iterator[LiveApp]:
     (docs / "zorbia.txt").write_text(ZORBIA_TEXT, encoding="utf-8")
     settings = Settings(
         store={"path": str(root / "data")},
-        ui={"host": "127.0.0.1", "port": _free_port(), "max_upload_mb": 1},
+        ui={"host": "127.0.0.1", "port": free_port(), "max_upload_mb": 1},
     )
     index = open_index(settings, embeddings=embeddings)
     report = ingest_paths([docs], settings, index=index)

@@ -5,7 +5,6 @@ data folder. A live app on loopback with a fake chain (answers at once).
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,14 +12,9 @@ import httpx
 import pytest
 
 from rag.settings import Settings
+from tests.servers import free_port
 
 USER, PASSWORD = "alice", "correct horse battery staple"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +26,7 @@ def guarded(tmp_path_factory, embeddings) -> Iterator[tuple[str, Settings, Path]
     root = tmp_path_factory.mktemp("guarded")
     settings = Settings(
         store={"path": str(root / "data"), "collection": "vault7f3k"},
-        ui={"host": "127.0.0.1", "port": _free_port(), "username": USER, "password": PASSWORD,
+        ui={"host": "127.0.0.1", "port": free_port(), "username": USER, "password": PASSWORD,
             "max_upload_mb": 1, "collections": ["vault7f3k"]},
     )
     index = open_index(settings, embeddings=embeddings)
@@ -46,26 +40,30 @@ def guarded(tmp_path_factory, embeddings) -> Iterator[tuple[str, Settings, Path]
         index.close()
 
 
-PROTECTED = [
-    ("GET", "/config"),
-    ("GET", "/gradio_api/info"),
-    ("GET", "/gradio_api/info?all_endpoints=true"),
-    ("POST", "/gradio_api/call/chat"),
-    ("POST", "/gradio_api/queue/join"),
-    ("POST", "/gradio_api/upload"),
-    ("GET", "/gradio_api/file=/etc/passwd"),
-    ("GET", "/gradio_api/file=/docs/secret-plan.txt"),
-    ("GET", "/gradio_api/queue/data?session_hash=x"),
+PROTECTED = [  # (method, path, also requested after login: routes that answer at once)
+    ("GET", "/config", True),
+    ("GET", "/gradio_api/info", True),
+    ("GET", "/gradio_api/info?all_endpoints=true", True),
+    ("POST", "/gradio_api/call/chat", True),
+    ("POST", "/gradio_api/queue/join", True),
+    ("POST", "/gradio_api/upload", True),
+    ("GET", "/gradio_api/file=/etc/passwd", True),
+    ("GET", "/gradio_api/file=/docs/secret-plan.txt", True),
+    ("GET", "/gradio_api/queue/data?session_hash=x", False),  # streams once logged in
 ]
 
 
-@pytest.mark.parametrize(("method", "path"), PROTECTED)
-def test_nothing_is_served_without_login(guarded, method: str, path: str) -> None:
+@pytest.mark.parametrize(("method", "path", "after_login"), PROTECTED)
+def test_nothing_is_served_without_login(guarded, method: str, path: str, after_login: bool) -> None:
     url, _, _ = guarded
+    body = {"json": {}} if method == "POST" else {}
     with httpx.Client(base_url=url, timeout=10) as client:
-        response = client.request(method, path, json={} if method == "POST" else None)
-    assert response.status_code in (401, 403, 404, 405), (path, response.status_code)
-    assert "0000" not in response.text and "secret-plan" not in response.text
+        response = client.request(method, path, **body)
+        assert response.status_code == 401, (path, response.status_code)
+        assert "0000" not in response.text and "secret-plan" not in response.text
+        if after_login:  # the route exists: the 401 was the missing login, nothing else
+            client.post("/login", data={"username": USER, "password": PASSWORD})
+            assert client.request(method, path, **body).status_code != 401
 
 
 def test_the_page_without_login_is_only_the_login_form(guarded) -> None:
