@@ -58,6 +58,11 @@ class Answer:
     """True when the documents do not answer the question."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage: ``condense``, ``retrieve``, ``generate``, ``total``, ..."""
+    rejected_text: str | None = None
+    """The model's answer when the support check rejected it (``not_found`` is then True)."""
+    support: float | None = None
+    """How well the best shown passage backs the answer, in [0, 1] (see
+    :func:`rag.context.support`); None when no answer was checked."""
 
     @property
     def cited_sources(self) -> list[Source]:

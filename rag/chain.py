@@ -194,9 +194,12 @@ class RagChain(Runnable[dict, Answer]):
         timings["generate"] = time.perf_counter() - mark
         text = clean_citations("".join(pieces), len(sources))
         not_found = not text or self._says_not_found(text)
+        rejected = score = None
         if not not_found:
-            text, supported = self._backed(text, shown)
+            text, score = self._backed(text, shown)
+            supported = not self.min_support or score >= self.min_support
             not_found = not supported
+            rejected = None if supported else text
         timings["total"] = time.perf_counter() - started
         yield Answer(
             text=self.not_found_text if not_found else text,
@@ -205,6 +208,8 @@ class RagChain(Runnable[dict, Answer]):
             standalone_question=standalone,
             not_found=not_found,
             timings=timings,
+            rejected_text=rejected,
+            support=score,
         )
 
     def _condense(self, question: str, history: Sequence[Any], config: RunnableConfig | None) -> str:
@@ -251,7 +256,7 @@ class RagChain(Runnable[dict, Answer]):
                 vector = kwargs["query_vector"] = self.embeddings.embed_query(query)
             return self.retriever.invoke(query, config, **kwargs), vector
 
-    def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, bool]:
+    def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float]:
         """Check that the passages back the answer; cite the backing passage when needed.
 
         ``extract`` answers are phrases: the passage that holds the phrase is
@@ -260,18 +265,21 @@ class RagChain(Runnable[dict, Answer]):
         when the model wrote no marker.
 
         Returns:
-            The answer text (with its citation) and whether it is backed.
+            The answer text (with its citation) and its support score (0 when
+            no passage backs it at all).
         """
         cited = cited_numbers(text)
         if self.answer_style == "cited" and cited:
             shown = [doc if n in cited else None for n, doc in enumerate(shown, start=1)]
         best, score = support(text, shown)
-        if self.min_support and (best is None or score < self.min_support):
+        if best is None:
+            score = 0.0
+        if self.min_support and score < self.min_support:
             logger.info("answer not backed by its passages (support %.2f): %r", score, text)
-            return text, False
+            return text, score
         if not cited and best is not None:
             text = f"{text.rstrip()} [{best}]"
-        return text, True
+        return text, score
 
     def _says_not_found(self, text: str) -> bool:
         def norm(s: str) -> str:

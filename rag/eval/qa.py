@@ -141,11 +141,17 @@ def _score(item: QaSample, answer: Answer) -> dict[str, Any]:
         "sources": [s.source for s in answer.sources],
         "cited": [s.source for s in answer.cited_sources],
         "timings": {k: round(v, 4) for k, v in answer.timings.items()},
+        "rejected": answer.rejected_text,
+        "support": None if answer.support is None else round(answer.support, 4),
     }
     if item.group == "answerable":
         record["exact_match"] = squad_exact_match(prediction, q.answers)
         record["f1"] = squad_f1(prediction, q.answers)
         record["contains"] = contains_reference(prediction, q.answers)
+        # What the answer would have scored without the support check.
+        unchecked = _CITATION.sub("", answer.rejected_text or "").strip() or prediction
+        record["f1_unchecked"] = squad_f1(unchecked, q.answers)
+        record["contains_unchecked"] = contains_reference(unchecked, q.answers)
     return record
 
 
@@ -153,8 +159,32 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _rate(records: Sequence[dict[str, Any]], group: str) -> float | None:
-    return _mean([float(r["not_found"]) for r in records if r["group"] == group])
+def _rate(
+    records: Sequence[dict[str, Any]], group: str, *, key: str = "not_found"
+) -> float | None:
+    return _mean([float(bool(r.get(key))) for r in records if r["group"] == group])
+
+
+def _support_check(records: Sequence[dict[str, Any]]) -> dict[str, float | None]:
+    """What the support check changed: its rejections and the figures without it."""
+    answerable = [r for r in records if r["group"] == "answerable"]
+
+    def abstained_without_check(group: str) -> float | None:
+        return _mean([float(r["not_found"] and not r.get("rejected"))
+                      for r in records if r["group"] == group])
+
+    return {
+        "rejected answerable": _rate(records, "answerable", key="rejected"),
+        "rejected impossible": _rate(records, "impossible", key="rejected"),
+        "rejected off-corpus": _rate(records, "off_corpus", key="rejected"),
+        "token F1 without check": _mean([r.get("f1_unchecked", r["f1"]) for r in answerable]),
+        "contains reference without check": _mean(
+            [float(r.get("contains_unchecked", r["contains"])) for r in answerable]
+        ),
+        "false abstention without check": abstained_without_check("answerable"),
+        "recall impossible without check": abstained_without_check("impossible"),
+        "recall off-corpus without check": abstained_without_check("off_corpus"),
+    }
 
 
 def _precision(records: Sequence[dict[str, Any]], unanswerable: set[str]) -> float | None:
@@ -171,7 +201,9 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | 
         records: What :func:`evaluate_qa` keeps per question.
 
     Returns:
-        Sections ``answers``, ``abstention`` and ``latency`` (seconds).
+        Sections ``answers``, ``abstention``, ``support check`` (its rejections
+        and the figures had it been off, from the same answers) and ``latency``
+        (seconds).
     """
     answerable = [r for r in records if r["group"] == "answerable"]
     everything = abstention_scores(
@@ -201,6 +233,7 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | 
             "precision all": everything.precision,
             "recall all": everything.recall,
         },
+        "support check": _support_check(records),
         "latency": {
             "first token p50 s": timing("first_token", records, 50),
             "first token p95 s": timing("first_token", records, 95),

@@ -163,6 +163,8 @@ def test_support_check_abstains_on_an_answer_its_passage_does_not_back(filled, s
     answer = build_chain(settings, llm=llm, index=filled).invoke(
         {"question": "How long is the Quillon bridge?"})
     assert answer.not_found and answer.text == "I could not find this in your documents."
+    assert answer.rejected_text == "Purple aliens painted it in 2020 [1]."
+    assert answer.support is not None and answer.support < settings.retrieval.min_support
     off = build_chain(_with(settings, min_support=0.0), llm=CountingFakeLLM(
         responses=["Purple aliens painted it in 2020 [1]."]), index=filled)
     assert not off.invoke({"question": "How long is the Quillon bridge?"}).not_found
@@ -174,6 +176,7 @@ def test_an_uncited_but_backed_answer_gets_its_citation(filled, settings) -> Non
         {"question": "How long is the Quillon bridge?"})
     assert answer.text == "The bridge is 412 metres long. [1]"
     assert [s.file_name for s in answer.cited_sources] == ["bridge.pdf"]
+    assert answer.rejected_text is None and answer.support == 1.0
 
 
 def test_only_the_sentences_closest_to_the_question_reach_the_llm(index, settings) -> None:

@@ -76,6 +76,9 @@ def test_scores_follow_the_answers(squad_file: Path, settings, embeddings) -> No
     assert abstention["false abstention (answerable)"] == 0.0
     assert abstention["precision all"] == 1.0
     assert run.metrics["latency"]["total p50 s"] > 0
+    check = run.metrics["support check"]  # right answers: nothing rejected, nothing changes
+    assert check["rejected answerable"] == 0.0 and check["token F1 without check"] == 1.0
+    assert check["false abstention without check"] == 0.0
     assert calls[0] == "ingest" and calls[-1] == "qa" and calls.count("qa") == 8
     lava = next(r for r in run.details if r["id"] == "v1")
     assert lava["gold_source"] == "squad:1:1" and lava["cited"][0] == "squad:1:1"
@@ -91,6 +94,15 @@ def test_scores_follow_the_answers(squad_file: Path, settings, embeddings) -> No
     assert bad.metrics["answers"]["exact match"] == 0.0
     assert bad.metrics["answers"]["gold cited"] == 0.0  # "Paris" is in no block: cites [9], dropped
     assert sum(bad.counts[g] for g in ("answerable", "impossible", "off_corpus")) == 4
+    # "Paris" is backed by no passage: the support check turns it into "not found",
+    # and the run says what the answers would have been without the check.
+    assert bad.counts["answerable"] == 2
+    assert bad.metrics["abstention"]["false abstention (answerable)"] == 1.0
+    bad_check = bad.metrics["support check"]
+    assert bad_check["rejected answerable"] == 1.0
+    assert bad_check["false abstention without check"] == 0.0
+    assert bad_check["token F1 without check"] == 0.0
+    assert all(r["rejected"] == "Paris" for r in bad.details if r["group"] == "answerable")
 
 
 def test_unknown_article_is_refused(squad_file: Path, settings) -> None:  # noqa: ANN001
