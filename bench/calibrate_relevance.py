@@ -42,26 +42,20 @@ HELD_OUT = ([0, 1, 2, 3], [4, 5, 6, 7])
 GRID = [round(0.20 + 0.01 * i, 2) for i in range(31)]  # 0.20 .. 0.50
 
 
-def best_similarities(squad: Path, ingested: list[int], off_corpus: list[int]) -> dict:
+def best_similarities(
+    articles: list, settings, corpus_key: str, ingested: list[int], off_corpus: list[int]
+) -> dict:
     """Best retrieved similarity per question group for one ingested/off-corpus split."""
-    from rag.eval.corpus import collection_name, open_eval_collection
-    from rag.eval.datasets import file_fingerprint, load_squad
-    from rag.eval.qa import sample_questions, squad_documents
+    from rag.eval.qa import open_squad_collection, sample_questions
     from rag.retrieval import HybridRetriever
-    from rag.settings import load_settings
 
-    settings = load_settings()
-    articles = load_squad(squad)
-    chosen = [articles[n] for n in ingested]
-    name = collection_name("squad", f"{file_fingerprint(squad)}:{ingested}", settings)
-    index = open_eval_collection(lambda: squad_documents(chosen), settings, name=name).index
+    index = open_squad_collection(articles, settings, corpus_key=corpus_key, ingest=ingested).index
     retriever = HybridRetriever.from_settings(index, settings.retrieval)
     groups: dict[str, list[float]] = {"answerable": [], "impossible": [], "off_corpus": []}
+    chosen = [articles[n] for n in ingested]
     try:
         for item in sample_questions(chosen, [articles[n] for n in off_corpus], seed=0):
-            question = item.question.question
-            vector = index.embeddings.embed_query(question)
-            found = retriever.search(question, query_vector=vector)
+            found = retriever.search(item.question.question)
             groups[item.group].append(max((d.metadata["similarity"] for d in found), default=-1))
     finally:
         index.close()
@@ -87,11 +81,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/calibration.json")
     args = parser.parse_args()
 
+    from rag.eval.datasets import file_fingerprint, load_squad
     from rag.models import ensure_offline
+    from rag.settings import load_settings
 
     ensure_offline()
-    dev = best_similarities(args.squad, *DEV)
-    held = best_similarities(args.squad, *HELD_OUT)
+    settings = load_settings()
+    articles = load_squad(args.squad)
+    key = file_fingerprint(args.squad)
+    dev = best_similarities(articles, settings, key, *DEV)
+    held = best_similarities(articles, settings, key, *HELD_OUT)
     chosen = choose(dev, args.max_false)
     result = {
         "dev_split": {"ingested": DEV[0], "off_corpus": DEV[1],

@@ -33,10 +33,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/focus.json")
     args = parser.parse_args()
 
-    from rag.eval.corpus import collection_name, open_eval_collection
     from rag.eval.datasets import file_fingerprint, load_squad
     from rag.eval.metrics import contains_reference
-    from rag.eval.qa import sample_questions, squad_documents
+    from rag.eval.qa import open_squad_collection, sample_questions
     from rag.focus import focus_documents
     from rag.models import ensure_offline
     from rag.retrieval import HybridRetriever
@@ -45,9 +44,10 @@ def main() -> None:
     ensure_offline()
     settings = load_settings()
     cfg = settings.retrieval
-    chosen = [load_squad(args.squad)[n] for n in ARTICLES]
-    name = collection_name("squad", f"{file_fingerprint(args.squad)}:{ARTICLES}", settings)
-    index = open_eval_collection(lambda: squad_documents(chosen), settings, name=name).index
+    articles = load_squad(args.squad)
+    chosen = [articles[n] for n in ARTICLES]
+    index = open_squad_collection(articles, settings, corpus_key=file_fingerprint(args.squad),
+                                  ingest=ARTICLES).index
     sample = [s.question for s in sample_questions(chosen, seed=0) if s.group == "answerable"]
     random.Random(args.seed).shuffle(sample)
     sample = sample[: args.questions]

@@ -309,7 +309,8 @@ def run_pipeline(batches: Iterator[Batch], writer: Writer, *, queue_size: int = 
                 raise item.error
             assert isinstance(item, Batch)
             writer.write(item)
-            _release_freed_memory()
+            if item.chunks:  # only embedding frees enough to be worth handing back
+                _release_freed_memory()
     finally:
         stop.set()
         thread.join(timeout=10)

@@ -196,8 +196,7 @@ class RagChain(Runnable[dict, Answer]):
         not_found = not text or self._says_not_found(text)
         rejected = score = None
         if not not_found:
-            text, score = self._backed(text, shown)
-            supported = not self.min_support or score >= self.min_support
+            text, score, supported = self._backed(text, shown)
             not_found = not supported
             rejected = None if supported else text
         timings["total"] = time.perf_counter() - started
@@ -256,7 +255,7 @@ class RagChain(Runnable[dict, Answer]):
                 vector = kwargs["query_vector"] = self.embeddings.embed_query(query)
             return self.retriever.invoke(query, config, **kwargs), vector
 
-    def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float]:
+    def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float, bool]:
         """Check that the passages back the answer; cite the backing passage when needed.
 
         ``extract`` answers are phrases: the passage that holds the phrase is
@@ -265,8 +264,8 @@ class RagChain(Runnable[dict, Answer]):
         when the model wrote no marker.
 
         Returns:
-            The answer text (with its citation) and its support score (0 when
-            no passage backs it at all).
+            The answer text (with its citation), its support score (0 when no
+            passage backs it at all) and whether that passes ``min_support``.
         """
         cited = cited_numbers(text)
         if self.answer_style == "cited" and cited:
@@ -276,10 +275,10 @@ class RagChain(Runnable[dict, Answer]):
             score = 0.0
         if self.min_support and score < self.min_support:
             logger.info("answer not backed by its passages (support %.2f): %r", score, text)
-            return text, score
+            return text, score, False
         if not cited and best is not None:
             text = f"{text.rstrip()} [{best}]"
-        return text, score
+        return text, score, True
 
     def _says_not_found(self, text: str) -> bool:
         def norm(s: str) -> str:

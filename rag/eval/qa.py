@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rag.eval.corpus import collection_name, open_eval_collection
+from rag.eval.corpus import EvalCollection, collection_name, open_eval_collection
 from rag.eval.datasets import SquadArticle, SquadQuestion, squad_source
 from rag.eval.metrics import (
     abstention_scores,
@@ -44,7 +44,14 @@ if TYPE_CHECKING:
 
     from rag.answer import Answer
 
-__all__ = ["GROUPS", "QaSample", "evaluate_qa", "sample_questions", "squad_documents"]
+__all__ = [
+    "GROUPS",
+    "QaSample",
+    "evaluate_qa",
+    "open_squad_collection",
+    "sample_questions",
+    "squad_documents",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +80,39 @@ def squad_documents(articles: Sequence[SquadArticle]) -> list[Document]:
         for a in articles
         for p, text in enumerate(a.paragraphs)
     ]
+
+
+def open_squad_collection(
+    articles: Sequence[SquadArticle],
+    settings: Settings,
+    *,
+    corpus_key: str,
+    ingest: Sequence[int],
+    embeddings: Embeddings | None = None,
+    progress: ProgressFn | None = None,
+) -> EvalCollection:
+    """Open (building it on first use) the collection of the ``ingest`` articles' paragraphs.
+
+    The name depends on the file, the article numbers and the embedding and
+    chunk settings, so every caller with the same inputs shares one collection.
+
+    Args:
+        articles: Every article of the SQuAD file.
+        settings: Project settings.
+        corpus_key: Identifies the file (see :func:`rag.eval.datasets.file_fingerprint`).
+        ingest: Numbers of the articles to ingest.
+        embeddings: The embedding model; defaults to the settings' model.
+        progress: Receives ``ingest`` updates while building.
+
+    Returns:
+        The collection; close ``.index`` when done.
+    """
+    chosen = [articles[n] for n in ingest]
+    name = collection_name("squad", f"{corpus_key}:{list(ingest)}", settings)
+    return open_eval_collection(
+        lambda: squad_documents(chosen), settings, name=name,
+        embeddings=embeddings, progress=progress,
+    )
 
 
 def _allocate(limit: int, sizes: dict[str, int]) -> dict[str, int]:
@@ -162,7 +202,7 @@ def _mean(values: Sequence[float]) -> float | None:
 def _rate(
     records: Sequence[dict[str, Any]], group: str, *, key: str = "not_found"
 ) -> float | None:
-    return _mean([float(bool(r.get(key))) for r in records if r["group"] == group])
+    return _mean([float(bool(r[key])) for r in records if r["group"] == group])
 
 
 def _support_check(records: Sequence[dict[str, Any]]) -> dict[str, float | None]:
@@ -170,16 +210,16 @@ def _support_check(records: Sequence[dict[str, Any]]) -> dict[str, float | None]
     answerable = [r for r in records if r["group"] == "answerable"]
 
     def abstained_without_check(group: str) -> float | None:
-        return _mean([float(r["not_found"] and not r.get("rejected"))
+        return _mean([float(r["not_found"] and not r["rejected"])
                       for r in records if r["group"] == group])
 
     return {
         "rejected answerable": _rate(records, "answerable", key="rejected"),
         "rejected impossible": _rate(records, "impossible", key="rejected"),
         "rejected off-corpus": _rate(records, "off_corpus", key="rejected"),
-        "token F1 without check": _mean([r.get("f1_unchecked", r["f1"]) for r in answerable]),
+        "token F1 without check": _mean([r["f1_unchecked"] for r in answerable]),
         "contains reference without check": _mean(
-            [float(r.get("contains_unchecked", r["contains"])) for r in answerable]
+            [float(r["contains_unchecked"]) for r in answerable]
         ),
         "false abstention without check": abstained_without_check("answerable"),
         "recall impossible without check": abstained_without_check("impossible"),
@@ -288,13 +328,9 @@ def evaluate_qa(
         raise ConfigError(f"no article(s) {missing} in the file (it has {len(articles)})")
     started = time.perf_counter()
     chosen = [articles[n] for n in ingest]
-    name = collection_name("squad", f"{corpus_key}:{list(ingest)}", settings)
-    collection = open_eval_collection(
-        lambda: squad_documents(chosen),
-        settings,
-        name=name,
-        embeddings=embeddings,
-        progress=progress,
+    collection = open_squad_collection(
+        articles, settings, corpus_key=corpus_key, ingest=ingest,
+        embeddings=embeddings, progress=progress,
     )
     sample = sample_questions(chosen, off_corpus, limit=limit, seed=seed)
     records = []
