@@ -8,6 +8,8 @@ the limit afterwards and cut at token boundaries if it still exceeds it.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import logging
 import math
@@ -32,6 +34,9 @@ _BLOCK_CHARS = 100_000
 so a 10 MB file is chunked in bounded steps."""
 
 _SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+
+_LOOK_BACK = 4_000
+"""Characters before the previous piece where the next piece is looked for first."""
 
 
 @dataclass(frozen=True)
@@ -77,12 +82,12 @@ class Chunker:
         self.overlap = min(overlap, size // 2)
         self.count_tokens = count_tokens
         self.token_spans = token_spans
-        self._splitter = RecursiveCharacterTextSplitter(
+        self._splitter = functools.partial(
+            RecursiveCharacterTextSplitter,
             separators=SEPARATORS,
             keep_separator="end",
             chunk_size=size,
             chunk_overlap=self.overlap,
-            length_function=count_tokens,
             strip_whitespace=True,
         )
 
@@ -100,7 +105,8 @@ class Chunker:
             # overlap it misses, so offsets are found here: each chunk starts
             # after the previous chunk's start.
             position = -1
-            for chunk_text in self._splitter.split_text(block):
+            splitter = self._splitter(length_function=self._block_counter(block))
+            for chunk_text in splitter.split_text(block):
                 if not chunk_text.strip():
                     continue
                 found = block.find(chunk_text, position + 1)
@@ -110,6 +116,34 @@ class Chunker:
                     yield Chunk(chunk_text, start)
                 else:
                     yield from self._cut(chunk_text, start)
+
+    def _block_counter(self, block: str) -> Callable[[str], int]:
+        """Return a token counter for pieces of ``block`` that tokenizes it only once.
+
+        The recursive splitter measures every piece several times (to decide
+        whether to split it, to merge it with its neighbours); tokenizing each
+        piece again made chunking cost as much CPU as a tenth of the
+        embedding. Here the block is tokenized once, and a piece found in it
+        counts the tokens that start inside it: exact for pieces cut at
+        whitespace, which is where the separators cut. The final check of
+        every chunk in :meth:`split` still uses the exact count.
+        """
+        if self.token_spans is None:
+            return self.count_tokens
+        starts = [begin for begin, _ in self.token_spans(block)]
+        last = [0]
+
+        def count(piece: str) -> int:
+            # Pieces come roughly left to right: search near the previous one first.
+            at = block.find(piece, max(0, last[0] - len(piece) - _LOOK_BACK))
+            if at == -1:
+                at = block.find(piece)
+            if at == -1:
+                return self.count_tokens(piece)
+            last[0] = at
+            return bisect.bisect_left(starts, at + len(piece)) - bisect.bisect_left(starts, at)
+
+        return count
 
     def _cut(self, text: str, start: int) -> Iterator[Chunk]:
         """Cut an oversized chunk at token boundaries (rare: odd tokenisation)."""

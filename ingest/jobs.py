@@ -76,6 +76,9 @@ class Batch:
 
     items: list[Done | Part | Abort] = field(default_factory=list)
     chunks: int = 0
+    vectors: dict[str, list[float]] = field(default_factory=dict)
+    """Embeddings of the chunks not yet indexed, by chunk key (see
+    :func:`ingest.sync.chunk_key`), filled by the embedding stage."""
 
     def add(self, item: Done | Part | Abort) -> None:
         """Append an item, counting its chunks."""

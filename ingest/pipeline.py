@@ -1,9 +1,11 @@
 """The consumer side of the pipeline: batches into the index, and the thread that feeds it.
 
-A producer thread reads and chunks files into a bounded queue while the
-calling thread embeds and writes, so embedding (the bottleneck) never waits
-for parsing. All writes go through LangChain's indexing API with whole files
-per call, the ledger is written only after a file's chunks are in.
+Three stages, each in its own thread, joined by bounded queues: a producer
+reads and chunks files, an embedder computes the vectors of the chunks the
+index does not hold yet, and the calling thread writes them. So embedding (the
+bottleneck) waits neither for parsing nor for the writes and their disk
+syncs. All writes go through LangChain's indexing API with whole files per
+call; the ledger is written only after a file's chunks are in.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.indexing import index as lc_index
 
 from ingest.jobs import Abort, Batch, Done, Part
 from ingest.report import FileEntry, IngestReport, ProgressCallback, ProgressUpdate, Status
-from ingest.sync import delete_source_chunks, source_keys
+from ingest.sync import chunk_key, delete_source_chunks, source_keys
 from rag.index import FileRecord
 
 if TYPE_CHECKING:
@@ -104,15 +106,40 @@ class Writer:
         self.progress = progress
         self.dry_run = dry_run
         self._open: dict[str, _Open] = {}
+        self._finished: list[FileRecord] = []
+        self._vectors: dict[str, list[float]] = {}
+
+    def embed(self, batch: Batch) -> Batch:
+        """Compute the vectors of the batch's chunks that the index does not hold yet.
+
+        Runs in the embedding stage, ahead of :meth:`write`, which hands the
+        vectors to the store instead of embedding there. Chunks already
+        indexed (same key) are not embedded at all.
+        """
+        docs = [doc for item in batch.items if isinstance(item, Part) for doc in item.chunks]
+        if self.dry_run or not docs:
+            return batch
+        keys = [chunk_key(doc) for doc in docs]
+        known = self.index.records.exists(keys)
+        todo = {key: doc.page_content for key, doc, held in zip(keys, docs, known) if not held}
+        if todo:
+            vectors = self.index.embeddings.embed_documents(list(todo.values()))
+            batch.vectors = dict(zip(todo, vectors, strict=True))
+        return batch
 
     def write(self, batch: Batch) -> None:
-        """Handle one batch: index its whole files together, then its parts."""
+        """Handle one batch: index its whole files together, then its parts.
+
+        The ledger learns of the batch's finished files in one transaction at
+        the end, after their chunks are in.
+        """
+        self._vectors = batch.vectors
         wholes = [it for it in batch.items if isinstance(it, Part) and it.whole and it.chunks]
         statuses = self._index_group(wholes) if wholes else {}
         for item in batch.items:
             if isinstance(item, Done):
                 if item.touch is not None and not self.dry_run:
-                    self.index.ledger.put(item.touch)
+                    self._finished.append(item.touch)
                 self._entry(item.entry, item.size)
             elif isinstance(item, Abort):
                 self._abort(item)
@@ -122,6 +149,8 @@ class Writer:
                 self._no_text(item)
             else:
                 self._part(item)
+        self.index.ledger.put(*self._finished)
+        self._finished.clear()
 
     # -- whole files -----------------------------------------------------
 
@@ -151,8 +180,9 @@ class Writer:
             self.index.store,
             cleanup=cleanup,  # type: ignore[arg-type]
             source_id_key="source",
-            key_encoder="sha256",
+            key_encoder=chunk_key,
             batch_size=max(1, len(docs)),
+            upsert_kwargs={"vectors": self._vectors},
         )
         written = result["num_added"] + result["num_updated"]
         self.report.chunks_written += written
@@ -162,7 +192,7 @@ class Writer:
 
     def _finish(self, part: Part, status: Status) -> None:
         if part.file is not None and not self.dry_run:
-            self.index.ledger.put(
+            self._finished.append(
                 FileRecord(
                     source=part.source,
                     size=part.file.size,
@@ -266,51 +296,73 @@ class _Failure:
     error: BaseException
 
 
-def run_pipeline(batches: Iterator[Batch], writer: Writer, *, queue_size: int = 2) -> None:
-    """Produce batches in a background thread while ``writer`` consumes them.
+class _Stage:
+    """Runs an iterable in a daemon thread, handing its items over a bounded queue.
 
-    Args:
-        batches: The producer: reads and chunks (runs in the thread).
-        writer: The consumer: embeds and writes (runs in the calling thread).
-        queue_size: Batches ready ahead of the writer (bounds memory).
-
-    Raises:
-        Exception: Whatever the producer or the writer raised unexpectedly.
+    Iterating the stage yields the items in order; an exception raised in the
+    thread is raised again in the iterating thread.
     """
-    ready: queue.Queue[object] = queue.Queue(maxsize=queue_size)
-    stop = threading.Event()
 
-    def put(item: object) -> bool:
-        while not stop.is_set():
+    def __init__(self, items: Iterable[Any], name: str, size: int, stop: threading.Event) -> None:
+        self._items = items
+        self._stop = stop
+        self._ready: queue.Queue[object] = queue.Queue(maxsize=size)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
             try:
-                ready.put(item, timeout=0.1)
+                self._ready.put(item, timeout=0.1)
                 return True
             except queue.Full:
                 continue
         return False
 
-    def produce() -> None:
+    def _run(self) -> None:
         try:
-            for batch in batches:
-                if not put(batch):
+            for item in self._items:
+                if not self._put(item):
                     return
-            put(_END)
-        except BaseException as exc:  # handed to the consumer, re-raised there
-            put(_Failure(exc))
+            self._put(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(_Failure(exc))
 
-    thread = threading.Thread(target=produce, name="ingest-producer", daemon=True)
-    thread.start()
-    try:
+    def __iter__(self) -> Iterator[Any]:
         while True:
-            item = ready.get()
+            item = self._ready.get()
             if item is _END:
-                break
+                return
             if isinstance(item, _Failure):
                 raise item.error
-            assert isinstance(item, Batch)
-            writer.write(item)
-            if item.chunks:  # only embedding frees enough to be worth handing back
+            yield item
+
+    def join(self) -> None:
+        """Wait (briefly) for the thread; call after setting ``stop``."""
+        self._thread.join(timeout=10)
+
+
+def run_pipeline(batches: Iterator[Batch], writer: Writer, *, queue_size: int = 2) -> None:
+    """Read, embed and write in three threads (see the module docstring).
+
+    Args:
+        batches: The producer: reads and chunks (runs in its thread).
+        writer: Embeds (in the embedding thread) and writes (in the calling thread).
+        queue_size: Batches read ahead of the embedder (bounds memory); one
+            embedded batch waits for the writer.
+
+    Raises:
+        Exception: Whatever the producer, the embedder or the writer raised.
+    """
+    stop = threading.Event()
+    produced = _Stage(batches, "ingest-producer", queue_size, stop)
+    embedded = _Stage(map(writer.embed, produced), "ingest-embedder", 1, stop)
+    try:
+        for batch in embedded:
+            writer.write(batch)
+            if batch.chunks:  # only embedding frees enough to be worth handing back
                 _release_freed_memory()
     finally:
         stop.set()
-        thread.join(timeout=10)
+        embedded.join()
+        produced.join()

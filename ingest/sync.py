@@ -7,6 +7,8 @@ ledger last, so an interrupted removal is completed by running it again, and
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -14,13 +16,39 @@ from typing import TYPE_CHECKING
 from rag.index.mirror import collection_ids
 
 if TYPE_CHECKING:
+    from langchain_core.documents import Document
+
     from rag.index import Index
 
-__all__ = ["delete_source_chunks", "reconcile", "source_keys"]
+__all__ = ["chunk_key", "delete_source_chunks", "reconcile", "source_keys"]
 
 logger = logging.getLogger(__name__)
 
 _BATCH = 1000
+
+
+def chunk_key(document: Document) -> str:
+    """Return the id a chunk is indexed under: a hash of its text and metadata.
+
+    The same key as LangChain's indexing API computes with
+    ``key_encoder="sha256"``, so indexes written before this function existed
+    keep their ids. It is given to :func:`langchain_core.indexing.index` as its
+    key encoder, and ingest uses it to find the chunks that still need
+    embedding before ``index`` runs.
+
+    Args:
+        document: A chunk.
+
+    Returns:
+        64 hex digits.
+    """
+    meta = json.dumps(dict(document.metadata or {}), sort_keys=True)
+    parts = (_sha256(document.page_content), _sha256(meta))
+    return _sha256("".join(parts))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def source_keys(index: Index, source: str) -> list[str]:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from rag.errors import BackendUnavailableError
@@ -30,6 +30,7 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     import chromadb
+    import sqlalchemy as sa
     from langchain_chroma import Chroma
     from langchain_classic.indexes import SQLRecordManager
     from langchain_core.embeddings import Embeddings
@@ -196,9 +197,33 @@ def _records(settings: Settings) -> SQLRecordManager:
     cfg = settings.store
     cfg.path.mkdir(parents=True, exist_ok=True)
     db_url = cfg.record_manager_url or f"sqlite:///{cfg.path / 'records.sqlite3'}"
-    records = SQLRecordManager(namespace=f"chroma/{cfg.collection}", db_url=db_url)
+    records = SQLRecordManager(namespace=f"chroma/{cfg.collection}", engine=_engine(db_url))
     create_once(records.create_schema)
     return records
+
+
+def _engine(db_url: str) -> sa.Engine:
+    """Open the records database; SQLite gets a write-ahead log.
+
+    Ingest commits after every batch; in SQLite's default rollback-journal
+    mode each commit waits for several disk syncs in the embedding thread.
+    With a write-ahead log and ``synchronous=NORMAL`` a commit survives a
+    killed process (only a power cut can lose the last ones, which the next
+    ingest writes again), and readers no longer block the writer.
+    """
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def _wal(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    return engine
 
 
 def open_ledger(settings: Settings) -> FileLedger:

@@ -76,6 +76,7 @@ class KeywordIndex:
         self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         with self._lock, self._conn:
             self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")  # durable across a killed process
             self._conn.execute(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
                 "id UNINDEXED, source UNINDEXED, text, tokenize='porter unicode61')"

@@ -80,17 +80,21 @@ class FileLedger:
         with self.engine.connect() as conn:
             return [_to_record(row) for row in conn.execute(query).mappings()]
 
-    def put(self, record: FileRecord) -> None:
-        """Insert or replace the record of ``record.source``."""
-        values = {"collection": self.collection, **record.__dict__}
+    def put(self, *records: FileRecord) -> None:
+        """Insert or replace the records of their sources, in one transaction."""
+        latest = {record.source: record for record in records}  # the last one wins
+        if not latest:
+            return
         with self.engine.begin() as conn:
             conn.execute(
                 sa.delete(_files).where(
-                    _files.c.collection == self.collection,
-                    _files.c.source == record.source,
+                    _files.c.collection == self.collection, _files.c.source.in_(list(latest))
                 )
             )
-            conn.execute(sa.insert(_files).values(**values))
+            conn.execute(
+                sa.insert(_files),
+                [{"collection": self.collection, **record.__dict__} for record in latest.values()],
+            )
 
     def remove(self, sources: Iterable[str]) -> None:
         """Forget the records of ``sources``."""

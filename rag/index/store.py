@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -96,18 +96,51 @@ class ChunkStore(VectorStore):
         metadatas: list[dict] | None = None,
         *,
         ids: list[str] | None = None,
+        vectors: Mapping[str, Sequence[float]] | None = None,
         **kwargs: Any,
     ) -> list[str]:
-        """Embed and upsert texts into both indexes (ids are required)."""
+        """Upsert texts into both indexes (ids are required).
+
+        Args:
+            texts: The chunk texts.
+            metadatas: One non-empty metadata dict per text.
+            ids: One id per text.
+            vectors: Embeddings already computed, by id; the texts without
+                one are embedded here.
+            **kwargs: Ignored (LangChain passes ``batch_size``).
+
+        Returns:
+            The ids.
+        """
         texts = list(texts)
         if ids is None or len(ids) != len(texts):
             raise ValueError("ChunkStore needs one id per text")
         metadatas = metadatas or [{} for _ in texts]
+        embeddings = self._vectors_for(texts, ids, vectors or {})
+        collection = self.vectors._collection
         for start in range(0, len(texts), self.max_batch):
             end = start + self.max_batch
-            self.vectors.add_texts(texts[start:end], metadatas[start:end], ids=ids[start:end])
+            collection.upsert(
+                ids=ids[start:end],
+                embeddings=embeddings[start:end],  # type: ignore[arg-type]
+                metadatas=metadatas[start:end],  # type: ignore[arg-type]
+                documents=texts[start:end],
+            )
         self.keywords.upsert(ids, texts, [m.get("source", "") for m in metadatas])
         return ids
+
+    def _vectors_for(
+        self, texts: list[str], ids: list[str], known: Mapping[str, Sequence[float]]
+    ) -> list[Sequence[float]]:
+        """Return one embedding per text: the known ones, the others computed now."""
+        missing = [n for n, id_ in enumerate(ids) if id_ not in known]
+        computed: dict[int, Sequence[float]] = {}
+        if missing:
+            if self.embeddings is None:
+                raise ValueError("ChunkStore needs an embedding function")
+            found = self.embeddings.embed_documents([texts[n] for n in missing])
+            computed = dict(zip(missing, found, strict=True))
+        return [known[id_] if id_ in known else computed[n] for n, id_ in enumerate(ids)]
 
     def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool:
         """Delete chunks by id from both indexes."""

@@ -172,6 +172,24 @@ def test_changed_file_replaces_its_chunks_without_orphans(index, tmp_path: Path,
     assert len(ids) == index.count() == sum(len(v) for v in after.values())
 
 
+def test_changed_file_embeds_only_its_new_chunks(settings, embeddings, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    doc = tmp_path / "long.md"
+    doc.write_text("# Owls\n\n" + PARAGRAPH * 30 + "\n\nThe ending, first version.\n")
+    counting = CountingEmbeddings(embeddings)
+    index = open_index(settings, embeddings=counting, embedding_name="sentence-transformers/all-MiniLM-L6-v2")
+    try:
+        ingest_paths([doc], index=index, chunker=chunker)
+        before, embedded = assert_consistent(index), counting.texts
+        doc.write_text("# Owls\n\n" + PARAGRAPH * 30 + "\n\nThe ending, rewritten entirely.\n")
+        report = ingest_paths([doc], index=index, chunker=chunker)
+        after = assert_consistent(index)
+        assert report.entries[0].status == "updated"
+        assert len(before) >= 4 and 0 < len(after - before) < len(after)
+        assert counting.texts - embedded == len(after - before)  # the kept chunks cost nothing
+    finally:
+        index.close()
+
+
 def test_large_file_written_in_parts_equals_a_clean_run(settings, embeddings, tmp_path: Path, chunker) -> None:  # noqa: ANN001
     docs = tmp_path / "docs"
     docs.mkdir()

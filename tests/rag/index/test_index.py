@@ -4,11 +4,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from langchain_chroma import Chroma
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import index as index_documents
 
 from rag.errors import IndexMismatchError
-from rag.index import FileRecord, IndexManifest, KeywordIndex, open_index
+from rag.index import ChunkStore, FileRecord, IndexManifest, KeywordIndex, open_index
 
 
 def _docs() -> list[Document]:
@@ -85,3 +87,49 @@ def test_file_ledger_round_trip(index) -> None:
     assert [r.chunks for r in index.ledger.all()] == [8]
     index.ledger.remove(["/d/a.pdf"])
     assert index.ledger.all() == []
+
+
+def test_file_ledger_writes_many_records_at_once(index) -> None:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    index.ledger.put(FileRecord("/d/a.pdf", 1, 1, "a" * 64, 1, 1, 0, now))
+    index.ledger.put(
+        FileRecord("/d/a.pdf", 2, 2, "b" * 64, 1, 2, 0, now),  # replaces the stored one
+        FileRecord("/d/b.md", 3, 3, "c" * 64, 1, 3, 0, now),
+        FileRecord("/d/b.md", 4, 4, "d" * 64, 1, 4, 0, now),  # the last of a source wins
+    )
+    assert [(r.source, r.chunks) for r in index.ledger.all()] == [("/d/a.pdf", 2), ("/d/b.md", 4)]
+    index.ledger.put()  # nothing to write
+    assert len(index.ledger.all()) == 2
+
+
+def test_records_database_uses_a_write_ahead_log(index) -> None:
+    with index.records.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+class _Refusing(Embeddings):
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        raise AssertionError(f"asked to embed {texts}")
+
+    def embed_query(self, text: str) -> list[float]:
+        raise AssertionError(f"asked to embed {text!r}")
+
+
+def test_chunk_store_writes_given_vectors_and_embeds_only_the_rest(index, embeddings) -> None:
+    texts = ["Solar panels convert sunlight.", "Wind turbines turn air into power."]
+    given = [0.0] * 383 + [1.0]
+    store = index.store
+    store.add_texts(texts, [{"source": "/d/a"}, {"source": "/d/b"}], ids=["a", "b"],
+                    vectors={"a": given})
+    stored = index.vectors._collection.get(ids=["a", "b"], include=["embeddings"])
+    vectors = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+    assert list(vectors["a"]) == pytest.approx(given)
+    assert list(vectors["b"]) == pytest.approx(embeddings.embed_documents(texts[1:])[0], abs=1e-5)
+    assert index.keywords.ids() == {"a", "b"}
+    refusing = ChunkStore(index.vectors, index.keywords)
+    refusing.vectors = Chroma(client=index.vectors._client, collection_name=index.collection,
+                              embedding_function=_Refusing())
+    refusing.add_texts(["Hydro dams store water."], [{"source": "/d/c"}], ids=["c"],
+                       vectors={"c": given})  # every vector given: the model is never asked
+    assert index.count() == 3
