@@ -42,8 +42,10 @@ from rag.context import (
 from rag.errors import ConfigError
 from rag.focus import focus_documents
 from rag.index.keyword import content_words
+from rag.models import grammar_kwargs
 from rag.remote import INDEX_BACKENDS, LLM_BACKEND, remote_errors
 from rag.settings import Settings, load_settings
+from rag.spans import span_grammar
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -184,7 +186,7 @@ class RagChain(Runnable[dict, Answer]):
         mark = time.perf_counter()
         pieces: list[str] = []
         with remote_errors(LLM_BACKEND):
-            for chunk in self.llm.stream(messages, config):
+            for chunk in self.llm.stream(messages, config, **self._constraint(shown)):
                 piece = text_of(chunk.content)
                 if piece:
                     if not pieces:
@@ -254,6 +256,18 @@ class RagChain(Runnable[dict, Answer]):
             if self.embeddings is not None and isinstance(self.retriever, HybridRetriever):
                 vector = kwargs["query_vector"] = self.embeddings.embed_query(query)
             return self.retriever.invoke(query, config, **kwargs), vector
+
+    def _constraint(self, shown: Sequence[Document | None]) -> dict[str, Any]:
+        """For ``extract`` answers: hold the LLM to spans of the shown passages.
+
+        Returns the call arguments (a llama.cpp grammar) that let the model
+        write only consecutive words of one passage, or the "not found" text;
+        ``{}`` for ``cited`` answers and for backends without grammars.
+        """
+        if self.answer_style != "extract":
+            return {}
+        passages = [doc.page_content for doc in shown if doc is not None]
+        return grammar_kwargs(self.llm, span_grammar(passages, alternatives=[self.not_found_text]))
 
     def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float, bool]:
         """Check that the passages back the answer; cite the backing passage when needed.
