@@ -107,7 +107,6 @@ class Writer:
         self.dry_run = dry_run
         self._open: dict[str, _Open] = {}
         self._finished: list[FileRecord] = []
-        self._vectors: dict[str, list[float]] = {}
 
     def embed(self, batch: Batch) -> Batch:
         """Compute the vectors of the batch's chunks that the index does not hold yet.
@@ -133,9 +132,8 @@ class Writer:
         The ledger learns of the batch's finished files in one transaction at
         the end, after their chunks are in.
         """
-        self._vectors = batch.vectors
         wholes = [it for it in batch.items if isinstance(it, Part) and it.whole and it.chunks]
-        statuses = self._index_group(wholes) if wholes else {}
+        statuses = self._index_group(wholes, batch.vectors) if wholes else {}
         for item in batch.items:
             if isinstance(item, Done):
                 if item.touch is not None and not self.dry_run:
@@ -148,17 +146,17 @@ class Writer:
             elif item.whole:
                 self._no_text(item)
             else:
-                self._part(item)
+                self._part(item, batch.vectors)
         self.index.ledger.put(*self._finished)
         self._finished.clear()
 
     # -- whole files -----------------------------------------------------
 
-    def _index_group(self, parts: list[Part]) -> dict[str, Status]:
+    def _index_group(self, parts: list[Part], vectors: dict[str, list[float]]) -> dict[str, Status]:
         docs = [doc for part in parts for doc in part.chunks]
         before = {p.source: set(source_keys(self.index, p.source)) for p in parts if p.file is None}
         if not self.dry_run:
-            result = self._index(docs, cleanup="incremental")
+            result = self._index(docs, cleanup="incremental", vectors=vectors)
             self.report.chunks_deleted += result["num_deleted"]
         statuses: dict[str, Status] = {}
         for part in parts:
@@ -173,7 +171,9 @@ class Writer:
                 statuses[part.source] = "unchanged" if after == before[part.source] else "updated"
         return statuses
 
-    def _index(self, docs: list, *, cleanup: str | None) -> dict[str, int]:
+    def _index(
+        self, docs: list, *, cleanup: str | None, vectors: dict[str, list[float]]
+    ) -> dict[str, int]:
         result = lc_index(
             docs,
             self.index.records,
@@ -182,7 +182,7 @@ class Writer:
             source_id_key="source",
             key_encoder=chunk_key,
             batch_size=max(1, len(docs)),
-            upsert_kwargs={"vectors": self._vectors},
+            upsert_kwargs={"vectors": vectors},
         )
         written = result["num_added"] + result["num_updated"]
         self.report.chunks_written += written
@@ -228,7 +228,7 @@ class Writer:
 
     # -- files in several parts --------------------------------------------
 
-    def _part(self, part: Part) -> None:
+    def _part(self, part: Part, vectors: dict[str, list[float]]) -> None:
         if part.first:
             self._open[part.source] = _Open(
                 started=self.index.records.get_time(),
@@ -236,7 +236,7 @@ class Writer:
             )
         if part.chunks and not self.dry_run:
             # No cleanup here: the file's other parts are in other calls.
-            self._index(part.chunks, cleanup=None)
+            self._index(part.chunks, cleanup=None, vectors=vectors)
         if not part.last:
             return
         state = self._open.pop(part.source)

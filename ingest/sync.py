@@ -7,12 +7,12 @@ ledger last, so an interrupted removal is completed by running it again, and
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ingest.chunking import content_hash
 from rag.index.mirror import collection_ids
 
 if TYPE_CHECKING:
@@ -43,12 +43,7 @@ def chunk_key(document: Document) -> str:
         64 hex digits.
     """
     meta = json.dumps(dict(document.metadata or {}), sort_keys=True)
-    parts = (_sha256(document.page_content), _sha256(meta))
-    return _sha256("".join(parts))
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return content_hash(content_hash(document.page_content) + content_hash(meta))
 
 
 def source_keys(index: Index, source: str) -> list[str]:
