@@ -40,12 +40,12 @@ from rag.context import (
     to_source,
 )
 from rag.errors import ConfigError
-from rag.focus import focus_documents
+from rag.extract import Candidate, choose_span
+from rag.focus import focus_documents, split_sentences
 from rag.index.keyword import content_words
-from rag.models import grammar_kwargs
 from rag.remote import INDEX_BACKENDS, LLM_BACKEND, remote_errors
+from rag.scoring import ContinuationScorer, continuation_scorer
 from rag.settings import Settings, load_settings
-from rag.spans import span_grammar
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -76,9 +76,15 @@ class RagChain(Runnable[dict, Answer]):
         context_sentences: Show the LLM only this many sentences of the
             relevant chunks, those closest to the question (0: whole chunks).
         context_min_share: Of those, drop sentences less similar than this
-            share of the best sentence's similarity.
+            share of the best sentence's similarity (not when the answer is
+            chosen from candidate phrases, see ``scorer``).
+        context_lexical_weight: Weight of the question's words in choosing
+            those sentences (see :func:`rag.focus.focus_documents`).
         answer_style: ``cited`` or ``extract``, from the QA template (see
             :class:`prompts.TemplateSpec`).
+        scorer: For ``extract`` answers: scores candidate phrases with the LLM
+            (see :mod:`rag.scoring`); the phrase is then chosen, not written.
+            None lets the LLM write the phrase itself.
         min_support: Abstain when the best passage backs less than this share
             of the answer's content words (0: never).
     """
@@ -96,8 +102,10 @@ class RagChain(Runnable[dict, Answer]):
         embeddings: Embeddings | None = None,
         context_sentences: int = 0,
         context_min_share: float = 0.0,
+        context_lexical_weight: float = 0.0,
         answer_style: str = "cited",
         min_support: float = 0.0,
+        scorer: ContinuationScorer | None = None,
     ) -> None:
         self.llm = llm
         self.retriever = retriever
@@ -109,8 +117,10 @@ class RagChain(Runnable[dict, Answer]):
         self.embeddings = embeddings
         self.context_sentences = context_sentences
         self.context_min_share = context_min_share
+        self.context_lexical_weight = context_lexical_weight
         self.answer_style = answer_style
         self.min_support = min_support
+        self.scorer = scorer
 
     def invoke(self, input: dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         """Answer one question; see the module docstring for the input keys."""
@@ -170,29 +180,16 @@ class RagChain(Runnable[dict, Answer]):
             )
             return
 
-        shown: Sequence[Document | None] = relevant
-        if self.context_sentences and self.embeddings is not None:
-            mark = time.perf_counter()
-            shown = focus_documents(standalone, relevant, self.embeddings,
-                                    max_sentences=self.context_sentences,
-                                    min_share=self.context_min_share,
-                                    query_vector=query_vector)
-            timings["focus"] = time.perf_counter() - mark
-        messages = self.qa_prompt.format_messages(
-            context=format_context(shown),
-            question=standalone,
-            not_found=self.not_found_text,
-        )
+        mark = time.perf_counter()
+        shown = self._focus(standalone, relevant, query_vector)
+        timings["focus"] = time.perf_counter() - mark
         mark = time.perf_counter()
         pieces: list[str] = []
-        with remote_errors(LLM_BACKEND):
-            for chunk in self.llm.stream(messages, config, **self._constraint(shown)):
-                piece = text_of(chunk.content)
-                if piece:
-                    if not pieces:
-                        timings["first_token"] = time.perf_counter() - started
-                    pieces.append(piece)
-                    yield piece
+        for piece in self._write(standalone, shown, config):
+            if not pieces:
+                timings["first_token"] = time.perf_counter() - started
+            pieces.append(piece)
+            yield piece
         timings["generate"] = time.perf_counter() - mark
         text = clean_citations("".join(pieces), len(sources))
         not_found = not text or self._says_not_found(text)
@@ -212,6 +209,36 @@ class RagChain(Runnable[dict, Answer]):
             rejected_text=rejected,
             support=score,
         )
+
+    def shown_passages(self, question: str, *, sources: Sequence[str] | None = None
+                       ) -> list[Document | None]:
+        """The passages the LLM is shown for a standalone ``question`` (no LLM call).
+
+        Args:
+            question: A standalone question (no history is applied).
+            sources: Source ids to limit retrieval to.
+
+        Returns:
+            One entry per relevant chunk, best first: its focused text, or None
+            when focusing kept none of its sentences. Empty when nothing is
+            relevant (the chain answers "not found").
+        """
+        retrieved, query_vector = self._retrieve(question, sources, None)
+        relevant = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.min_relevance]
+        return self._focus(question, relevant, query_vector) if relevant else []
+
+    def _focus(self, question: str, relevant: list[Document], query_vector: list[float] | None
+               ) -> list[Document | None]:
+        if not (self.context_sentences and self.embeddings is not None):
+            return list(relevant)
+        # The share filter keeps hostile sentences away from an LLM that writes;
+        # a chosen phrase is written by no one, and the filter drops the pronoun
+        # sentences ("It opened in 1994.") that often hold the answer.
+        return focus_documents(question, relevant, self.embeddings,
+                               max_sentences=self.context_sentences,
+                               min_share=0.0 if self._chooses else self.context_min_share,
+                               query_vector=query_vector,
+                               lexical_weight=self.context_lexical_weight)
 
     def _condense(self, question: str, history: Sequence[Any], config: RunnableConfig | None) -> str:
         # "Not found" answers say nothing about the topic; small models even copy
@@ -257,17 +284,61 @@ class RagChain(Runnable[dict, Answer]):
                 vector = kwargs["query_vector"] = self.embeddings.embed_query(query)
             return self.retriever.invoke(query, config, **kwargs), vector
 
-    def _constraint(self, shown: Sequence[Document | None]) -> dict[str, Any]:
-        """For ``extract`` answers: hold the LLM to spans of the shown passages.
+    def _write(
+        self, question: str, shown: Sequence[Document | None], config: RunnableConfig | None
+    ) -> Iterator[str]:
+        """Yield the answer's text: chosen phrase (``extract`` with a scorer) or the LLM's words."""
+        if self._chooses:
+            passages = [doc.page_content if doc is not None else None for doc in shown]
+            with remote_errors(LLM_BACKEND):
+                best = choose_span(question, passages,
+                                   rescore=lambda top: self.score_candidates(question, passages, top))
+            if best is not None:
+                yield best.text
+            return
+        messages = self.qa_prompt.format_messages(
+            context=format_context(shown), question=question, not_found=self.not_found_text)
+        with remote_errors(LLM_BACKEND):
+            for chunk in self.llm.stream(messages, config):
+                piece = text_of(chunk.content)
+                if piece:
+                    yield piece
 
-        Returns the call arguments (a llama.cpp grammar) that let the model
-        write only consecutive words of one passage, or the "not found" text;
-        ``{}`` for ``cited`` answers and for backends without grammars.
+    @property
+    def _chooses(self) -> bool:
+        """Whether answers are phrases chosen from candidates rather than written."""
+        return self.answer_style == "extract" and self.scorer is not None
+
+    def score_candidates(
+        self, question: str, passages: Sequence[str | None], top: Sequence[Candidate]
+    ) -> list[float]:
+        """The LLM's scores for candidate phrases, shown only the sentences that hold them.
+
+        Args:
+            question: The standalone question.
+            passages: The shown passages' texts, numbered from 1 (None: not shown).
+            top: The candidates to score (see :func:`rag.extract.choose_span`).
+
+        Returns:
+            One mean log-probability per candidate.
+
+        Raises:
+            ValueError: When the chain has no scorer.
         """
-        if self.answer_style != "extract":
-            return {}
-        passages = [doc.page_content for doc in shown if doc is not None]
-        return grammar_kwargs(self.llm, span_grammar(passages, alternatives=[self.not_found_text]))
+        from langchain_core.documents import Document
+
+        if self.scorer is None:
+            raise ValueError("this chain's LLM cannot score candidates")
+
+        holding = {(c.passage, c.sentence) for c in top}
+        short: list[Document | None] = [
+            Document(page_content=" ".join(s for s in split_sentences(text) if (n, s) in holding))
+            if text and any(p == n for p, _ in holding) else None
+            for n, text in enumerate(passages, start=1)
+        ]
+        messages = self.qa_prompt.format_messages(
+            context=format_context(short), question=question, not_found=self.not_found_text)
+        return self.scorer(messages, [c.text for c in top])
 
     def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float, bool]:
         """Check that the passages back the answer; cite the backing passage when needed.
@@ -355,8 +426,10 @@ def build_chain(
         embeddings=_embeddings_of(retriever),
         context_sentences=settings.retrieval.context_sentences,
         context_min_share=settings.retrieval.context_min_share,
+        context_lexical_weight=settings.retrieval.context_lexical_weight,
         answer_style=qa_style,
         min_support=settings.retrieval.min_support,
+        scorer=continuation_scorer(llm) if qa_style == "extract" else None,
     )
 
 

@@ -4,8 +4,10 @@ A small model answers better from three good sentences than from four long
 chunks: less to read, fewer distractions, and passages that were retrieved
 for one sentence no longer bring their other (possibly hostile) sentences
 along. Each sentence of the relevant chunks is embedded and ranked by cosine
-similarity to the question; the best ones are kept, in their original order,
-under their chunk's number, so citations still point at whole chunks.
+similarity to the question, plus (optionally) a weight times the share of the
+question's content words it contains; the best ones are kept, in their
+original order, under their chunk's number, so citations still point at
+whole chunks.
 
 Example:
     >>> split_sentences("It opened in 1994. It is 412 m long! Is it? Yes.")
@@ -20,11 +22,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.index.keyword import content_words, stem
+
 if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["focus_documents", "split_sentences"]
+__all__ = ["focus_documents", "split_sentences", "word_overlap"]
 
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n{2,}")
 
@@ -41,6 +45,22 @@ def split_sentences(text: str) -> list[str]:
     return [" ".join(part.split()) for part in _BOUNDARY.split(text) if part and part.strip()]
 
 
+def word_overlap(question: str, text: str) -> float:
+    """The share of the question's content words that ``text`` contains.
+
+    Words are compared lower-cased and lightly stemmed (see
+    :func:`rag.index.keyword.stem`).
+
+    Example:
+        >>> word_overlap("When did the bridge open?", "The bridges opened in 1994.")
+        1.0
+    """
+    wanted = {stem(w) for w in content_words(question)}
+    if not wanted:
+        return 0.0
+    return len(wanted & {stem(w) for w in content_words(text)}) / len(wanted)
+
+
 def focus_documents(
     question: str,
     documents: Sequence[Document],
@@ -49,6 +69,7 @@ def focus_documents(
     max_sentences: int,
     min_share: float = 0.0,
     query_vector: Sequence[float] | None = None,
+    lexical_weight: float = 0.0,
 ) -> list[Document | None]:
     """Cut each document down to its sentences that are among the best for ``question``.
 
@@ -60,6 +81,8 @@ def focus_documents(
         min_share: Drop sentences whose similarity is below this share of the
             best sentence's (the best one is always kept).
         query_vector: The question's embedding, when the caller has it already.
+        lexical_weight: Added to a sentence's similarity per share of the
+            question's content words it contains (0: similarity alone).
 
     Returns:
         One entry per document, in the same order: a copy holding only its
@@ -76,6 +99,9 @@ def focus_documents(
         query_vector = embeddings.embed_query(question)
     query = np.asarray(query_vector, dtype=np.float32)
     scores = vectors @ query
+    if lexical_weight:
+        scores = scores + lexical_weight * np.asarray(
+            [word_overlap(question, s) for _, s in sentences], dtype=np.float32)
     floor = min_share * float(scores.max()) if min_share > 0 else -np.inf
     ranked = np.argsort(-scores, kind="stable")[:max_sentences]
     chosen = {int(i) for n, i in enumerate(ranked) if n == 0 or scores[i] >= floor}

@@ -21,7 +21,7 @@ import typing
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rag.errors import ConfigError, ModelError
 from rag.settings import BUNDLED, EmbeddingSettings, LLMSettings, Settings
@@ -35,7 +35,6 @@ __all__ = [
     "BUNDLED_LLM",
     "BundledModel",
     "ensure_offline",
-    "grammar_kwargs",
     "make_embeddings",
     "make_llm",
     "resolve_embedding_model",
@@ -314,23 +313,3 @@ def make_llm(settings: Settings) -> BaseChatModel:
                 f"unknown LLM provider {other!r}; choose one of "
                 f"{_choices(LLMSettings, 'provider')}"
             )
-
-
-def grammar_kwargs(llm: BaseChatModel, grammar: str) -> dict[str, Any]:
-    """Return the call arguments that hold ``llm`` to a GBNF ``grammar``.
-
-    Only the local llama.cpp backend takes a grammar per call; for other chat
-    models this returns ``{}`` and they answer unconstrained.
-
-    Args:
-        llm: The chat model about to be called.
-        grammar: GBNF text (see :func:`rag.spans.span_grammar`).
-
-    Returns:
-        Keyword arguments for ``llm.stream`` / ``llm.invoke``.
-    """
-    if getattr(llm, "_llm_type", "") != "llama-cpp-python":
-        return {}
-    from llama_cpp import LlamaGrammar
-
-    return {"grammar": LlamaGrammar.from_string(grammar, verbose=False)}

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -185,7 +185,19 @@ class RetrievalSettings(BaseModel):
         le=1.0,
         description="Of those sentences, drop the ones less than this share as similar to "
         "the question as the best one (keeps unrelated sentences, such as injected "
-        "instructions, away from the LLM; did not lower answer recall on SQuAD).",
+        "instructions, away from the LLM; did not lower answer recall on SQuAD). Not "
+        "applied when the answer is a phrase chosen from candidates (extractive_qa with "
+        "the bundled model), which no LLM writes.",
+    )
+    context_lexical_weight: float = Field(
+        0.3,
+        ge=0.0,
+        le=5.0,
+        description="In choosing those sentences, add this weight times the share of "
+        "the question's content words a sentence holds to its cosine similarity. "
+        "A small gain: on 200 answerable SQuAD questions of the development split "
+        "the answer was among 3 sentences 86.4% of the time, against 85.9% without "
+        "(bench/focus_bench.py --articles 4-7).",
     )
     min_support: float = Field(
         0.15,
@@ -205,7 +217,12 @@ class RetrievalSettings(BaseModel):
 class PromptSettings(BaseModel):
     """Which prompt templates the chain uses."""
 
-    qa_template: str = Field("grounded_qa", description="Template name for answers.")
+    qa_template: str | None = Field(
+        None,
+        description="Template name for answers; unset: 'extractive_qa' (a phrase chosen "
+        "from the passages) with the bundled llamacpp model, which paraphrases and "
+        "invents when it writes freely, and 'grounded_qa' with the other providers.",
+    )
     condense_template: str = Field("condense_question")
     directory: Path | None = Field(
         None, description="Folder of your own templates, searched before ours."
@@ -244,6 +261,14 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     ui: UISettings = Field(default_factory=UISettings)
+
+    @model_validator(mode="after")
+    def _default_qa_template(self) -> Settings:
+        """Pick the answer template for the provider when none is set."""
+        if self.prompts.qa_template is None:
+            local = self.llm.provider == "llamacpp"
+            self.prompts.qa_template = "extractive_qa" if local else "grounded_qa"
+        return self
 
     @classmethod
     def settings_customise_sources(

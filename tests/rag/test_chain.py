@@ -31,6 +31,12 @@ FACT = "The Quillon bridge in Vardø is 412 metres long and opened in 1994."
 
 
 @pytest.fixture
+def settings(isolated_state):
+    """Settings for written answers (grounded_qa): these tests script the LLM's words."""
+    return load_settings(prompts={"qa_template": "grounded_qa"})
+
+
+@pytest.fixture
 def filled(index):
     docs = [
         Document(FACT, metadata={"source": "/docs/bridge.pdf", "page": 2, "page_label": "ii"}),
@@ -242,3 +248,31 @@ def test_the_question_is_embedded_once_for_retrieval_and_focusing(settings, embe
         assert Counting.queries - before == 1
     finally:
         index.close()
+
+
+def test_extract_answers_are_chosen_by_the_scorer_without_the_llm_writing(filled) -> None:
+    seen = []
+
+    def scorer(messages, continuations):
+        seen.append((messages[-1].content, list(continuations)))
+        return [0.0 if text == "1994" else -10.0 for text in continuations]
+
+    settings = load_settings(prompts={"qa_template": "extractive_qa"})
+    chain = build_chain(settings, llm=CountingFakeLLM(responses=["unused"]), index=filled)
+    chain.scorer = scorer
+    items = list(chain.stream({"question": "When did the Quillon bridge open?"}))
+    answer = items[-1]
+    assert items[:-1] == ["1994"] and answer.text == "1994 [1]" and not answer.not_found
+    assert [s.file_name for s in answer.cited_sources] == ["bridge.pdf"]
+    assert answer.support == 1.0 and "first_token" in answer.timings
+    assert chain.llm.calls == 0
+    shown, candidates = seen[0]
+    assert "1994" in candidates and len(candidates) <= 5
+    assert FACT in shown and "Knitting" not in shown  # only the sentences holding candidates
+
+
+def test_extract_without_a_scorer_lets_the_llm_write(filled) -> None:
+    settings = load_settings(prompts={"qa_template": "extractive_qa"})
+    chain = build_chain(settings, llm=CountingFakeLLM(responses=["412 metres"]), index=filled)
+    assert chain.scorer is None  # a fake chat model cannot score
+    assert chain.invoke({"question": "How long is the Quillon bridge?"}).text == "412 metres [1]"

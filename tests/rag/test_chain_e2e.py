@@ -72,8 +72,22 @@ def test_an_instruction_inside_a_document_is_not_obeyed(chain) -> None:
     print("answer with an injected passage:", answer.text)
 
 
+def test_default_answers_are_phrases_quoted_from_the_cited_file(chain) -> None:
+    assert chain.answer_style == "extract" and chain.scorer is not None  # the bundled model
+    answer = chain.invoke({"question": "When did the Quillon bridge open?"})
+    phrase = answer.text.removesuffix(" [1]")
+    assert "1994" in phrase and phrase in CORPUS["bridge.md"]
+    assert [s.file_name for s in answer.cited_sources] == ["bridge.md"]
+    assert answer.support == 1.0
+
+
 def test_streaming_yields_tokens_before_the_end(chain) -> None:
-    items = list(chain.stream({"question": "When did the Quillon bridge open?"}))
+    from rag.settings import Settings
+
+    data = Path(chain.retriever.index.records.engine.url.database).parent
+    written = build_chain(Settings(store={"path": data}, prompts={"qa_template": "grounded_qa"}),
+                          llm=chain.llm, index=chain.retriever.index)
+    items = list(written.stream({"question": "When did the Quillon bridge open?"}))
     pieces, final = items[:-1], items[-1]
     assert isinstance(final, Answer)
     assert len(pieces) >= 3 and all(isinstance(p, str) for p in pieces)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 
-from rag.focus import focus_documents, split_sentences
+from rag.focus import focus_documents, split_sentences, word_overlap
 
 
 def test_sentences_split_on_ends_and_paragraphs() -> None:
@@ -35,3 +36,24 @@ def test_sentences_far_below_the_best_are_dropped(embeddings) -> None:
     focused = focus_documents(question, [doc], embeddings, max_sentences=3, min_share=0.6)[0]
     assert focused is not None and "27 vacation days" in focused.page_content
     assert "HACKED" not in focused.page_content
+
+
+class _SameVector(Embeddings):
+    """Every text gets the same vector: similarity cannot tell sentences apart."""
+
+    def embed_documents(self, texts):
+        return [[1.0, 0.0] for _ in texts]
+
+    def embed_query(self, text):
+        return [1.0, 0.0]
+
+
+def test_the_lexical_weight_prefers_sentences_holding_the_question_words() -> None:
+    doc = Document("Snow fell all week. The bridge opened in 1994. Tea is hot.")
+    question = "When did the bridge open?"
+    tied = focus_documents(question, [doc], _SameVector(), max_sentences=1)[0]
+    assert tied.page_content == "Snow fell all week."  # a tie keeps the first
+    weighted = focus_documents(question, [doc], _SameVector(), max_sentences=1, lexical_weight=0.3)[0]
+    assert weighted.page_content == "The bridge opened in 1994."
+    assert word_overlap(question, "The bridges opened.") == 1.0
+    assert word_overlap("what is it?", "anything") == 0.0  # no content words

@@ -1,0 +1,143 @@
+"""Fit the weights of the extractive answer ranker (``rag.extract``) on development data.
+
+On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
+``bench/calibrate_relevance.py`` uses them; the evaluation ingests 0-3):
+
+1. For every answerable question, take the passages the chain shows (retrieval
+   and focusing with the project's settings, no LLM) and cut them into
+   candidate phrases with their features (``rag.extract.candidate_spans``).
+2. Fit the feature weights: a softmax over each question's candidates whose
+   target is proportional to each candidate's token F1 against the reference
+   answers (gradient descent, L2 0.01). Two-fold cross-validation figures are
+   reported too.
+3. On the first ``--model-questions`` questions, score each question's 5 best
+   candidates with the bundled LLM (``rag.scoring``, shown only their
+   sentences) and choose the weight of that score from a grid by mean F1.
+
+Prints ``WEIGHTS`` and ``MODEL_WEIGHT`` for ``rag/extract.py`` and writes the
+figures to ``bench/results/span_ranker.json``.
+
+Usage: ``.venv/bin/python bench/fit_span_ranker.py [--squad FILE] [--model-questions N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEV_ARTICLES = [4, 5, 6, 7]
+MODEL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
+
+
+def fit(items: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01, steps: int = 1500,
+        rate: float = 0.1) -> np.ndarray:
+    """Softmax-over-candidates regression towards F1-proportional targets."""
+    items = [(x, y) for x, y in items if y.max() > 0]
+    weights = np.zeros(items[0][0].shape[1])
+    for _ in range(steps):
+        gradient = l2 * weights
+        for x, y in items:
+            s = x @ weights
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            gradient += x.T @ (p - y / y.sum()) / len(items)
+        weights -= rate * gradient
+    return weights
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--squad", type=Path,
+                        default=Path("/work/shared/data/squad2/dev-v2.0-part1.json"))
+    parser.add_argument("--model-questions", type=int, default=126)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/span_ranker.json")
+    args = parser.parse_args()
+
+    from rag.chain import build_chain
+    from rag.eval.datasets import file_fingerprint, load_squad
+    from rag.eval.metrics import contains_reference, squad_f1
+    from rag.eval.qa import open_squad_collection, sample_questions
+    from rag.extract import WEIGHTS, candidate_spans, choose_span
+    from rag.models import ensure_offline, make_llm
+    from rag.settings import load_settings
+
+    ensure_offline()
+    settings = load_settings(prompts={"qa_template": "extractive_qa"})
+    articles = load_squad(args.squad)
+    collection = open_squad_collection(articles, settings, corpus_key=file_fingerprint(args.squad),
+                                       ingest=DEV_ARTICLES)
+    chain = build_chain(collection.settings, llm=make_llm(settings), index=collection.index)
+    sample = [s.question for s in sample_questions([articles[n] for n in DEV_ARTICLES], seed=0)
+              if s.group == "answerable"]
+    keys = list(WEIGHTS)
+    rows = []
+    try:
+        for q in sample:
+            passages = [d.page_content if d is not None else None
+                        for d in chain.shown_passages(q.question)]
+            cands = candidate_spans(q.question, passages)
+            x = np.array([[c.features[k] for k in keys] for c in cands], dtype=float)
+            y = np.array([squad_f1(c.text, q.answers) for c in cands])
+            rows.append((q, passages, x, y))
+
+        def figures(weights: np.ndarray, subset: list) -> dict[str, float]:
+            contains = f1 = 0.0
+            for q, _, x, y in subset:
+                if len(y):
+                    best = int(np.argmax(x @ weights))
+                    f1 += y[best]
+                    contains += contains_reference(
+                        candidate_spans(q.question, _)[best].text, q.answers)
+            return {"contains": round(contains / len(subset), 3), "f1": round(f1 / len(subset), 3)}
+
+        usable = [(x, y) for _, _, x, y in rows if len(y)]
+        halves = rows[::2], rows[1::2]
+        cross = [figures(fit([(x, y) for _, _, x, y in a if len(y)]), b)
+                 for a, b in (halves, halves[::-1])]
+        weights = fit(usable)
+        fitted = {k: round(float(w), 2) for k, w in zip(keys, weights, strict=True)}
+        lexical = figures(weights, rows)
+
+        by_model_weight = {}
+        scored = rows[: args.model_questions]
+        cache: dict[str, list] = {}
+        for alpha in MODEL_WEIGHTS:
+            contains = f1 = 0.0
+            for q, passages, _, _ in scored:
+                def rescore(top, q=q, passages=passages):
+                    key = q.id
+                    if key not in cache:
+                        cache[key] = chain.score_candidates(q.question, passages, top)
+                    return cache[key]
+                best = choose_span(q.question, passages, rescore=rescore, weights=fitted,
+                                   model_weight=alpha)
+                if best is not None:
+                    f1 += squad_f1(best.text, q.answers)
+                    contains += contains_reference(best.text, q.answers)
+            by_model_weight[str(alpha)] = {"contains": round(contains / len(scored), 3),
+                                           "f1": round(f1 / len(scored), 3)}
+    finally:
+        collection.index.close()
+    alpha = max(MODEL_WEIGHTS, key=lambda a: by_model_weight[str(a)]["f1"])
+    result = {
+        "split": {"ingested_articles": DEV_ARTICLES, "answerable_questions": len(rows),
+                  "with_candidates": len(usable), "model_questions": len(scored)},
+        "weights": fitted, "model_weight": alpha,
+        "features_only": {"fitted_on_all": lexical, "two_fold": cross},
+        "with_model_by_weight": by_model_weight,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    print(f"\nWEIGHTS = {fitted}\nMODEL_WEIGHT = {alpha}")
+
+
+if __name__ == "__main__":
+    main()
