@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--squad", type=Path,
                         default=Path("/work/shared/data/squad2/dev-v2.0-part1.json"))
     parser.add_argument("--model-questions", type=int, default=126)
+    parser.add_argument("--top", type=int, default=5, help="candidates the model scores")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/span_ranker.json")
     args = parser.parse_args()
 
@@ -117,7 +118,7 @@ def main() -> None:
                         cache[key] = chain.score_candidates(q.question, passages, top)
                     return cache[key]
                 best = choose_span(q.question, passages, rescore=rescore, weights=fitted,
-                                   model_weight=alpha)
+                                   model_weight=alpha, top=args.top)
                 if best is not None:
                     f1 += squad_f1(best.text, q.answers)
                     contains += contains_reference(best.text, q.answers)
