@@ -86,21 +86,20 @@ def main() -> None:
             cands = candidate_spans(q.question, passages)
             x = np.array([[c.features[k] for k in keys] for c in cands], dtype=float)
             y = np.array([squad_f1(c.text, q.answers) for c in cands])
-            rows.append((q, passages, x, y))
+            rows.append((q, passages, x, y, [c.text for c in cands]))
 
         def figures(weights: np.ndarray, subset: list) -> dict[str, float]:
             contains = f1 = 0.0
-            for q, _, x, y in subset:
+            for q, _, x, y, texts in subset:
                 if len(y):
                     best = int(np.argmax(x @ weights))
                     f1 += y[best]
-                    contains += contains_reference(
-                        candidate_spans(q.question, _)[best].text, q.answers)
+                    contains += contains_reference(texts[best], q.answers)
             return {"contains": round(contains / len(subset), 3), "f1": round(f1 / len(subset), 3)}
 
-        usable = [(x, y) for _, _, x, y in rows if len(y)]
+        usable = [(x, y) for _, _, x, y, _ in rows if len(y)]
         halves = rows[::2], rows[1::2]
-        cross = [figures(fit([(x, y) for _, _, x, y in a if len(y)]), b)
+        cross = [figures(fit([(x, y) for _, _, x, y, _ in a if len(y)]), b)
                  for a, b in (halves, halves[::-1])]
         weights = fit(usable)
         fitted = {k: round(float(w), 2) for k, w in zip(keys, weights, strict=True)}
@@ -111,7 +110,7 @@ def main() -> None:
         cache: dict[str, list] = {}
         for alpha in MODEL_WEIGHTS:
             contains = f1 = 0.0
-            for q, passages, _, _ in scored:
+            for q, passages, *_ in scored:
                 def rescore(top, q=q, passages=passages):
                     key = q.id
                     if key not in cache:

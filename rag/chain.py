@@ -164,7 +164,7 @@ class RagChain(Runnable[dict, Answer]):
         mark = time.perf_counter()
         retrieved, query_vector = self._retrieve(standalone, input.get("sources"), config)
         timings["retrieve"] = time.perf_counter() - mark
-        relevant = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.min_relevance]
+        relevant = self._relevant(retrieved)
         sources = [to_source(n, doc) for n, doc in enumerate(relevant, start=1)]
 
         if not relevant:
@@ -224,8 +224,11 @@ class RagChain(Runnable[dict, Answer]):
             relevant (the chain answers "not found").
         """
         retrieved, query_vector = self._retrieve(question, sources, None)
-        relevant = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.min_relevance]
+        relevant = self._relevant(retrieved)
         return self._focus(question, relevant, query_vector) if relevant else []
+
+    def _relevant(self, retrieved: list[Document]) -> list[Document]:
+        return [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.min_relevance]
 
     def _focus(self, question: str, relevant: list[Document], query_vector: list[float] | None
                ) -> list[Document | None]:
@@ -287,14 +290,15 @@ class RagChain(Runnable[dict, Answer]):
     def _write(
         self, question: str, shown: Sequence[Document | None], config: RunnableConfig | None
     ) -> Iterator[str]:
-        """Yield the answer's text: chosen phrase (``extract`` with a scorer) or the LLM's words."""
+        """Yield the answer's text: the LLM's words, or (``extract`` with a scorer)
+        the chosen phrase, cited to the passage it was chosen from."""
         if self._chooses:
             passages = [doc.page_content if doc is not None else None for doc in shown]
             with remote_errors(LLM_BACKEND):
                 best = choose_span(question, passages,
                                    rescore=lambda top: self.score_candidates(question, passages, top))
             if best is not None:
-                yield best.text
+                yield f"{best.text} [{best.passage}]"
             return
         messages = self.qa_prompt.format_messages(
             context=format_context(shown), question=question, not_found=self.not_found_text)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.focus import split_sentences, word_overlap
 from rag.index.keyword import STOPWORDS, content_words, stem
@@ -40,9 +40,9 @@ __all__ = ["MODEL_WEIGHT", "WEIGHTS", "Candidate", "candidate_spans", "choose_sp
 #: Feature weights, fitted by ``bench/fit_span_ranker.py`` on the SQuAD 2.0
 #: development split (articles 4-7 of part 1; the evaluation uses 0-3).
 WEIGHTS: dict[str, float] = {
-    "overlap": 0.82, "best_sentence": 1.15, "rank": -0.5, "distance": -0.89,
-    "no_question_word": 0.0, "length": 0.63, "question_words": 0.03,
-    "year_for_when": 2.96, "number_for_how_many": 1.28, "name_for_who": 0.94,
+    "overlap": 0.84, "best_sentence": 1.18, "rank": -0.49, "distance": -0.89,
+    "no_question_word": 0.02, "length": 0.64, "question_words": 0.03,
+    "year_for_when": 2.96, "number_for_how_many": 1.29, "name_for_who": 0.93,
     "name_for_where": 0.27, "number_for_name": -0.14,
 }
 #: Weight of the LLM's mean token log-probability in the final score.
@@ -148,7 +148,7 @@ def candidate_spans(
         weights: Feature weights of the score (default :data:`WEIGHTS`).
 
     Returns:
-        The candidates, in passage order, each phrase once, with their
+        The candidates, each phrase once (where it scores best), with their
         features and score.
     """
     kind = _question_type(question)
@@ -164,13 +164,14 @@ def candidate_spans(
         asked = {i for i, w in enumerate(words) if _normal(w) and stem(_normal(w)) in wanted}
         for start, end in sorted(_pieces(words, asked)):
             text = _EDGE_PUNCT.sub("", " ".join(words[start:end]))
-            if not text or text in found:
+            if not text:
                 continue
             features = _features(text, kind, start, end, asked)
             features.update(overlap=overlap, best_sentence=float(overlap == top),
                             rank=float(ranks[number]))
             score = sum(weights[k] * v for k, v in features.items())
-            found[text] = Candidate(text, number, sentence, features, score)
+            if text not in found or score > found[text].score:  # the best place of a phrase
+                found[text] = Candidate(text, number, sentence, features, score)
     return list(found.values())
 
 
@@ -223,7 +224,6 @@ def choose_span(
         return None
     if rescore is not None:
         model_scores = rescore(ranked)
-        ranked = [Candidate(c.text, c.passage, c.sentence, c.features,
-                            c.score + model_weight * float(m))
+        ranked = [replace(c, score=c.score + model_weight * float(m))
                   for c, m in zip(ranked, model_scores, strict=True)]
     return max(ranked, key=lambda c: c.score)

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,12 @@ def continuation_scorer(llm: BaseChatModel) -> ContinuationScorer | None:
     model = getattr(llm, "client", None)
     if model is None or "tokenizer.chat_template" not in getattr(model, "metadata", {}):
         return None
+    return _scorer_for(model)
+
+
+@functools.lru_cache(maxsize=4)
+def _scorer_for(model: Any) -> _LlamaCppScorer:
+    """One scorer per loaded model: the web UI builds a chain per request."""
     return _LlamaCppScorer(model)
 
 

@@ -27,7 +27,10 @@ __all__ = ["STOPWORDS", "KeywordHit", "KeywordIndex", "content_words", "stem"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "these", "this", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "does", "did", "do", "can", "could", "would", "should", "about", "into", "than", "then", "them", "they", "he", "she", "his", "her", "we", "you", "your", "our", "not", "no", "yes", "if", "so"]
+    """a an and are as at be but by for from has have how i in is it its of on or
+    that the their there these this to was were what when where which who whom why
+    will with does did do can could would should about into than then them they
+    he she his her we you your our not no yes if so""".split()
 )
 
 

@@ -262,13 +262,32 @@ def test_extract_answers_are_chosen_by_the_scorer_without_the_llm_writing(filled
     chain.scorer = scorer
     items = list(chain.stream({"question": "When did the Quillon bridge open?"}))
     answer = items[-1]
-    assert items[:-1] == ["1994"] and answer.text == "1994 [1]" and not answer.not_found
+    assert items[:-1] == ["1994 [1]"] and answer.text == "1994 [1]" and not answer.not_found
     assert [s.file_name for s in answer.cited_sources] == ["bridge.pdf"]
     assert answer.support == 1.0 and "first_token" in answer.timings
     assert chain.llm.calls == 0
     shown, candidates = seen[0]
     assert "1994" in candidates and len(candidates) <= 5
     assert FACT in shown and "Knitting" not in shown  # only the sentences holding candidates
+
+
+def test_a_chosen_phrase_cites_the_passage_it_was_chosen_from() -> None:
+    from langchain_core.retrievers import BaseRetriever
+
+    class Fixed(BaseRetriever):
+        def _get_relevant_documents(self, query, *, run_manager):
+            return [Document("Snow fell all winter in 1994.", metadata={"source": "/d/snow.txt",
+                                                                        "similarity": 0.9}),
+                    Document("The Quillon bridge opened in 1994.",
+                             metadata={"source": "/d/bridge.txt", "similarity": 0.8})]
+
+    settings = load_settings(prompts={"qa_template": "extractive_qa"})
+    chain = build_chain(settings, llm=CountingFakeLLM(responses=["unused"]), retriever=Fixed())
+    chain.scorer = lambda messages, texts: [0.0 for _ in texts]
+    answer = chain.invoke({"question": "When did the Quillon bridge open?"})
+    # "1994" is in both passages; it counts where the question's words are.
+    assert answer.text == "1994 [2]"
+    assert [s.file_name for s in answer.cited_sources] == ["bridge.txt"]
 
 
 def test_extract_without_a_scorer_lets_the_llm_write(filled) -> None:

@@ -32,23 +32,23 @@ def test_the_expected_type_of_answer_wins() -> None:
 
 
 def test_the_model_score_reranks_only_the_best_few() -> None:
+    question = "How long is the Quillon bridge?"
+    ranked = sorted(candidate_spans(question, [BRIDGE]), key=lambda c: -c.score)
+    second, last = ranked[1], ranked[-1]
     seen: list[list[str]] = []
 
-    def rescore(top):
-        seen.append([c.text for c in top])
-        return [0.0 if c.text == "after a storm" else -50.0 for c in top]
+    def prefer(favourite):
+        def rescore(top):
+            seen.append([c.text for c in top])
+            return [0.0 if c.text == favourite.text else -50.0 for c in top]
+        return rescore
 
-    plain = choose_span("How long is the Quillon bridge?", [BRIDGE])
-    best = choose_span("How long is the Quillon bridge?", [BRIDGE], rescore=rescore, top=3)
-    assert len(seen) == 1 and len(seen[0]) == 3 and plain.text in seen[0]
-    if "after a storm" in seen[0]:
-        assert best.text == "after a storm"
-    else:  # the phrase the model prefers was not among the few it saw
-        assert best.text == plain.text
-    chosen = next(c for c in candidate_spans("How long is the Quillon bridge?", [BRIDGE])
-                  if c.text == best.text)
-    model = 0.0 if best.text == "after a storm" else -50.0
-    assert best.score == chosen.score + MODEL_WEIGHT * model
+    best = choose_span(question, [BRIDGE], rescore=prefer(second), top=3)
+    assert seen[-1] == [c.text for c in ranked[:3]]  # the model sees the 3 best only
+    assert best.text == second.text  # and its score decides among them
+    assert best.score == second.score + MODEL_WEIGHT * 0.0
+    # A phrase outside the best few cannot win, however much the model likes it.
+    assert choose_span(question, [BRIDGE], rescore=prefer(last), top=3).text == ranked[0].text
 
 
 def test_nothing_to_choose_from_gives_none() -> None:
