@@ -10,7 +10,7 @@ On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
    target is proportional to each candidate's token F1 against the reference
    answers (gradient descent, L2 0.01). Two-fold cross-validation figures are
    reported too.
-3. On the first ``--model-questions`` questions, score each question's 5 best
+3. On the first ``--model-questions`` questions (default all), score each question's 5 best
    candidates with the bundled LLM (``rag.scoring``, shown only their
    sentences) and choose the weight of that score from a grid by mean F1.
 
@@ -56,8 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--squad", type=Path,
                         default=Path("/work/shared/data/squad2/dev-v2.0-part1.json"))
-    parser.add_argument("--model-questions", type=int, default=126)
+    parser.add_argument("--model-questions", type=int, default=None,
+                        help="questions the model weight is chosen on (default: all)")
     parser.add_argument("--top", type=int, default=5, help="candidates the model scores")
+    parser.add_argument("--sentences", type=int, default=None,
+                        help="retrieval.context_sentences (default: the settings')")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/span_ranker.json")
     args = parser.parse_args()
 
@@ -70,7 +73,10 @@ def main() -> None:
     from rag.settings import load_settings
 
     ensure_offline()
-    settings = load_settings(prompts={"qa_template": "extractive_qa"})
+    overrides: dict = {"prompts": {"qa_template": "extractive_qa"}}
+    if args.sentences is not None:
+        overrides["retrieval"] = {"context_sentences": args.sentences}
+    settings = load_settings(**overrides)
     articles = load_squad(args.squad)
     collection = open_squad_collection(articles, settings, corpus_key=file_fingerprint(args.squad),
                                        ingest=DEV_ARTICLES)

@@ -8,12 +8,17 @@ sentences, or invents. Here the phrase is chosen, not written:
    with stop words trimmed from both ends; its runs of words between inner
    stop words are candidates too ("1994" out of "traffic in 1994"). Each
    piece is also offered with up to two adjacent question words ("Lisbon"
-   and "Lisbon Treaty").
+   and "Lisbon Treaty"). Names (capitalised runs joined by "of", "the", ...,
+   such as "Court of Justice of the European Union") and dates written over
+   a comma ("August 15, 1971") are offered whole, even where the question
+   names part of them. A phrase made only of the question's words is none.
 2. **Features.** How much of the question the candidate's sentence holds, and
    whether it is the sentence that holds most; whether the candidate has the
    expected type (a year for "when", a number for "how many", capitalised
-   words for "who" and "where"); its distance to the question's words in the
-   sentence; its length; its passage's rank.
+   words for "who" and "where", and for other questions too); whether it sits
+   beside the noun a "what ..." question asks for ("What monastery ...");
+   its distance to the question's words in the sentence, and on which side;
+   its length (one word, two or three, longer); its passage's rank.
 3. **Ranking.** A linear score with weights fitted on SQuAD 2.0 development
    data (``bench/fit_span_ranker.py``) ranks them; the best few are rescored
    with the LLM's mean log-probability of writing each as the answer (when a
@@ -40,21 +45,31 @@ __all__ = ["MODEL_WEIGHT", "WEIGHTS", "Candidate", "candidate_spans", "choose_sp
 #: Feature weights, fitted by ``bench/fit_span_ranker.py`` on the SQuAD 2.0
 #: development split (articles 4-7 of part 1; the evaluation uses 0-3).
 WEIGHTS: dict[str, float] = {
-    "overlap": 0.84, "best_sentence": 1.18, "rank": -0.49, "distance": -0.89,
-    "no_question_word": 0.02, "length": 0.64, "question_words": 0.03,
-    "year_for_when": 2.96, "number_for_how_many": 1.29, "name_for_who": 0.93,
-    "name_for_where": 0.27, "number_for_name": -0.14,
+    "overlap": 0.8, "best_sentence": 1.14, "rank": -0.5, "distance": -0.86,
+    "no_question_word": 0.08, "length": 0.18, "question_words": 0.01,
+    "year_for_when": 3.01, "number_for_how_many": 1.3, "name_for_who": 0.95,
+    "name_for_where": 0.25, "number_for_name": -0.14, "after_question_words": 0.11,
+    "before_question_words": 0.12, "one_word": -0.54, "two_three_words": -0.17,
+    "name_for_other": 0.67, "number_for_other": 0.26, "sentence_start": -0.03,
+    "head_nearby": 1.19, "asked_share": -0.15,
 }
 #: Weight of the LLM's mean token log-probability in the final score.
-MODEL_WEIGHT = 0.5
+MODEL_WEIGHT = 0.1
 
 _ENDS_CLAUSE = re.compile(r"[,;:)\].!?\"]$")
 _OPENS = re.compile(r"^[(\[\"]")
-_EDGE_PUNCT = re.compile(r"^[(\[\"']+|[,;:)\].!?\"']+$")
+_EDGE_PUNCT = re.compile(r"^[(\[\"'‘“]+|[,;:)\].!?\"'’”]+$")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _YEAR = re.compile(r"\b1\d{3}\b|\b20\d{2}\b")
 _DATE_WORD = re.compile(r"January|February|March|April|May|June|July|August|September|"
                         r"October|November|December|century")
 _WORD = re.compile(r"\w+")
+_CONNECTORS = {"of", "the", "on", "for", "and", "de", "du", "von", "van", "der", "la", "le"}
+_MONTHS = {m.lower() for m in _DATE_WORD.pattern.split("|")} - {"century"}
+_HEAD = re.compile(r"\b(?:what|which)\s+(?:(?:type|kind|sort|form|name)\s+of\s+)?(\w+)",
+                   re.IGNORECASE)
+_NOT_HEAD = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can",
+             "could", "would", "will", "should", "may", "might", "the", "a", "an"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,49 @@ def _pieces(words: Sequence[str], asked: set[int]) -> set[tuple[int, int]]:
     return extended
 
 
+def _names(words: Sequence[str]) -> set[tuple[int, int]]:
+    """Runs of capitalised words, joined by connectors ("Court of Justice of the European
+    Union"), whether or not the question names some of them; with a bracketed acronym."""
+    ranges: set[tuple[int, int]] = set()
+    i = 0
+    while i < len(words):
+        if not words[i][:1].isupper():
+            i += 1
+            continue
+        end = i + 1
+        while not _ENDS_CLAUSE.search(words[end - 1]) and end < len(words):
+            j = end
+            while j < len(words) and _normal(words[j]) in _CONNECTORS and j - end < 2:
+                j += 1
+            if j < len(words) and words[j][:1].isupper():
+                end = j + 1
+            elif j < len(words) and re.fullmatch(r"\([A-Z]{2,}\)\W*", words[j]):
+                end = j + 1
+                break
+            else:
+                break
+        starts = {i + 1 if _is_filler(words[i]) else i}  # "The European Court" -> "European Court"
+        if i == 0:  # capitalised only as the sentence's first word: "Today the Court of ..."
+            starts.add(next((j for j in range(1, end) if words[j][:1].isupper()), 0))
+        ranges |= {(start, end) for start in starts if end - start >= 2}
+        i = end
+    return ranges
+
+
+def _dates(words: Sequence[str]) -> set[tuple[int, int]]:
+    """Dates written over a comma: "August 15, 1971" and "15 August 1971"."""
+    ranges: set[tuple[int, int]] = set()
+    for i, word in enumerate(words):
+        if _normal(word) not in _MONTHS:
+            continue
+        after = [_normal(w) for w in words[i + 1: i + 3]]
+        if len(after) == 2 and after[0].isdigit() and len(after[1]) == 4 and after[1].isdigit():
+            ranges.add((i, i + 3))
+        if i > 0 and _normal(words[i - 1]).isdigit() and after[:1] and len(after[0]) == 4:
+            ranges.add((i - 1, i + 2))
+    return ranges
+
+
 def candidate_spans(
     question: str, passages: Sequence[str | None], *, weights: Mapping[str, float] = WEIGHTS
 ) -> list[Candidate]:
@@ -152,6 +210,7 @@ def candidate_spans(
         features and score.
     """
     kind = _question_type(question)
+    head = _head_noun(question)
     wanted = {stem(w) for w in content_words(question)}
     sentences = [(n, s) for n, text in enumerate(passages, start=1) if text
                  for s in split_sentences(text)]
@@ -162,17 +221,50 @@ def candidate_spans(
     for (number, sentence), overlap in zip(sentences, overlaps, strict=True):
         words = sentence.split()
         asked = {i for i, w in enumerate(words) if _normal(w) and stem(_normal(w)) in wanted}
-        for start, end in sorted(_pieces(words, asked)):
-            text = _EDGE_PUNCT.sub("", " ".join(words[start:end]))
+        for start, end in sorted(_pieces(words, asked) | _names(words) | _dates(words)):
+            if all(i in asked or _is_filler(words[i]) for i in range(start, end)):
+                continue  # only the question's own words
+            text = _trim_edges(" ".join(words[start:end]))
             if not text:
                 continue
             features = _features(text, kind, start, end, asked)
+            features.update(_context_features(words, start, end, head))
             features.update(overlap=overlap, best_sentence=float(overlap == top),
                             rank=float(ranks[number]))
             score = sum(weights[k] * v for k, v in features.items())
             if text not in found or score > found[text].score:  # the best place of a phrase
                 found[text] = Candidate(text, number, sentence, features, score)
     return list(found.values())
+
+
+def _head_noun(question: str) -> str | None:
+    """The noun a "what ..." question asks for, stemmed ("What monastery did ..." -> monastery)."""
+    match = _HEAD.search(question)
+    if not match or match.group(1).lower() in _NOT_HEAD:
+        return None
+    return stem(match.group(1).lower())
+
+
+def _context_features(words: Sequence[str], start: int, end: int, head: str | None
+                      ) -> dict[str, float]:
+    near = words[max(0, start - 2): end + 1]
+    return {
+        "sentence_start": float(start == 0),
+        "head_nearby": float(head is not None and any(stem(_normal(w)) == head for w in near)),
+    }
+
+
+def _trim_edges(text: str) -> str:
+    """Strip edge punctuation and a closing possessive, but keep balanced brackets.
+
+    Example:
+        >>> _trim_edges("Thomas Newcomen's"), _trim_edges("DTIME(n2),"), _trim_edges("(1994)")
+        ('Thomas Newcomen', 'DTIME(n2)', '1994')
+    """
+    trimmed = _POSSESSIVE.sub("", _EDGE_PUNCT.sub("", text))
+    if text.rstrip(",;:.!?").endswith(")") and "(" in trimmed:
+        trimmed += ")"  # "DTIME(n2)": the bracket belongs to the phrase
+    return trimmed
 
 
 def _features(text: str, kind: str, start: int, end: int, asked: set[int]) -> dict[str, float]:
@@ -190,6 +282,13 @@ def _features(text: str, kind: str, start: int, end: int, asked: set[int]) -> di
         "name_for_who": capitals if kind == "who" else 0.0,
         "name_for_where": capitals if kind == "where" else 0.0,
         "number_for_name": float(kind in ("who", "where") and has_number and not capitals),
+        "after_question_words": float(bool(asked) and start > max(asked)),
+        "before_question_words": float(bool(asked) and end <= min(asked)),
+        "one_word": float(length == 1),
+        "two_three_words": float(length in (2, 3)),
+        "name_for_other": capitals if kind == "other" else 0.0,
+        "number_for_other": float(kind == "other" and has_number),
+        "asked_share": sum(start <= p < end for p in asked) / length,
     }
 
 

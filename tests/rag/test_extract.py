@@ -17,6 +17,45 @@ def test_phrases_are_cut_at_question_words_and_punctuation_with_fillers_trimmed(
     assert all(t.split()[0].lower() not in {"the", "is", "a", "it"} for t in texts)
 
 
+def test_possessives_and_edge_brackets_are_trimmed_but_balanced_brackets_kept() -> None:
+    passage = "Thomas Newcomen's engine (1712) ran on DTIME(n2), the class."
+    texts = {c.text for c in candidate_spans("Whose engine ran first?", [passage])}
+    assert "Thomas Newcomen" in texts
+    assert "1712" in texts
+    assert "DTIME(n2)" in texts
+    assert not any(t.endswith(("'s", "(", ")")) and "(" not in t for t in texts)
+
+
+def test_names_and_dates_are_whole_candidates_even_across_question_words() -> None:
+    passage = ("Today the Court of Justice of the European Union (CJEU) is the main court. "
+               "On August 15, 1971, the United States left the accord.")
+    texts = {c.text for c in candidate_spans("What is the main court of the Union?", [passage])}
+    # "court" and "Union" are question words, yet the name is offered whole.
+    assert "Court of Justice of the European Union (CJEU)" in texts
+    assert "Today the Court" not in texts
+    assert "August 15, 1971" in texts
+    assert "United States" in texts
+
+
+def test_a_phrase_made_only_of_question_words_is_no_candidate() -> None:
+    texts = {c.text for c in candidate_spans("Where is the Quillon bridge?",
+                                             ["The Quillon Bridge crosses the Ardent river."])}
+    assert "Quillon Bridge" not in texts
+    assert "Ardent river" in texts
+
+
+def test_the_noun_a_what_question_asks_for_marks_the_phrases_beside_it() -> None:
+    passage = "The monks founded a Latin monastery at Sant Eufemia and a school at Bari."
+    for question in ("What monastery did the monks found?",
+                     "What type of monastery did the monks found?"):
+        cands = {c.text: c for c in candidate_spans(question, [passage])}
+        assert cands["Latin"].features["head_nearby"] == 1.0
+        assert cands["Sant Eufemia"].features["head_nearby"] == 1.0
+        assert cands["Bari"].features["head_nearby"] == 0.0
+    who = candidate_spans("Who founded the monastery?", [passage])
+    assert all(c.features["head_nearby"] == 0.0 for c in who)  # no "what ..." noun
+
+
 def test_candidates_keep_their_passage_number_and_sentence() -> None:
     cands = candidate_spans("When did it open?", [None, "Nothing to see. It opened in 1994."])
     year = next(c for c in cands if "1994" in c.text)
