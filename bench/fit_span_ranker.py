@@ -17,7 +17,8 @@ On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
 Prints ``WEIGHTS`` and ``MODEL_WEIGHT`` for ``rag/extract.py`` and writes the
 figures to ``bench/results/span_ranker.json``.
 
-Usage: ``.venv/bin/python bench/fit_span_ranker.py [--squad FILE] [--model-questions N]``
+Usage: ``.venv/bin/python bench/fit_span_ranker.py [--squad FILE] [--model-questions N]
+[--top N] [--sentences N]``
 """
 
 from __future__ import annotations
