@@ -190,7 +190,8 @@ def _dates(words: Sequence[str]) -> set[tuple[int, int]]:
         after = [_normal(w) for w in words[i + 1: i + 3]]
         if len(after) == 2 and after[0].isdigit() and len(after[1]) == 4 and after[1].isdigit():
             ranges.add((i, i + 3))
-        if i > 0 and _normal(words[i - 1]).isdigit() and after[:1] and len(after[0]) == 4:
+        if i > 0 and _normal(words[i - 1]).isdigit() and after[:1] and len(after[0]) == 4 \
+                and after[0].isdigit():
             ranges.add((i - 1, i + 2))
     return ranges
 
@@ -220,15 +221,15 @@ def candidate_spans(
     ranks = {n: r for r, n in enumerate(sorted({n for n, _ in sentences}))}
     for (number, sentence), overlap in zip(sentences, overlaps, strict=True):
         words = sentence.split()
-        asked = {i for i, w in enumerate(words) if _normal(w) and stem(_normal(w)) in wanted}
+        stems = [stem(_normal(w)) for w in words]  # "" for a word of punctuation only
+        asked = {i for i, s in enumerate(stems) if s and s in wanted}
         for start, end in sorted(_pieces(words, asked) | _names(words) | _dates(words)):
             if all(i in asked or _is_filler(words[i]) for i in range(start, end)):
                 continue  # only the question's own words
             text = _trim_edges(" ".join(words[start:end]))
             if not text:
                 continue
-            features = _features(text, kind, start, end, asked)
-            features.update(_context_features(words, start, end, head))
+            features = _features(text, kind, start, end, asked, stems, head)
             features.update(overlap=overlap, best_sentence=float(overlap == top),
                             rank=float(ranks[number]))
             score = sum(weights[k] * v for k, v in features.items())
@@ -245,15 +246,6 @@ def _head_noun(question: str) -> str | None:
     return stem(match.group(1).lower())
 
 
-def _context_features(words: Sequence[str], start: int, end: int, head: str | None
-                      ) -> dict[str, float]:
-    near = words[max(0, start - 2): end + 1]
-    return {
-        "sentence_start": float(start == 0),
-        "head_nearby": float(head is not None and any(stem(_normal(w)) == head for w in near)),
-    }
-
-
 def _trim_edges(text: str) -> str:
     """Strip edge punctuation and a closing possessive, but keep balanced brackets.
 
@@ -267,7 +259,9 @@ def _trim_edges(text: str) -> str:
     return trimmed
 
 
-def _features(text: str, kind: str, start: int, end: int, asked: set[int]) -> dict[str, float]:
+def _features(text: str, kind: str, start: int, end: int, asked: set[int],
+              stems: Sequence[str], head: str | None) -> dict[str, float]:
+    """The features of words ``start:end`` of a sentence (``stems``: its words' stems)."""
     length = end - start
     distance = min((min(abs(p - start), abs(p - (end - 1))) for p in asked), default=99)
     has_number = any(c.isdigit() for c in text)
@@ -289,6 +283,8 @@ def _features(text: str, kind: str, start: int, end: int, asked: set[int]) -> di
         "name_for_other": capitals if kind == "other" else 0.0,
         "number_for_other": float(kind == "other" and has_number),
         "asked_share": sum(start <= p < end for p in asked) / length,
+        "sentence_start": float(start == 0),
+        "head_nearby": float(head is not None and head in stems[max(0, start - 2): end + 1]),
     }
 
 

@@ -34,6 +34,10 @@ def test_names_and_dates_are_whole_candidates_even_across_question_words() -> No
     assert "Court of Justice of the European Union (CJEU)" in texts
     assert "Today the Court" not in texts
     assert "August 15, 1971" in texts
+    dated = {c.text for c in candidate_spans("When did it sail?",
+                                             ["It sailed on 5 June, with 30 men, and 15 August 1971."])}
+    assert "15 August 1971" in dated
+    assert "5 June, with" not in dated  # "with" is no year
     assert "United States" in texts
 
 
