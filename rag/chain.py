@@ -382,6 +382,7 @@ def build_chain(
     llm: BaseChatModel | None = None,
     retriever: BaseRetriever | None = None,
     index: Index | None = None,
+    scorer: ContinuationScorer | None = None,
 ) -> RagChain:
     """Build the question-answering chain from settings and optional components.
 
@@ -395,6 +396,9 @@ def build_chain(
         retriever: Defaults to a :class:`~rag.retrieval.HybridRetriever` over
             ``index`` configured by ``settings.retrieval``.
         index: The index to search; defaults to ``open_index(settings)``.
+        scorer: For ``extract`` templates, scores candidate phrases (see
+            :mod:`rag.scoring`); defaults to ``continuation_scorer(llm)``,
+            which is None for backends that cannot score (they then write).
 
     Returns:
         The chain (a LangChain ``Runnable``).
@@ -433,7 +437,7 @@ def build_chain(
         context_lexical_weight=settings.retrieval.context_lexical_weight,
         answer_style=qa_style,
         min_support=settings.retrieval.min_support,
-        scorer=continuation_scorer(llm) if qa_style == "extract" else None,
+        scorer=None if qa_style != "extract" else scorer or continuation_scorer(llm),
     )
 
 

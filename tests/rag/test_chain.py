@@ -258,8 +258,8 @@ def test_extract_answers_are_chosen_by_the_scorer_without_the_llm_writing(filled
         return [0.0 if text == "1994" else -10.0 for text in continuations]
 
     settings = load_settings(prompts={"qa_template": "extractive_qa"})
-    chain = build_chain(settings, llm=CountingFakeLLM(responses=["unused"]), index=filled)
-    chain.scorer = scorer
+    chain = build_chain(settings, llm=CountingFakeLLM(responses=["unused"]), index=filled,
+                        scorer=scorer)
     items = list(chain.stream({"question": "When did the Quillon bridge open?"}))
     answer = items[-1]
     assert items[:-1] == ["1994 [1]"] and answer.text == "1994 [1]" and not answer.not_found
@@ -282,8 +282,8 @@ def test_a_chosen_phrase_cites_the_passage_it_was_chosen_from() -> None:
                              metadata={"source": "/d/bridge.txt", "similarity": 0.8})]
 
     settings = load_settings(prompts={"qa_template": "extractive_qa"})
-    chain = build_chain(settings, llm=CountingFakeLLM(responses=["unused"]), retriever=Fixed())
-    chain.scorer = lambda messages, texts: [0.0 for _ in texts]
+    chain = build_chain(settings, llm=CountingFakeLLM(responses=["unused"]), retriever=Fixed(),
+                        scorer=lambda messages, texts: [0.0 for _ in texts])
     answer = chain.invoke({"question": "When did the Quillon bridge open?"})
     # "1994" is in both passages; it counts where the question's words are.
     assert answer.text == "1994 [2]"
