@@ -18,7 +18,7 @@ Prints ``WEIGHTS`` and ``MODEL_WEIGHT`` for ``rag/extract.py`` and writes the
 figures to ``bench/results/span_ranker.json``.
 
 Usage: ``.venv/bin/python bench/fit_span_ranker.py [--squad FILE] [--model-questions N]
-[--top N] [--sentences N]``
+[--top N] [--sentences N] [--neighbours N]``
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=5, help="candidates the model scores")
     parser.add_argument("--sentences", type=int, default=None,
                         help="retrieval.context_sentences (default: the settings')")
+    parser.add_argument("--neighbours", type=int, default=None,
+                        help="retrieval.context_neighbours (default: the settings')")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/span_ranker.json")
     args = parser.parse_args()
 
@@ -75,8 +77,9 @@ def main() -> None:
 
     ensure_offline()
     overrides: dict = {"prompts": {"qa_template": "extractive_qa"}}
-    if args.sentences is not None:
-        overrides["retrieval"] = {"context_sentences": args.sentences}
+    retrieval = {"context_sentences": args.sentences, "context_neighbours": args.neighbours}
+    if any(v is not None for v in retrieval.values()):
+        overrides["retrieval"] = {k: v for k, v in retrieval.items() if v is not None}
     settings = load_settings(**overrides)
     articles = load_squad(args.squad)
     collection = open_squad_collection(articles, settings, corpus_key=file_fingerprint(args.squad),

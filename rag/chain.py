@@ -80,6 +80,8 @@ class RagChain(Runnable[dict, Answer]):
             chosen from candidate phrases, see ``scorer``).
         context_lexical_weight: Weight of the question's words in choosing
             those sentences (see :func:`rag.focus.focus_documents`).
+        context_neighbours: Also show this many sentences after the best one
+            in its chunk, when the answer is chosen from candidate phrases.
         answer_style: ``cited`` or ``extract``, from the QA template (see
             :class:`prompts.TemplateSpec`).
         scorer: For ``extract`` answers: scores candidate phrases with the LLM
@@ -103,6 +105,7 @@ class RagChain(Runnable[dict, Answer]):
         context_sentences: int = 0,
         context_min_share: float = 0.0,
         context_lexical_weight: float = 0.0,
+        context_neighbours: int = 0,
         answer_style: str = "cited",
         min_support: float = 0.0,
         scorer: ContinuationScorer | None = None,
@@ -118,6 +121,7 @@ class RagChain(Runnable[dict, Answer]):
         self.context_sentences = context_sentences
         self.context_min_share = context_min_share
         self.context_lexical_weight = context_lexical_weight
+        self.context_neighbours = context_neighbours
         self.answer_style = answer_style
         self.min_support = min_support
         self.scorer = scorer
@@ -236,12 +240,14 @@ class RagChain(Runnable[dict, Answer]):
             return list(relevant)
         # The share filter keeps hostile sentences away from an LLM that writes;
         # a chosen phrase is written by no one, and the filter drops the pronoun
-        # sentences ("It opened in 1994.") that often hold the answer.
+        # sentences ("It opened in 1994.") that often hold the answer, as does
+        # the sentence after the best one, which only a chosen answer is shown.
         return focus_documents(question, relevant, self.embeddings,
                                max_sentences=self.context_sentences,
                                min_share=0.0 if self._chooses else self.context_min_share,
                                query_vector=query_vector,
-                               lexical_weight=self.context_lexical_weight)
+                               lexical_weight=self.context_lexical_weight,
+                               neighbours=self.context_neighbours if self._chooses else 0)
 
     def _condense(self, question: str, history: Sequence[Any], config: RunnableConfig | None) -> str:
         # "Not found" answers say nothing about the topic; small models even copy
@@ -435,6 +441,7 @@ def build_chain(
         context_sentences=settings.retrieval.context_sentences,
         context_min_share=settings.retrieval.context_min_share,
         context_lexical_weight=settings.retrieval.context_lexical_weight,
+        context_neighbours=settings.retrieval.context_neighbours,
         answer_style=qa_style,
         min_support=settings.retrieval.min_support,
         scorer=None if qa_style != "extract" else scorer or continuation_scorer(llm),

@@ -7,7 +7,9 @@ along. Each sentence of the relevant chunks is embedded and ranked by cosine
 similarity to the question, plus (optionally) a weight times the share of the
 question's content words it contains; the best ones are kept, in their
 original order, under their chunk's number, so citations still point at
-whole chunks.
+whole chunks. Optionally the sentence right after the best one is kept too:
+it often holds the answer to a question that its predecessor matches ("The
+bridge was built by Zeng. It opened in 1994.").
 
 Example:
     >>> split_sentences("It opened in 1994. It is 412 m long! Is it? Yes.")
@@ -70,6 +72,7 @@ def focus_documents(
     min_share: float = 0.0,
     query_vector: Sequence[float] | None = None,
     lexical_weight: float = 0.0,
+    neighbours: int = 0,
 ) -> list[Document | None]:
     """Cut each document down to its sentences that are among the best for ``question``.
 
@@ -83,6 +86,8 @@ def focus_documents(
         query_vector: The question's embedding, when the caller has it already.
         lexical_weight: Added to a sentence's similarity per share of the
             question's content words it contains (0: similarity alone).
+        neighbours: Also keep up to this many sentences that follow the best
+            one in its document (not counted in ``max_sentences``).
 
     Returns:
         One entry per document, in the same order: a copy holding only its
@@ -105,6 +110,9 @@ def focus_documents(
     floor = min_share * float(scores.max()) if min_share > 0 else -np.inf
     ranked = np.argsort(-scores, kind="stable")[:max_sentences]
     chosen = {int(i) for n, i in enumerate(ranked) if n == 0 or scores[i] >= floor}
+    best = int(ranked[0])
+    chosen |= {i for i in range(best + 1, min(best + 1 + neighbours, len(sentences)))
+               if sentences[i][0] == sentences[best][0]}
     focused: list[Document | None] = []
     for n, doc in enumerate(documents):
         kept = [s for i, (m, s) in enumerate(sentences) if m == n and i in chosen]

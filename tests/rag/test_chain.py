@@ -295,3 +295,22 @@ def test_extract_without_a_scorer_lets_the_llm_write(filled) -> None:
     chain = build_chain(settings, llm=CountingFakeLLM(responses=["412 metres"]), index=filled)
     assert chain.scorer is None  # a fake chat model cannot score
     assert chain.invoke({"question": "How long is the Quillon bridge?"}).text == "412 metres [1]"
+
+
+def test_a_chosen_answer_is_also_shown_the_sentence_after_the_best_one(index) -> None:
+    text = ("Company handbook. The Quillon bridge was designed by Ada Zeng. "
+            "It opened in 1994. The canteen opens at noon.")
+    index_documents([Document(text, metadata={"source": "/docs/bridge.txt"})], index.records,
+                    index.store, cleanup="incremental", source_id_key="source",
+                    key_encoder="sha256")
+    question = "Who designed the Quillon bridge?"
+    best = "The Quillon bridge was designed by Ada Zeng."
+    chooser = build_chain(_with(load_settings(prompts={"qa_template": "extractive_qa"}),
+                                context_sentences=1),
+                          llm=CountingFakeLLM(responses=["unused"]), index=index,
+                          scorer=lambda messages, texts: [0.0 for _ in texts])
+    assert chooser.shown_passages(question)[0].page_content == f"{best} It opened in 1994."
+    writer = build_chain(_with(load_settings(prompts={"qa_template": "grounded_qa"}),
+                               context_sentences=1),
+                         llm=CountingFakeLLM(responses=["unused"]), index=index)
+    assert writer.shown_passages(question)[0].page_content == best  # an LLM that writes: no

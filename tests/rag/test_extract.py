@@ -17,6 +17,22 @@ def test_phrases_are_cut_at_question_words_and_punctuation_with_fillers_trimmed(
     assert all(t.split()[0].lower() not in {"the", "is", "a", "it"} for t in texts)
 
 
+def test_discourse_and_hedging_words_are_trimmed_from_the_ends() -> None:
+    passage = "Since complexity theory ranks problems, virtually all results use other components."
+    texts = {c.text for c in candidate_spans("What does the theory rank?", [passage])}
+    assert {"complexity", "problems", "components"} <= texts
+    assert not any(t.split()[0] in {"Since", "virtually"} for t in texts)
+    assert not any(t.split()[-1] == "other" for t in texts)
+
+
+def test_number_words_count_as_numbers() -> None:
+    passage = "The mills ran ten engines; a yard held one million bricks."
+    cands = {c.text: c for c in candidate_spans("How many engines ran?", [passage])}
+    assert cands["ten"].features["number_for_how_many"] == 1.0
+    assert cands["yard held one million bricks"].features["number_for_how_many"] == 1.0
+    assert cands["mills"].features["number_for_how_many"] == 0.0
+
+
 def test_possessives_and_edge_brackets_are_trimmed_but_balanced_brackets_kept() -> None:
     passage = "Thomas Newcomen's engine (1712) ran on DTIME(n2), the class."
     texts = {c.text for c in candidate_spans("Whose engine ran first?", [passage])}

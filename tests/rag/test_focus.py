@@ -57,3 +57,21 @@ def test_the_lexical_weight_prefers_sentences_holding_the_question_words() -> No
     assert weighted.page_content == "The bridge opened in 1994."
     assert word_overlap(question, "The bridges opened.") == 1.0
     assert word_overlap("what is it?", "anything") == 0.0  # no content words
+
+
+def test_neighbours_add_the_sentences_after_the_best_one_in_its_chunk() -> None:
+    docs = [Document("Snow fell. The bridge was built by Zeng. It opened in 1994. Tea is hot."),
+            Document("The bridge is red.")]
+    question = "Who built the bridge?"
+    alone = focus_documents(question, docs, _SameVector(), max_sentences=1, lexical_weight=0.3)
+    assert alone[0].page_content == "The bridge was built by Zeng." and alone[1] is None
+    one = focus_documents(question, docs, _SameVector(), max_sentences=1, lexical_weight=0.3,
+                          neighbours=1)
+    assert one[0].page_content == "The bridge was built by Zeng. It opened in 1994."
+    two = focus_documents(question, docs, _SameVector(), max_sentences=1, lexical_weight=0.3,
+                          neighbours=2)
+    assert two[0].page_content == "The bridge was built by Zeng. It opened in 1994. Tea is hot."
+    assert two[1] is None  # never across chunks
+    last = focus_documents("Is the bridge red?", docs, _SameVector(), max_sentences=1,
+                           lexical_weight=0.3, neighbours=1)
+    assert last[0] is None and last[1].page_content == "The bridge is red."  # nothing follows
