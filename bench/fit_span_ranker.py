@@ -9,7 +9,9 @@ On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
 2. Fit the feature weights: a softmax over each question's candidates whose
    target is proportional to each candidate's token F1 against the reference
    answers (gradient descent, L2 0.01). Two-fold cross-validation figures are
-   reported too.
+   reported too, and where the features-only choice loses: questions with no
+   right candidate, a phrase of the wrong sentence, the wrong phrase of the
+   right sentence.
 3. On the first ``--model-questions`` questions (default all), score each question's 5 best
    candidates with the bundled LLM (``rag.scoring``, shown only their
    sentences) and choose the weight of that score from a grid by mean F1.
@@ -53,6 +55,26 @@ def fit(items: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01, steps: int
     return weights
 
 
+def _losses(weights: np.ndarray, rows: list, contains_reference) -> dict[str, float]:
+    """Where the features-only choice (``weights``) loses, as shares of all questions:
+    no candidate holds a reference answer, or the chosen one is of another sentence
+    than every right one, or of a right one's sentence but the wrong phrase."""
+    counts = {"some_candidate_right": 0, "chosen_right": 0, "wrong_sentence": 0, "wrong_phrase": 0}
+    for q, _, x, _, texts, sentences in rows:
+        right = [n for n, text in enumerate(texts) if contains_reference(text, q.answers)]
+        if not right:
+            continue
+        counts["some_candidate_right"] += 1
+        best = int(np.argmax(x @ weights))
+        if best in right:
+            counts["chosen_right"] += 1
+        elif any(sentences[n] == sentences[best] for n in right):
+            counts["wrong_phrase"] += 1
+        else:
+            counts["wrong_sentence"] += 1
+    return {k: round(v / len(rows), 3) for k, v in counts.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--squad", type=Path,
@@ -77,9 +99,10 @@ def main() -> None:
 
     ensure_offline()
     overrides: dict = {"prompts": {"qa_template": "extractive_qa"}}
-    retrieval = {"context_sentences": args.sentences, "context_neighbours": args.neighbours}
-    if any(v is not None for v in retrieval.values()):
-        overrides["retrieval"] = {k: v for k, v in retrieval.items() if v is not None}
+    retrieval = {k: v for k, v in {"context_sentences": args.sentences,
+                                   "context_neighbours": args.neighbours}.items() if v is not None}
+    if retrieval:
+        overrides["retrieval"] = retrieval
     settings = load_settings(**overrides)
     articles = load_squad(args.squad)
     collection = open_squad_collection(articles, settings, corpus_key=file_fingerprint(args.squad),
@@ -96,24 +119,25 @@ def main() -> None:
             cands = candidate_spans(q.question, passages)
             x = np.array([[c.features[k] for k in keys] for c in cands], dtype=float)
             y = np.array([squad_f1(c.text, q.answers) for c in cands])
-            rows.append((q, passages, x, y, [c.text for c in cands]))
+            rows.append((q, passages, x, y, [c.text for c in cands], [c.sentence for c in cands]))
 
         def figures(weights: np.ndarray, subset: list) -> dict[str, float]:
             contains = f1 = 0.0
-            for q, _, x, y, texts in subset:
+            for q, _, x, y, texts, _ in subset:
                 if len(y):
                     best = int(np.argmax(x @ weights))
                     f1 += y[best]
                     contains += contains_reference(texts[best], q.answers)
             return {"contains": round(contains / len(subset), 3), "f1": round(f1 / len(subset), 3)}
 
-        usable = [(x, y) for _, _, x, y, _ in rows if len(y)]
+        usable = [(x, y) for _, _, x, y, _, _ in rows if len(y)]
         halves = rows[::2], rows[1::2]
-        cross = [figures(fit([(x, y) for _, _, x, y, _ in a if len(y)]), b)
+        cross = [figures(fit([(x, y) for _, _, x, y, _, _ in a if len(y)]), b)
                  for a, b in (halves, halves[::-1])]
         weights = fit(usable)
         fitted = {k: round(float(w), 2) for k, w in zip(keys, weights, strict=True)}
         lexical = figures(weights, rows)
+        losses = _losses(weights, rows, contains_reference)
 
         by_model_weight = {}
         scored = rows[: args.model_questions]
@@ -140,7 +164,7 @@ def main() -> None:
         "split": {"ingested_articles": DEV_ARTICLES, "answerable_questions": len(rows),
                   "with_candidates": len(usable), "model_questions": len(scored)},
         "weights": fitted, "model_weight": alpha,
-        "features_only": {"fitted_on_all": lexical, "two_fold": cross},
+        "features_only": {"fitted_on_all": lexical, "two_fold": cross, "losses": losses},
         "with_model_by_weight": by_model_weight,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -80,8 +80,7 @@ _CONNECTORS = {"of", "the", "on", "for", "and", "de", "du", "von", "van", "der",
 _MONTHS = {m.lower() for m in _DATE_WORD.pattern.split("|")} - {"century"}
 _HEAD = re.compile(r"\b(?:what|which)\s+(?:(?:type|kind|sort|form|name)\s+of\s+)?(\w+)",
                    re.IGNORECASE)
-_NOT_HEAD = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can",
-             "could", "would", "will", "should", "may", "might", "the", "a", "an"}
+_NOT_HEAD = STOPWORDS | {"had", "may", "might"}  # "What was ...", "Which of ...": no noun
 
 
 @dataclass(frozen=True)
@@ -277,13 +276,15 @@ def _features(text: str, kind: str, start: int, end: int, asked: set[int],
     length = end - start
     distance = min((min(abs(p - start), abs(p - (end - 1))) for p in asked), default=99)
     has_number = any(c.isdigit() for c in text) or not _NUMBER_WORDS.isdisjoint(
-        _normal(w) for w in re.split(r"[\s-]", text))
-    capitals = sum(w[:1].isupper() for w in text.split()) / max(1, len(text.split()))
+        _normal(w) for w in re.split(r"[\s-]", text))  # "ten-horsepower" holds "ten"
+    phrase_words = text.split()
+    capitals = sum(w[:1].isupper() for w in phrase_words) / max(1, len(phrase_words))
+    inside = sum(start <= p < end for p in asked)
     return {
         "distance": min(distance, 10) / 10,
         "no_question_word": float(not asked),
         "length": min(length, 12) / 12,
-        "question_words": float(sum(start <= p < end for p in asked)),
+        "question_words": float(inside),
         "year_for_when": float(kind == "when" and bool(_YEAR.search(text) or _DATE_WORD.search(text))),
         "number_for_how_many": float(kind == "how_many" and has_number),
         "name_for_who": capitals if kind == "who" else 0.0,
@@ -295,7 +296,7 @@ def _features(text: str, kind: str, start: int, end: int, asked: set[int],
         "two_three_words": float(length in (2, 3)),
         "name_for_other": capitals if kind == "other" else 0.0,
         "number_for_other": float(kind == "other" and has_number),
-        "asked_share": sum(start <= p < end for p in asked) / length,
+        "asked_share": inside / length,
         "sentence_start": float(start == 0),
         "head_nearby": float(head is not None and head in stems[max(0, start - 2): end + 1]),
     }

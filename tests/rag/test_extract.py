@@ -18,11 +18,12 @@ def test_phrases_are_cut_at_question_words_and_punctuation_with_fillers_trimmed(
 
 
 def test_discourse_and_hedging_words_are_trimmed_from_the_ends() -> None:
-    passage = "Since complexity theory ranks problems, virtually all results use other components."
-    texts = {c.text for c in candidate_spans("What does the theory rank?", [passage])}
-    assert {"complexity", "problems", "components"} <= texts
-    assert not any(t.split()[0] in {"Since", "virtually"} for t in texts)
-    assert not any(t.split()[-1] == "other" for t in texts)
+    passages = ["Since complexity theory ranks problems, virtually all results use them.",
+                "Other components rank, and it had ten."]
+    texts = {c.text for c in candidate_spans("What does the theory rank?", passages)}
+    assert {"complexity", "all results use", "components", "ten"} <= texts
+    assert not texts & {"Since complexity", "virtually all results use", "Other components",
+                        "had ten"}
 
 
 def test_number_words_count_as_numbers() -> None:

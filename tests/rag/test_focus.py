@@ -71,7 +71,7 @@ def test_neighbours_add_the_sentences_after_the_best_one_in_its_chunk() -> None:
     two = focus_documents(question, docs, _SameVector(), max_sentences=1, lexical_weight=0.3,
                           neighbours=2)
     assert two[0].page_content == "The bridge was built by Zeng. It opened in 1994. Tea is hot."
-    assert two[1] is None  # never across chunks
-    last = focus_documents("Is the bridge red?", docs, _SameVector(), max_sentences=1,
+    # The best sentence ends its chunk: the next chunk's first sentence is not its neighbour.
+    last = focus_documents("Is the tea hot?", docs, _SameVector(), max_sentences=1,
                            lexical_weight=0.3, neighbours=1)
-    assert last[0] is None and last[1].page_content == "The bridge is red."  # nothing follows
+    assert last[0].page_content == "Tea is hot." and last[1] is None
