@@ -8,16 +8,24 @@ On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
    candidate phrases with their features (``rag.extract.candidate_spans``).
 2. Fit the feature weights: a softmax over each question's candidates whose
    target is proportional to each candidate's token F1 against the reference
-   answers (gradient descent, L2 0.01). Two-fold cross-validation figures are
-   reported too, and where the features-only choice loses: questions with no
-   right candidate, a phrase of the wrong sentence, the wrong phrase of the
-   right sentence.
+   answers (gradient descent, L2 0.01). Each kind of question
+   (``rag.extract.KINDS``) gets weights of its own: a shared weight plus one
+   for its kind, fitted at once, so that the L2 penalty pulls a kind towards
+   the shared weights where its own questions say little. Two-fold
+   cross-validation figures are reported too, and where the features-only
+   choice loses: questions with no right candidate, a phrase of the wrong
+   sentence, the wrong phrase of the right sentence.
 3. On the first ``--model-questions`` questions (default all), score each question's 5 best
    candidates with the bundled LLM (``rag.scoring``, shown only their
-   sentences) and choose the weight of that score from a grid by mean F1.
+   sentences) and choose the weight of that score from a grid by mean F1
+   (no widening); then, at that weight, the margin within which a longer
+   phrase holding the chosen one replaces it (``rag.extract.WIDEN_MARGIN``), by
+   the mean of F1 and "contains a reference" (the issue's two answer targets).
+   Means less than one question apart are a tie, won by the smaller margin,
+   since a larger one makes longer answers.
 
-Prints ``WEIGHTS`` and ``MODEL_WEIGHT`` for ``rag/extract.py`` and writes the
-figures to ``bench/results/span_ranker.json``.
+Prints ``WEIGHTS`` (per kind: shared plus kind), ``MODEL_WEIGHT`` and ``WIDEN_MARGIN`` for
+``rag/extract.py`` and writes the figures to ``bench/results/span_ranker.json``.
 
 Usage: ``.venv/bin/python bench/fit_span_ranker.py [--squad FILE] [--model-questions N]
 [--top N] [--sentences N] [--neighbours N]``
@@ -37,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 DEV_ARTICLES = [4, 5, 6, 7]
 MODEL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
+WIDEN_MARGINS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
 
 
 def fit(items: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01, steps: int = 1500,
@@ -53,6 +62,23 @@ def fit(items: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01, steps: int
             gradient += x.T @ (p - y / y.sum()) / len(items)
         weights -= rate * gradient
     return weights
+
+
+def by_kind(x: np.ndarray, kind: str, kinds: tuple[str, ...]) -> np.ndarray:
+    """The features twice over: shared columns, then the columns of ``kind`` (others zero)."""
+    crossed = np.zeros((x.shape[0], x.shape[1] * (1 + len(kinds))))
+    crossed[:, : x.shape[1]] = x
+    at = x.shape[1] * (1 + kinds.index(kind))
+    crossed[:, at: at + x.shape[1]] = x
+    return crossed
+
+
+def per_kind(weights: np.ndarray, features: tuple[str, ...],
+             kinds: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Fitted shared-plus-kind weights as ``rag.extract.WEIGHTS``: kind -> feature -> weight."""
+    n = len(features)
+    return {kind: {f: round(float(weights[i] + weights[n * (1 + k) + i]), 2) + 0.0  # no -0.0
+                   for i, f in enumerate(features)} for k, kind in enumerate(kinds)}
 
 
 def _losses(weights: np.ndarray, rows: list, contains_reference) -> dict[str, float]:
@@ -93,7 +119,7 @@ def main() -> None:
     from rag.eval.datasets import file_fingerprint, load_squad
     from rag.eval.metrics import contains_reference, squad_f1
     from rag.eval.qa import open_squad_collection, sample_questions
-    from rag.extract import WEIGHTS, candidate_spans, choose_span
+    from rag.extract import FEATURES, KINDS, candidate_spans, choose_span, question_kind
     from rag.models import ensure_offline, make_llm
     from rag.settings import load_settings
 
@@ -110,14 +136,15 @@ def main() -> None:
     chain = build_chain(collection.settings, llm=make_llm(settings), index=collection.index)
     sample = [s.question for s in sample_questions([articles[n] for n in DEV_ARTICLES], seed=0)
               if s.group == "answerable"]
-    keys = list(WEIGHTS)
+    unweighted = {kind: dict.fromkeys(FEATURES, 0.0) for kind in KINDS}
     rows = []
     try:
         for q in sample:
             passages = [d.page_content if d is not None else None
                         for d in chain.shown_passages(q.question)]
-            cands = candidate_spans(q.question, passages)
-            x = np.array([[c.features[k] for k in keys] for c in cands], dtype=float)
+            cands = candidate_spans(q.question, passages, weights=unweighted)
+            x = by_kind(np.array([[c.features[k] for k in FEATURES] for c in cands], dtype=float)
+                        .reshape(len(cands), len(FEATURES)), question_kind(q.question), KINDS)
             y = np.array([squad_f1(c.text, q.answers) for c in cands])
             rows.append((q, passages, x, y, [c.text for c in cands], [c.sentence for c in cands]))
 
@@ -135,42 +162,47 @@ def main() -> None:
         cross = [figures(fit([(x, y) for _, _, x, y, _, _ in a if len(y)]), b)
                  for a, b in (halves, halves[::-1])]
         weights = fit(usable)
-        fitted = {k: round(float(w), 2) for k, w in zip(keys, weights, strict=True)}
+        fitted = per_kind(weights, FEATURES, KINDS)
         lexical = figures(weights, rows)
         losses = _losses(weights, rows, contains_reference)
 
-        by_model_weight = {}
         scored = rows[: args.model_questions]
         cache: dict[str, list] = {}
-        for alpha in MODEL_WEIGHTS:
+
+        def with_model(alpha: float, margin: float) -> dict[str, float]:
             contains = f1 = 0.0
             for q, passages, *_ in scored:
                 def rescore(top, q=q, passages=passages):
-                    key = q.id
-                    if key not in cache:
-                        cache[key] = chain.score_candidates(q.question, passages, top)
-                    return cache[key]
+                    if q.id not in cache:
+                        cache[q.id] = chain.score_candidates(q.question, passages, top)
+                    return cache[q.id]
                 best = choose_span(q.question, passages, rescore=rescore, weights=fitted,
-                                   model_weight=alpha, top=args.top)
+                                   model_weight=alpha, top=args.top, widen_margin=margin)
                 if best is not None:
                     f1 += squad_f1(best.text, q.answers)
                     contains += contains_reference(best.text, q.answers)
-            by_model_weight[str(alpha)] = {"contains": round(contains / len(scored), 3),
-                                           "f1": round(f1 / len(scored), 3)}
+            return {"contains": round(contains / len(scored), 3), "f1": round(f1 / len(scored), 3)}
+
+        by_model_weight = {str(a): with_model(a, 0.0) for a in MODEL_WEIGHTS}
+        alpha = max(MODEL_WEIGHTS, key=lambda a: by_model_weight[str(a)]["f1"])
+        by_margin = {str(m): with_model(alpha, m) for m in WIDEN_MARGINS}
     finally:
         collection.index.close()
-    alpha = max(MODEL_WEIGHTS, key=lambda a: by_model_weight[str(a)]["f1"])
+    means = {m: sum(by_margin[str(m)].values()) / 2 for m in WIDEN_MARGINS}
+    one_question = 1 / (2 * len(scored))  # what one question more "contains" adds to a mean
+    margin = min(m for m in WIDEN_MARGINS if means[m] > max(means.values()) - one_question)
     result = {
         "split": {"ingested_articles": DEV_ARTICLES, "answerable_questions": len(rows),
                   "with_candidates": len(usable), "model_questions": len(scored)},
-        "weights": fitted, "model_weight": alpha,
+        "weights": fitted, "model_weight": alpha, "widen_margin": margin,
         "features_only": {"fitted_on_all": lexical, "two_fold": cross, "losses": losses},
         "with_model_by_weight": by_model_weight,
+        "with_model_by_widen_margin": by_margin,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    print(f"\nWEIGHTS = {fitted}\nMODEL_WEIGHT = {alpha}")
+    print(f"\nWEIGHTS = {fitted}\nMODEL_WEIGHT = {alpha}\nWIDEN_MARGIN = {margin}")
 
 
 if __name__ == "__main__":

@@ -14,17 +14,19 @@ sentences, or invents. Here the phrase is chosen, not written:
    whole, even where the question names part of them. A phrase made only of
    the question's words is none.
 2. **Features.** How much of the question the candidate's sentence holds, and
-   whether it is the sentence that holds most; whether the candidate has the
-   expected type (a year for "when", a number in digits or words for "how
-   many", capitalised words for "who" and "where", and for other questions
-   too); whether it sits beside the noun a "what ..." question asks for
-   ("What monastery ..."); its distance to the question's words in the
-   sentence, and on which side; its length (one word, two or three, longer);
-   its passage's rank.
-3. **Ranking.** A linear score with weights fitted on SQuAD 2.0 development
-   data (``bench/fit_span_ranker.py``) ranks them; the best few are rescored
-   with the LLM's mean log-probability of writing each as the answer (when a
-   scorer is given), added with weight :data:`MODEL_WEIGHT`.
+   whether it is the sentence that holds most; whether the candidate holds a
+   year or date ("1994", "the 1980s"), another number in digits or words,
+   capitalised words; whether it sits beside the noun a "what ..." question
+   asks for ("What monastery ..."); its distance to the question's words in
+   the sentence, and on which side; its length (one word, two or three,
+   longer); its passage's rank.
+3. **Ranking.** A linear score ranks them, with weights of its own for each
+   kind of question (:data:`KINDS`: a year counts for "when", capitals for
+   "who", the distance to the question's words differently for each),
+   fitted on SQuAD 2.0 development data (``bench/fit_span_ranker.py``). The
+   best few are rescored with the LLM's mean log-probability of writing each
+   as the answer (when a scorer is given), added with weight
+   :data:`MODEL_WEIGHT`.
 
 Example:
     >>> best = choose_span("When did the Quillon bridge open?",
@@ -42,27 +44,73 @@ from dataclasses import dataclass, field, replace
 from rag.focus import split_sentences, word_overlap
 from rag.index.keyword import STOPWORDS, content_words, stem
 
-__all__ = ["MODEL_WEIGHT", "WEIGHTS", "Candidate", "candidate_spans", "choose_span"]
+__all__ = ["FEATURES", "KINDS", "MODEL_WEIGHT", "WEIGHTS", "WIDEN_MARGIN", "Candidate",
+           "candidate_spans", "choose_span", "question_kind"]
 
-#: Feature weights, fitted by ``bench/fit_span_ranker.py`` on the SQuAD 2.0
-#: development split (articles 4-7 of part 1; the evaluation uses 0-3).
-WEIGHTS: dict[str, float] = {
-    "overlap": 0.82, "best_sentence": 1.15, "rank": -0.46, "distance": -0.87,
-    "no_question_word": 0.16, "length": 0.19, "question_words": -0.0,
-    "year_for_when": 2.97, "number_for_how_many": 1.71, "name_for_who": 0.82,
-    "name_for_where": 0.24, "number_for_name": -0.14, "after_question_words": 0.11,
-    "before_question_words": 0.05, "one_word": -0.52, "two_three_words": -0.11,
-    "name_for_other": 0.68, "number_for_other": 0.14, "sentence_start": 0.07,
-    "head_nearby": 1.14, "asked_share": -0.16,
+#: The kinds of question (:func:`question_kind`); each has weights of its own.
+KINDS = ("when", "how_many", "who", "where", "other")
+#: The features of a candidate phrase (see :func:`candidate_spans`).
+FEATURES = ("overlap", "best_sentence", "rank", "distance", "no_question_word", "length",
+            "question_words", "year", "number", "capitals", "number_not_name",
+            "after_question_words", "before_question_words", "one_word", "two_three_words",
+            "asked_share", "sentence_start", "head_nearby")
+
+#: Feature weights per kind of question, fitted by ``bench/fit_span_ranker.py`` on
+#: the SQuAD 2.0 development split (articles 4-7 of part 1; the evaluation uses 0-3).
+WEIGHTS: dict[str, dict[str, float]] = {
+    "when": {
+        "overlap": 0.84, "best_sentence": 1.41, "rank": -0.42, "distance": -0.91,
+        "no_question_word": 0.02, "length": -0.15, "question_words": -0.1, "year": 2.77,
+        "number": 0.28, "capitals": 0.5, "number_not_name": 1.22,
+        "after_question_words": -0.12, "before_question_words": 0.2, "one_word": 0.03,
+        "two_three_words": 0.15, "asked_share": -0.14, "sentence_start": 0.1,
+        "head_nearby": 0.76,
+    },
+    "how_many": {
+        "overlap": 0.8, "best_sentence": 1.31, "rank": -0.68, "distance": -0.97,
+        "no_question_word": 0.09, "length": 0.02, "question_words": 0.14, "year": 0.87,
+        "number": 1.47, "capitals": 0.35, "number_not_name": 1.14,
+        "after_question_words": -0.16, "before_question_words": -0.12, "one_word": -0.08,
+        "two_three_words": 0.02, "asked_share": -0.06, "sentence_start": 0.4,
+        "head_nearby": 0.7,
+    },
+    "who": {
+        "overlap": 0.84, "best_sentence": 1.27, "rank": -0.63, "distance": -0.66,
+        "no_question_word": 0.11, "length": 0.33, "question_words": -0.11, "year": 0.53,
+        "number": 0.3, "capitals": 1.19, "number_not_name": 0.34,
+        "after_question_words": -0.06, "before_question_words": 0.01, "one_word": -0.64,
+        "two_three_words": -0.05, "asked_share": -0.22, "sentence_start": 0.22,
+        "head_nearby": 0.7,
+    },
+    "where": {
+        "overlap": 0.71, "best_sentence": 1.14, "rank": -0.46, "distance": -0.63,
+        "no_question_word": 0.1, "length": 0.21, "question_words": -0.14, "year": 0.74,
+        "number": 0.49, "capitals": 0.81, "number_not_name": 0.47, "after_question_words": 0.0,
+        "before_question_words": -0.02, "one_word": -0.54, "two_three_words": -0.02,
+        "asked_share": -0.18, "sentence_start": 0.11, "head_nearby": 0.7,
+    },
+    "other": {
+        "overlap": 0.9, "best_sentence": 0.98, "rank": -0.41, "distance": -0.87,
+        "no_question_word": 0.21, "length": 0.46, "question_words": 0.0, "year": -0.06,
+        "number": 0.26, "capitals": 0.89, "number_not_name": 0.28,
+        "after_question_words": 0.21, "before_question_words": 0.0, "one_word": -0.78,
+        "two_three_words": -0.19, "asked_share": -0.14, "sentence_start": 0.05,
+        "head_nearby": 1.35,
+    },
 }
 #: Weight of the LLM's mean token log-probability in the final score.
-MODEL_WEIGHT = 0.2
+MODEL_WEIGHT = 0.1
+#: A longer phrase of the chosen one's sentence that holds it replaces it when its
+#: score is at most this much lower ("Articles 106" -> "Articles 106 and 107"):
+#: where the ranker can hardly tell them apart, the longer keeps the whole answer.
+#: Chosen by ``bench/fit_span_ranker.py`` on the development split.
+WIDEN_MARGIN = 0.3
 
 _ENDS_CLAUSE = re.compile(r"[,;:)\].!?\"]$")
 _OPENS = re.compile(r"^[(\[\"]")
 _EDGE_PUNCT = re.compile(r"^[(\[\"'‘“]+|[,;:)\].!?\"'’”]+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_YEAR = re.compile(r"\b1\d{3}\b|\b20\d{2}\b")
+_YEAR = re.compile(r"\b1\d{3}s?\b|\b20\d{2}s?\b")  # "1994", "the 1980s"
 _DATE_WORD = re.compile(r"January|February|March|April|May|June|July|August|September|"
                         r"October|November|December|century")
 _WORD = re.compile(r"\w+")
@@ -94,7 +142,14 @@ class Candidate:
     score: float = 0.0
 
 
-def _question_type(question: str) -> str:
+def question_kind(question: str) -> str:
+    """The kind of answer ``question`` asks for: one of :data:`KINDS`.
+
+    Example:
+        >>> [question_kind(q) for q in ("What year did it open?", "How many pillars?",
+        ...                             "Whose bridge is it?", "What city is it in?", "Why?")]
+        ['when', 'how_many', 'who', 'where', 'other']
+    """
     q = question.lower()
     if re.search(r"\b(what|which) (year|century|decade|date|month|day)\b|\bwhen\b", q):
         return "when"
@@ -208,20 +263,25 @@ def _dates(words: Sequence[str]) -> set[tuple[int, int]]:
 
 
 def candidate_spans(
-    question: str, passages: Sequence[str | None], *, weights: Mapping[str, float] = WEIGHTS
+    question: str,
+    passages: Sequence[str | None],
+    *,
+    weights: Mapping[str, Mapping[str, float]] = WEIGHTS,
 ) -> list[Candidate]:
     """Cut the passages into candidate answer phrases, each with its features.
 
     Args:
         question: The (standalone) question.
         passages: The passages shown for it, numbered from 1 (None: not shown).
-        weights: Feature weights of the score (default :data:`WEIGHTS`).
+        weights: Feature weights of the score per kind of question (default
+            :data:`WEIGHTS`).
 
     Returns:
         The candidates, each phrase once (where it scores best), with their
         features and score.
     """
-    kind = _question_type(question)
+    kind = question_kind(question)
+    kind_weights = weights[kind]
     head = _head_noun(question)
     wanted = {stem(w) for w in content_words(question)}
     sentences = [(n, s) for n, text in enumerate(passages, start=1) if text
@@ -240,10 +300,10 @@ def candidate_spans(
             text = _trim_edges(" ".join(words[start:end]))
             if not text:
                 continue
-            features = _features(text, kind, start, end, asked, stems, head)
+            features = _features(text, start, end, asked, stems, head)
             features.update(overlap=overlap, best_sentence=float(overlap == top),
                             rank=float(ranks[number]))
-            score = sum(weights[k] * v for k, v in features.items())
+            score = sum(kind_weights[k] * v for k, v in features.items())
             if text not in found or score > found[text].score:  # the best place of a phrase
                 found[text] = Candidate(text, number, sentence, features, score)
     return list(found.values())
@@ -270,9 +330,13 @@ def _trim_edges(text: str) -> str:
     return trimmed
 
 
-def _features(text: str, kind: str, start: int, end: int, asked: set[int],
-              stems: Sequence[str], head: str | None) -> dict[str, float]:
-    """The features of words ``start:end`` of a sentence (``stems``: its words' stems)."""
+def _features(text: str, start: int, end: int, asked: set[int], stems: Sequence[str],
+              head: str | None) -> dict[str, float]:
+    """The features of words ``start:end`` of a sentence (``stems``: its words' stems).
+
+    They describe the phrase alone; how much each counts depends on the kind of
+    question (:data:`WEIGHTS`): a year matters for "when", capitals for "who".
+    """
     length = end - start
     distance = min((min(abs(p - start), abs(p - (end - 1))) for p in asked), default=99)
     has_number = any(c.isdigit() for c in text) or not _NUMBER_WORDS.isdisjoint(
@@ -280,22 +344,20 @@ def _features(text: str, kind: str, start: int, end: int, asked: set[int],
     phrase_words = text.split()
     capitals = sum(w[:1].isupper() for w in phrase_words) / max(1, len(phrase_words))
     inside = sum(start <= p < end for p in asked)
+    year = bool(_YEAR.search(text) or _DATE_WORD.search(text))
     return {
         "distance": min(distance, 10) / 10,
         "no_question_word": float(not asked),
         "length": min(length, 12) / 12,
         "question_words": float(inside),
-        "year_for_when": float(kind == "when" and bool(_YEAR.search(text) or _DATE_WORD.search(text))),
-        "number_for_how_many": float(kind == "how_many" and has_number),
-        "name_for_who": capitals if kind == "who" else 0.0,
-        "name_for_where": capitals if kind == "where" else 0.0,
-        "number_for_name": float(kind in ("who", "where") and has_number and not capitals),
+        "year": float(year),
+        "number": float(has_number and not year),  # apart, so "when" can prefer years
+        "capitals": capitals,
+        "number_not_name": float(has_number and not capitals),
         "after_question_words": float(bool(asked) and start > max(asked)),
         "before_question_words": float(bool(asked) and end <= min(asked)),
         "one_word": float(length == 1),
         "two_three_words": float(length in (2, 3)),
-        "name_for_other": capitals if kind == "other" else 0.0,
-        "number_for_other": float(kind == "other" and has_number),
         "asked_share": inside / length,
         "sentence_start": float(start == 0),
         "head_nearby": float(head is not None and head in stems[max(0, start - 2): end + 1]),
@@ -308,8 +370,9 @@ def choose_span(
     *,
     rescore: Callable[[Sequence[Candidate]], Sequence[float]] | None = None,
     top: int = 5,
-    weights: Mapping[str, float] = WEIGHTS,
+    weights: Mapping[str, Mapping[str, float]] = WEIGHTS,
     model_weight: float = MODEL_WEIGHT,
+    widen_margin: float = WIDEN_MARGIN,
 ) -> Candidate | None:
     """Pick the candidate phrase that best answers ``question``.
 
@@ -320,19 +383,34 @@ def choose_span(
             each (the LLM's mean log-probability of writing it); None ranks
             by the features alone.
         top: How many of the best candidates ``rescore`` sees.
-        weights: Feature weights (default :data:`WEIGHTS`).
+        weights: Feature weights per kind of question (default :data:`WEIGHTS`).
         model_weight: Weight of the model's score (default :data:`MODEL_WEIGHT`).
+        widen_margin: How much lower a longer phrase holding the best one may
+            score and still replace it (default :data:`WIDEN_MARGIN`; 0: never).
 
     Returns:
-        The best candidate, with ``score`` including the model's part, or None
-        when the passages hold no candidate at all.
+        The best candidate, with ``score`` including the model's part (a
+        widened phrase: its own score), or None when the passages hold no
+        candidate at all.
     """
-    ranked = sorted(candidate_spans(question, passages, weights=weights),
-                    key=lambda c: -c.score)[:top]
+    candidates = sorted(candidate_spans(question, passages, weights=weights),
+                        key=lambda c: -c.score)
+    ranked = candidates[:top]
     if not ranked:
         return None
     if rescore is not None:
         model_scores = rescore(ranked)
         ranked = [replace(c, score=c.score + model_weight * float(m))
                   for c, m in zip(ranked, model_scores, strict=True)]
-    return max(ranked, key=lambda c: c.score)
+    best = max(ranked, key=lambda c: c.score)
+    return _widen(best, candidates, widen_margin) if widen_margin > 0 else best
+
+
+def _widen(best: Candidate, candidates: Sequence[Candidate], margin: float) -> Candidate:
+    """The longest candidate of ``best``'s sentence that holds its words and scores
+    at most ``margin`` below it (features only); ``best`` itself when there is none."""
+    floor = next(c.score for c in candidates if c.text == best.text) - margin
+    holds = re.compile(rf"(?<!\S){re.escape(best.text)}(?!\S)")
+    wider = [c for c in candidates if c.sentence == best.sentence and c.score >= floor
+             and len(c.text) > len(best.text) and holds.search(c.text)]
+    return max(wider, key=lambda c: len(c.text)) if wider else best

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from rag.extract import MODEL_WEIGHT, WEIGHTS, candidate_spans, choose_span
+import pytest
+
+from rag.extract import (
+    FEATURES,
+    KINDS,
+    MODEL_WEIGHT,
+    WEIGHTS,
+    candidate_spans,
+    choose_span,
+    question_kind,
+)
 
 BRIDGE = "The Quillon bridge is 412 metres long. It opened to traffic in 1994, after a storm."
 
@@ -29,9 +39,18 @@ def test_discourse_and_hedging_words_are_trimmed_from_the_ends() -> None:
 def test_number_words_count_as_numbers() -> None:
     passage = "The mills ran ten engines; a yard held one million bricks."
     cands = {c.text: c for c in candidate_spans("How many engines ran?", [passage])}
-    assert cands["ten"].features["number_for_how_many"] == 1.0
-    assert cands["yard held one million bricks"].features["number_for_how_many"] == 1.0
-    assert cands["mills"].features["number_for_how_many"] == 0.0
+    assert cands["ten"].features["number"] == 1.0
+    assert cands["yard held one million bricks"].features["number"] == 1.0
+    assert cands["mills"].features["number"] == 0.0
+
+
+def test_decades_count_as_years() -> None:
+    passage = "Prices fell during the 1980s to less than 1,500 a ton."
+    cands = {c.text: c for c in candidate_spans("When did prices fall?", [passage])}
+    assert cands["1980s"].features["year"] == 1.0
+    assert cands["1,500"].features["year"] == 0.0
+    # A year is not also "a number", so the weights can tell "when" from "how many".
+    assert (cands["1980s"].features["number"], cands["1,500"].features["number"]) == (0.0, 1.0)
 
 
 def test_possessives_and_edge_brackets_are_trimmed_but_balanced_brackets_kept() -> None:
@@ -81,8 +100,23 @@ def test_candidates_keep_their_passage_number_and_sentence() -> None:
     cands = candidate_spans("When did it open?", [None, "Nothing to see. It opened in 1994."])
     year = next(c for c in cands if "1994" in c.text)
     assert (year.passage, year.sentence) == (2, "It opened in 1994.")
-    assert set(year.features) == set(WEIGHTS)
-    assert year.score == sum(WEIGHTS[k] * v for k, v in year.features.items())
+    assert set(year.features) == set(FEATURES)
+    assert year.score == sum(WEIGHTS["when"][k] * v for k, v in year.features.items())
+
+
+def test_each_kind_of_question_is_ranked_with_its_own_weights() -> None:
+    passage = "The bridge was designed by Ana Berg in 1994."
+    prefer = {"year": {"year": 1.0, "length": -1.0}, "capitals": {"capitals": 1.0}}
+    weights = {kind: dict.fromkeys(FEATURES, 0.0) | prefer["year" if kind == "when" else
+                                                          "capitals"] for kind in KINDS}
+    assert question_kind("When was the bridge designed?") == "when"
+    assert choose_span("When was the bridge designed?", [passage], weights=weights,
+                       widen_margin=0).text == "1994"
+    assert question_kind("Who designed the bridge?") == "who"
+    assert choose_span("Who designed the bridge?", [passage], weights=weights,
+                       widen_margin=0).text == "Ana Berg"
+    assert set(WEIGHTS) == set(KINDS)
+    assert all(set(kind_weights) == set(FEATURES) for kind_weights in WEIGHTS.values())
 
 
 def test_the_expected_type_of_answer_wins() -> None:
@@ -103,12 +137,39 @@ def test_the_model_score_reranks_only_the_best_few() -> None:
             return [0.0 if c.text == favourite.text else -50.0 for c in top]
         return rescore
 
-    best = choose_span(question, [BRIDGE], rescore=prefer(second), top=3)
+    best = choose_span(question, [BRIDGE], rescore=prefer(second), top=3, widen_margin=0)
     assert seen[-1] == [c.text for c in ranked[:3]]  # the model sees the 3 best only
     assert best.text == second.text  # and its score decides among them
     assert best.score == second.score + MODEL_WEIGHT * 0.0
     # A phrase outside the best few cannot win, however much the model likes it.
-    assert choose_span(question, [BRIDGE], rescore=prefer(last), top=3).text == ranked[0].text
+    assert choose_span(question, [BRIDGE], rescore=prefer(last), top=3,
+                       widen_margin=0).text == ranked[0].text
+
+
+def test_a_longer_phrase_of_the_same_sentence_holding_the_best_replaces_it_within_the_margin(
+) -> None:
+    passages = ["The treaty was signed by Ana Berg and Tomas Lind in 1994.",
+                "Ana Berg of Oslo and Tomas Lind came later."]
+    question = "Who signed the treaty?"
+    weights = {kind: dict.fromkeys(FEATURES, 0.0) | {"length": -1.2, "capitals": 1.0}
+               for kind in KINDS}
+    scores = {c.text: c.score for c in candidate_spans(question, passages, weights=weights)}
+    assert scores["Ana Berg"] - scores["Ana Berg and Tomas Lind"] == pytest.approx(0.5)
+    assert scores["Ana Berg"] - scores["Ana Berg and Tomas Lind in 1994"] == pytest.approx(0.93, abs=0.01)
+    assert scores["Ana Berg"] - scores["Ana Berg of Oslo and Tomas Lind"] < 0.93  # other sentence
+
+    def pick_ana(top):
+        return [0.0 if c.text == "Ana Berg" else -50.0 for c in top]
+
+    def choose(margin: float) -> str:
+        return choose_span(question, passages, rescore=pick_ana, model_weight=1.0,
+                           weights=weights, widen_margin=margin).text
+
+    assert choose(0) == "Ana Berg"
+    assert choose(0.4) == "Ana Berg"  # nothing longer within 0.4
+    assert choose(0.6) == "Ana Berg and Tomas Lind"
+    assert choose(1.0) == "Ana Berg and Tomas Lind in 1994"  # never the other sentence's phrase
+    assert choose(5.0) == "Ana Berg and Tomas Lind in 1994"  # nor "Tomas Lind": it lacks "Ana Berg"
 
 
 def test_nothing_to_choose_from_gives_none() -> None:
