@@ -398,19 +398,19 @@ def choose_span(
     ranked = candidates[:top]
     if not ranked:
         return None
+    scores = [c.score for c in ranked]
     if rescore is not None:
-        model_scores = rescore(ranked)
-        ranked = [replace(c, score=c.score + model_weight * float(m))
-                  for c, m in zip(ranked, model_scores, strict=True)]
-    best = max(ranked, key=lambda c: c.score)
-    return _widen(best, candidates, widen_margin) if widen_margin > 0 else best
+        scores = [s + model_weight * float(m) for s, m in zip(scores, rescore(ranked), strict=True)]
+    chosen = max(range(len(ranked)), key=scores.__getitem__)
+    wider = _widen(ranked[chosen], candidates, widen_margin) if widen_margin > 0 else None
+    return wider or replace(ranked[chosen], score=scores[chosen])
 
 
-def _widen(best: Candidate, candidates: Sequence[Candidate], margin: float) -> Candidate:
+def _widen(best: Candidate, candidates: Sequence[Candidate], margin: float) -> Candidate | None:
     """The longest candidate of ``best``'s sentence that holds its words and scores
-    at most ``margin`` below it (features only); ``best`` itself when there is none."""
-    floor = next(c.score for c in candidates if c.text == best.text) - margin
+    at most ``margin`` below it (features only); None when there is none."""
     holds = re.compile(rf"(?<!\S){re.escape(best.text)}(?!\S)")
-    wider = [c for c in candidates if c.sentence == best.sentence and c.score >= floor
-             and len(c.text) > len(best.text) and holds.search(c.text)]
-    return max(wider, key=lambda c: len(c.text)) if wider else best
+    wider = [c for c in candidates if c.sentence == best.sentence
+             and c.score >= best.score - margin and len(c.text) > len(best.text)
+             and holds.search(c.text)]
+    return max(wider, key=lambda c: len(c.text), default=None)
