@@ -19,13 +19,14 @@ On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
    candidates with the bundled LLM (``rag.scoring``, shown only their
    sentences) and choose the weight of that score from a grid by mean F1
    (no widening); then, at that weight, the margin within which a longer
-   phrase holding the chosen one replaces it (``rag.extract.WIDEN_MARGIN``), by
+   phrase holding the chosen one replaces it (``widen_margin``), by
    the mean of F1 and "contains a reference" (the issue's two answer targets).
    Means less than one question apart are a tie, won by the smaller margin,
    since a larger one makes longer answers.
 
-Prints ``WEIGHTS`` (per kind: shared plus kind), ``MODEL_WEIGHT`` and ``WIDEN_MARGIN`` for
-``rag/extract.py`` and writes the figures to ``bench/results/span_ranker.json``.
+Writes the fitted weights (per kind: shared plus kind), the model weight and the
+widening margin to the package's data file ``rag/data/phrase_ranker.json``, which
+``rag.extract`` reads, and the figures to ``bench/results/span_ranker.json``.
 
 Usage: ``.venv/bin/python bench/fit_span_ranker.py [--squad FILE] [--model-questions N]
 [--top N] [--sentences N] [--neighbours N]``
@@ -75,7 +76,7 @@ def by_kind(x: np.ndarray, kind: str, kinds: tuple[str, ...]) -> np.ndarray:
 
 def per_kind(weights: np.ndarray, features: tuple[str, ...],
              kinds: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    """Fitted shared-plus-kind weights as ``rag.extract.WEIGHTS``: kind -> feature -> weight."""
+    """Fitted shared-plus-kind weights: kind -> feature -> weight."""
     n = len(features)
     return {kind: {f: round(float(weights[i] + weights[n * (1 + k) + i]), 2) + 0.0  # no -0.0
                    for i, f in enumerate(features)} for k, kind in enumerate(kinds)}
@@ -119,7 +120,14 @@ def main() -> None:
     from rag.eval.datasets import file_fingerprint, load_squad
     from rag.eval.metrics import contains_reference, squad_f1
     from rag.eval.qa import open_squad_collection, sample_questions
-    from rag.extract import FEATURES, KINDS, candidate_spans, choose_span, question_kind
+    from rag.extract import (
+        FEATURES,
+        KINDS,
+        candidate_spans,
+        choose_span,
+        question_kind,
+        ranker_path,
+    )
     from rag.models import ensure_offline, make_llm
     from rag.settings import load_settings
 
@@ -174,7 +182,7 @@ def main() -> None:
             for q, passages, *_ in scored:
                 def rescore(top, q=q, passages=passages):
                     if q.id not in cache:
-                        cache[q.id] = chain.score_candidates(q.question, passages, top)
+                        cache[q.id] = chain.writer.score_candidates(q.question, passages, top)
                     return cache[q.id]
                 best = choose_span(q.question, passages, rescore=rescore, weights=fitted,
                                    model_weight=alpha, top=args.top, widen_margin=margin)
@@ -202,7 +210,15 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    print(f"\nWEIGHTS = {fitted}\nMODEL_WEIGHT = {alpha}\nWIDEN_MARGIN = {margin}")
+    ranker = {
+        "format": 1,
+        "fitted_by": ".venv/bin/python bench/fit_span_ranker.py",
+        "fitted_on": f"SQuAD 2.0 {args.squad.name}, articles {DEV_ARTICLES} (development split)",
+        "kinds": list(KINDS), "features": list(FEATURES),
+        "weights": fitted, "model_weight": alpha, "widen_margin": margin,
+    }
+    ranker_path().write_text(json.dumps(ranker, indent=2) + "\n")
+    print(f"wrote {ranker_path()}")
 
 
 if __name__ == "__main__":

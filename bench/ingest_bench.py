@@ -149,8 +149,8 @@ def main() -> None:
         ingest_rate = first.chunks_written / first_s
         ingest_peak = peak_rss_mb()
 
-        texts = index.vectors._collection.get(include=["documents"])["documents"]
-        model = embeddings._client  # the SentenceTransformer inside the LangChain wrapper
+        texts = [chunk.text for chunk in index.fetch()]
+        model = embeddings.model  # the SentenceTransformer itself (rag.embeddings)
         started = time.perf_counter()
         model.encode(texts, batch_size=settings.embedding.batch_size,
                      normalize_embeddings=True, show_progress_bar=False)

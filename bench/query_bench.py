@@ -51,7 +51,7 @@ def main() -> None:
     from rag.chain import build_chain
     from rag.eval.corpus import collection_name, open_eval_collection
     from rag.eval.datasets import file_fingerprint, load_beir
-    from rag.eval.retrieval import beir_documents
+    from rag.eval.beir import beir_documents
     from rag.retrieval import HybridRetriever
     from rag.settings import load_settings
 

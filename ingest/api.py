@@ -11,14 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.chunking import Chunker, make_chunker
-from ingest.discover import Discovery, discover
+from ingest.discover import MISSING, Discovery, discover
 from ingest.jobs import document_batches, file_batches
 from ingest.pipeline import Progress, Writer, run_pipeline
 from ingest.report import FileEntry, IngestReport, ProgressCallback
-from ingest.sync import delete_source_chunks, reconcile, source_keys
+from ingest.storage import check_writable, storage_errors
 from rag.errors import ConfigError, IndexMismatchError
-from rag.index.manifest import merge_metadata
-from rag.index.storage import check_writable, storage_errors
 from rag.remote import INDEX_BACKENDS, remote_errors
 
 if TYPE_CHECKING:
@@ -63,8 +61,7 @@ def _check_chunking(index: Index, *, dry_run: bool = False) -> None:
         return
     if index.count() == 0:  # nothing chunked yet: adopt the new settings
         if not dry_run:
-            merge_metadata(index.vectors._client, index.collection, wanted.to_metadata())
-            index.manifest = wanted
+            index.adopt_chunking()
         return
     raise IndexMismatchError(
         f"collection {index.collection!r} was chunked with {stored.chunk_size} tokens "
@@ -85,6 +82,7 @@ def ingest_paths(
     index: Index | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    include_hidden: bool = False,
     prune: bool = False,
     dry_run: bool = False,
     reindex: bool = False,
@@ -98,7 +96,9 @@ def ingest_paths(
     Unchanged files (same size and modification time, or same content hash)
     are skipped without being parsed; a changed file's chunks replace its old
     ones; files that cannot be ingested are reported with a reason and never
-    touch what was indexed before.
+    touch what was indexed before. Files are found first: when there are none
+    to read (and nothing to prune or drop), the index is not opened at all, so
+    no model loads and no data folder is created.
 
     Args:
         paths: Files and folders (walked recursively).
@@ -106,6 +106,8 @@ def ingest_paths(
         index: An open index; defaults to ``open_index(settings)`` (closed after).
         include: Globs that files found in folders must match (any).
         exclude: Globs that files found in folders must not match.
+        include_hidden: Also ingest hidden files and folders found in folders
+            (otherwise each is reported as skipped).
         prune: Also remove indexed files under ``paths`` that no longer exist.
         dry_run: Report what would change, write nothing.
         reindex: Drop the collection first (needs ``index=None``); use after
@@ -126,7 +128,9 @@ def ingest_paths(
     if reindex and dry_run:
         raise ConfigError("--reindex and --dry-run cannot be combined")
     started = time.perf_counter()
-    paths = list(paths)
+    found = discover(paths, include=include, exclude=exclude, include_hidden=include_hidden)
+    if not (found.files or prune or reindex):
+        return _nothing_to_read(found, settings, index, dry_run=dry_run, started=started)
     with (
         _opened(settings, index, reindex=reindex, writing=not dry_run) as (settings, index),
         nullcontext() if dry_run else index.writing(),
@@ -134,9 +138,8 @@ def ingest_paths(
         _check_chunking(index, dry_run=dry_run)
         chunker = chunker or make_chunker(settings, index.embeddings)
         report = IngestReport(collection=index.collection, dry_run=dry_run)
-        found = discover(paths, include=include, exclude=exclude)
         if not dry_run:
-            reconcile(index)
+            index.reconcile()
         ledger = {record.source: record for record in index.ledger.all()}
         missing = _missing_paths(found) if prune else []
         report.entries.extend(e for e in found.problems if Path(e.source) not in missing)
@@ -163,8 +166,28 @@ def ingest_paths(
     return report
 
 
+def _nothing_to_read(
+    found: Discovery,
+    settings: Settings | None,
+    index: Index | None,
+    *,
+    dry_run: bool,
+    started: float,
+) -> IngestReport:
+    """The report of a run that found no file: its problems only, the index untouched."""
+    if index is not None:
+        collection = index.collection
+    else:
+        from rag.settings import load_settings
+
+        collection = (settings or load_settings()).store.collection
+    report = IngestReport(entries=list(found.problems), collection=collection, dry_run=dry_run)
+    report.elapsed_s = time.perf_counter() - started
+    return report
+
+
 def _missing_paths(found: Discovery) -> list[Path]:
-    return [Path(e.source) for e in found.problems if e.reason == "no such file or folder"]
+    return [Path(e.source) for e in found.problems if e.reason == MISSING]
 
 
 def _gone(records: Iterable[FileRecord], scope: list[Path], seen: set[str]) -> list[FileRecord]:
@@ -182,7 +205,7 @@ def _remove(
 ) -> FileEntry:
     if dry_run:
         return FileEntry(source, "deleted", "would be removed", chunks=known_chunks)
-    removed = delete_source_chunks(index, source)
+    removed = index.delete_source(source)
     index.ledger.remove([source])
     report.chunks_deleted += removed
     return FileEntry(source, "deleted", "", chunks=removed)
@@ -225,7 +248,7 @@ def ingest_documents(
         _check_chunking(index)
         chunker = chunker or make_chunker(settings, index.embeddings)
         report = IngestReport(collection=index.collection)
-        reconcile(index)
+        index.reconcile()
         sources = {str(doc.metadata.get("source")) for doc in documents}
         tracker = Progress(progress, files_total=len(sources), bytes_total=0)
         batches = document_batches(documents, chunker, group_size=_group_size(settings, group_size))
@@ -281,5 +304,5 @@ def _matching_sources(
         for source in ledger
         if any(Path(source) == root or Path(source).is_relative_to(root) for root in roots)
     }
-    matched |= {c for c in candidates if c not in matched and source_keys(index, c)}
+    matched |= {c for c in candidates if c not in matched and index.source_keys(c)}
     return matched

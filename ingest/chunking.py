@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import json
 import logging
 import math
 from collections.abc import Callable, Iterator
@@ -18,11 +19,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
     from rag.settings import Settings
 
-__all__ = ["Chunk", "Chunker", "content_hash", "make_chunker"]
+__all__ = ["Chunk", "Chunker", "chunk_key", "content_hash", "make_chunker"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,25 @@ def content_hash(text: str) -> str:
         'ba7816bf8f01'
     """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def chunk_key(document: Document) -> str:
+    """Return the id a chunk is indexed under: a hash of its text and metadata.
+
+    The same key as LangChain's indexing API computes with
+    ``key_encoder="sha256"``, so indexes written before this function existed
+    keep their ids. It is given to :func:`langchain_core.indexing.index` as its
+    key encoder, and ingest uses it to find the chunks that still need
+    embedding before ``index`` runs.
+
+    Args:
+        document: A chunk.
+
+    Returns:
+        64 hex digits.
+    """
+    meta = json.dumps(dict(document.metadata or {}), sort_keys=True)
+    return content_hash(content_hash(document.page_content) + content_hash(meta))
 
 
 class Chunker:
@@ -200,9 +221,8 @@ def make_chunker(settings: Settings, embeddings: Embeddings) -> Chunker:
         The chunker.
     """
     cfg = settings.chunking
-    client: Any = getattr(embeddings, "_client", None)
-    tokenizer = getattr(client, "tokenizer", None)
-    max_len = getattr(client, "max_seq_length", None)
+    tokenizer = getattr(embeddings, "tokenizer", None)  # see rag.embeddings
+    max_len = getattr(embeddings, "max_seq_length", None)
     if tokenizer is None or not max_len:
         logger.info("no tokenizer for %s: estimating 4 characters per token", embeddings)
         return Chunker(

@@ -16,13 +16,29 @@ from pathlib import Path
 
 from ingest.report import FileEntry
 
-__all__ = ["Candidate", "Discovery", "discover", "matches"]
+__all__ = [
+    "HIDDEN_FILE",
+    "HIDDEN_FOLDER",
+    "MISSING",
+    "FoundFile",
+    "Discovery",
+    "discover",
+    "matches",
+    "path_problem",
+]
 
 logger = logging.getLogger(__name__)
 
+HIDDEN_FILE = "hidden file"
+"""The reason of a hidden file left out of a walked folder."""
+HIDDEN_FOLDER = "hidden folder"
+"""The reason of a hidden folder left out (one entry for the folder, not its files)."""
+MISSING = "no such file or folder"
+"""The reason of a path that does not exist (``--prune`` drops what was indexed there)."""
+
 
 @dataclass(frozen=True)
-class Candidate:
+class FoundFile:
     """A regular file to ingest, as ``stat`` saw it during discovery."""
 
     path: Path
@@ -40,9 +56,10 @@ class Candidate:
 class Discovery:
     """What discovery found."""
 
-    files: list[Candidate] = field(default_factory=list)
+    files: list[FoundFile] = field(default_factory=list)
     problems: list[FileEntry] = field(default_factory=list)
-    """Paths that cannot be ingested (loops, broken links, missing paths)."""
+    """Paths that cannot be ingested (loops, broken links, missing paths) or are
+    left out (hidden files and folders)."""
     roots: list[Path] = field(default_factory=list)
     """The resolved folders that were walked (the scope of ``--prune``)."""
 
@@ -80,41 +97,62 @@ def discover(
     *,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    include_hidden: bool = False,
 ) -> Discovery:
     """Expand files and folders into the regular files to ingest.
 
     Folders are walked recursively, following symlinks but never entering a
-    folder twice (so symlink loops end). Hidden files and folders (names
-    starting with a dot) inside walked folders are left out; globs apply to
-    files found in folders, not to files named explicitly.
+    folder twice (so symlink loops end). Globs apply to files found in
+    folders, not to paths named explicitly; files they leave out are not
+    reported (the user asked for that). Hidden files and folders (names
+    starting with a dot) inside walked folders are left out unless
+    ``include_hidden``, each reported as ``skipped``: a hidden file with
+    :data:`HIDDEN_FILE`, a hidden folder once with :data:`HIDDEN_FOLDER`
+    (it is not walked, so a ``.git`` folder is one entry, not thousands). A
+    hidden folder matched by an ``exclude`` glob is left out silently.
 
     Args:
         paths: Files and folders.
         include: Globs a file in a folder must match (any of them).
         exclude: Globs a file in a folder must not match.
+        include_hidden: Also walk hidden folders and take hidden files.
 
     Returns:
-        The files, each once, and entries for paths that cannot be used.
+        The files, each once, and entries for paths that cannot be used or
+        were left out.
     """
     found = Discovery()
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser().absolute()
-        problem = _problem(path)
+        problem = path_problem(path)
         if problem is not None:
             found.problems.append(FileEntry(str(path), *problem))
             continue
         if path.is_dir():
             root = path.resolve()
             found.roots.append(root)
-            _walk(root, include, exclude, found, seen)
+            _walk(root, _Filter(include, exclude, include_hidden), found, seen)
         else:
             _add_file(path, found, seen)
     return found
 
 
-def _problem(path: Path) -> tuple[str, str] | None:
-    """Return (status, reason) when ``path`` cannot be followed at all."""
+def path_problem(path: Path) -> tuple[str, str] | None:
+    """Tell why a path cannot be followed at all, if it cannot.
+
+    Args:
+        path: A file or folder path.
+
+    Returns:
+        ``(status, reason)`` as in a report entry (``"failed"`` for a missing
+        or unreadable path, ``"skipped"`` for a broken link or a loop), or
+        None when the path can be followed.
+
+    Example:
+        >>> path_problem(Path("/no/such/file.pdf"))
+        ('failed', 'no such file or folder')
+    """
     try:
         path.stat()
     except OSError as exc:
@@ -123,7 +161,7 @@ def _problem(path: Path) -> tuple[str, str] | None:
         if path.is_symlink():
             return "skipped", "broken symlink"
         if exc.errno == errno.ENOENT:
-            return "failed", "no such file or folder"
+            return "failed", MISSING
         return "failed", f"cannot read: {exc.strerror or exc}"
     return None
 
@@ -141,16 +179,36 @@ def _add_file(path: Path, found: Discovery, seen: set[Path]) -> None:
     if resolved in seen:
         return
     seen.add(resolved)
-    found.files.append(Candidate(resolved, info.st_size, info.st_mtime_ns))
+    found.files.append(FoundFile(resolved, info.st_size, info.st_mtime_ns))
 
 
-def _walk(
-    root: Path,
-    include: Sequence[str],
-    exclude: Sequence[str],
-    found: Discovery,
-    seen: set[Path],
-) -> None:
+@dataclass(frozen=True)
+class _Filter:
+    """Which files and folders found in a walked folder are wanted."""
+
+    include: Sequence[str]
+    exclude: Sequence[str]
+    include_hidden: bool
+
+    def folder(self, relative: str, found: Discovery, path: Path) -> bool:
+        """Tell whether to enter a sub-folder; report a hidden one left out."""
+        if self.include_hidden or not path.name.startswith("."):
+            return True
+        if matches(relative, (), self.exclude):
+            found.problems.append(FileEntry(str(path), "skipped", HIDDEN_FOLDER))
+        return False
+
+    def file(self, relative: str, found: Discovery, path: Path) -> bool:
+        """Tell whether to take a file; report a hidden one left out."""
+        if not matches(relative, self.include, self.exclude):
+            return False
+        if self.include_hidden or not path.name.startswith("."):
+            return True
+        found.problems.append(FileEntry(str(path), "skipped", HIDDEN_FILE))
+        return False
+
+
+def _walk(root: Path, wanted: _Filter, found: Discovery, seen: set[Path]) -> None:
     visited: set[tuple[int, int]] = set()
 
     def on_error(exc: OSError) -> None:
@@ -173,15 +231,16 @@ def _walk(
             dirs[:] = []
             continue
         visited.add(key)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = [
+            name
+            for name in sorted(dirs)
+            if wanted.folder((here / name).relative_to(root).as_posix(), found, here / name)
+        ]
         for name in sorted(files):
-            if name.startswith("."):
-                continue
             path = here / name
-            relative = path.relative_to(root).as_posix()
-            if not matches(relative, include, exclude):
+            if not wanted.file(path.relative_to(root).as_posix(), found, path):
                 continue
-            problem = _problem(path)
+            problem = path_problem(path)
             if problem is not None:
                 found.problems.append(FileEntry(str(path), *problem))
                 continue

@@ -8,23 +8,23 @@ never exceptions.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
 
 from ingest.chunking import Chunker, content_hash
-from ingest.discover import Candidate
+from ingest.discover import FoundFile
 from ingest.loaders import LoadedFile, Page, SkipFile, load_file
-from ingest.report import FileEntry
+from ingest.pagestats import PageStats, empty_reason, read_note
+from ingest.report import FileEntry, Status
 from rag.errors import IngestError
+from rag.hashing import sha256_file
 from rag.index import FileRecord
 
-__all__ = ["Abort", "Batch", "Done", "Part", "document_batches", "file_batches", "sha256_file"]
+__all__ = ["Abort", "Batch", "Done", "Part", "document_batches", "file_batches"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +50,34 @@ class Part:
     pages: int = 0
     empty_pages: int = 0
     empty_reason: str = ""
-    file: Candidate | None = None
+    file: FoundFile | None = None
     sha256: str = ""
     previous: FileRecord | None = None
     total_chunks: int = 0
+    engine: str = ""
+    unreadable_pages: tuple[int, ...] = ()
+    scanned_pages: int = 0
+    note: str = ""
+    """What the report should say about a file that was indexed (engine, bad pages)."""
 
     @property
     def whole(self) -> bool:
         """True when the part is the whole source."""
         return self.first and self.last
+
+    def entry(self, status: Status, reason: str) -> FileEntry:
+        """The report entry of the source (on its last part, which carries the counts)."""
+        return FileEntry(
+            self.source,
+            status,
+            reason,
+            self.pages,
+            self.total_chunks,
+            self.empty_pages,
+            engine=self.engine,
+            unreadable_pages=self.unreadable_pages,
+            scanned_pages=self.scanned_pages,
+        )
 
 
 @dataclass
@@ -87,15 +106,6 @@ class Batch:
             self.chunks += len(item.chunks)
 
 
-def sha256_file(path: Path) -> str:
-    """Hash a file in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
     """Keep what Chroma accepts: str, int, float, bool (None dropped, rest as str)."""
     clean: dict[str, str | int | float | bool] = {}
@@ -106,20 +116,12 @@ def _clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str | int | float 
     return clean
 
 
-class _Stats:
-    def __init__(self) -> None:
-        self.pages = 0
-        self.empty_pages = 0
-        self.chunks = 0
-
-
 def _chunk_pages(
-    pages: Iterable[Page], base: dict[str, Any], chunker: Chunker, stats: _Stats
+    pages: Iterable[Page], base: dict[str, Any], chunker: Chunker, stats: PageStats
 ) -> Iterator[Document]:
     for page in pages:
-        stats.pages += 1
+        stats.count(page)
         if not page.text.strip():
-            stats.empty_pages += 1
             continue
         paged: dict[str, Any] = {}
         if page.number is not None:
@@ -130,7 +132,7 @@ def _chunk_pages(
                 **base,
                 **paged,
                 "chunk_index": stats.chunks,
-                "start_index": chunk.start,
+                "start_index": page.offset + chunk.start,
                 "content_hash": content_hash(chunk.text),
             }
             stats.chunks += 1
@@ -140,7 +142,7 @@ def _chunk_pages(
 def _parts(
     source: str,
     docs: Iterator[Document],
-    stats: _Stats,
+    stats: PageStats,
     part_size: int,
     **extra: Any,
 ) -> Iterator[Part]:
@@ -160,27 +162,20 @@ def _parts(
         pages=stats.pages,
         empty_pages=stats.empty_pages,
         total_chunks=stats.chunks,
+        engine=stats.engine,
+        unreadable_pages=tuple(stats.unreadable),
+        scanned_pages=stats.scanned_pages,
         **extra,
     )
 
 
-def _empty_reason(loaded: LoadedFile, stats: _Stats, size: int) -> str:
-    if size == 0:
-        return "empty file"
-    if loaded.file_type == "pdf":
-        return (
-            f"no extractable text in {stats.pages} page(s): "
-            "probably scanned images, needs OCR first"
-        )
-    return "no text (whitespace only)"
-
-
 def _file_items(
-    cand: Candidate,
+    cand: FoundFile,
     previous: FileRecord | None,
     chunker: Chunker,
     password: str | None,
     part_size: int,
+    load: Callable[..., LoadedFile] | None,
 ) -> Iterator[Done | Part | Abort]:
     source = cand.source
     if previous and (previous.size, previous.mtime_ns) == (cand.size, cand.mtime_ns):
@@ -195,19 +190,24 @@ def _file_items(
             yield Done(FileEntry(source, "unchanged", "", previous.pages, previous.chunks,
                                  previous.empty_pages), cand.size, touch)
             return
-        loaded = load_file(cand.path, password=password)
+        if cand.size == 0:  # every type alike; a part without chunks drops old ones
+            yield from _empty_file(cand, digest, previous)
+            return
+        loaded = (load or load_file)(cand.path, password=password)
         base = _clean_metadata({
             "source": source,
             "file_name": cand.path.name,
             "file_type": cand.path.suffix.lower().lstrip(".") or loaded.file_type,
             "title": loaded.title,
         })
-        stats = _Stats()
+        stats = PageStats()
         docs = _chunk_pages(loaded.pages, base, chunker, stats)
         for part in _parts(source, docs, stats, part_size, file=cand, sha256=digest,
                            previous=previous):
             if part.last and stats.chunks == 0:
-                part.empty_reason = _empty_reason(loaded, stats, cand.size)
+                part.empty_reason = empty_reason(loaded, stats)
+            elif part.last:
+                part.note = read_note(stats)
             yield part
             handed_over = True
     except SkipFile as exc:
@@ -221,7 +221,15 @@ def _file_items(
         yield _failed(source, f"{type(exc).__name__}: {exc}", cand, handed_over)
 
 
-def _failed(source: str, reason: str, cand: Candidate, handed_over: bool) -> Done | Abort:
+def _empty_file(cand: FoundFile, digest: str, previous: FileRecord | None) -> Iterator[Part]:
+    """A 0-byte file: no loader runs; its one part has no chunks and says why."""
+    for part in _parts(cand.source, iter(()), PageStats(), 1, file=cand, sha256=digest,
+                       previous=previous):
+        part.empty_reason = "empty file"
+        yield part
+
+
+def _failed(source: str, reason: str, cand: FoundFile, handed_over: bool) -> Done | Abort:
     if handed_over:
         return Abort(source, reason, cand.size)
     return Done(FileEntry(source, "failed", reason), cand.size)
@@ -247,12 +255,13 @@ def _batched(
 
 
 def file_batches(
-    files: Sequence[Candidate],
+    files: Sequence[FoundFile],
     ledger: Mapping[str, FileRecord],
     chunker: Chunker,
     *,
     password: str | None,
     group_size: int,
+    load: Callable[..., LoadedFile] | None = None,
 ) -> Iterator[Batch]:
     """Read, chunk and batch files (the producer thread runs this).
 
@@ -262,6 +271,8 @@ def file_batches(
         chunker: Cuts page text into chunks.
         password: For encrypted PDFs.
         group_size: Chunks per batch (whole files only; larger files in parts).
+        load: Opens a file, called as ``load(path, password=...)``; defaults
+            to :func:`ingest.loaders.load_file`.
 
     Yields:
         Batches in file order.
@@ -269,7 +280,9 @@ def file_batches(
     items = (
         item
         for cand in files
-        for item in _file_items(cand, ledger.get(cand.source), chunker, password, group_size)
+        for item in _file_items(
+            cand, ledger.get(cand.source), chunker, password, group_size, load
+        )
     )
     yield from _batched(items, group_size)
 
@@ -300,9 +313,11 @@ def document_batches(
 
     def items() -> Iterator[Part]:
         for source, docs in by_source.items():
-            stats = _Stats()
+            stats = PageStats()
 
-            def chunked(docs: list[Document] = docs, stats: _Stats = stats) -> Iterator[Document]:
+            def chunked(
+                docs: list[Document] = docs, stats: PageStats = stats
+            ) -> Iterator[Document]:
                 for doc in docs:
                     base = _clean_metadata({**doc.metadata, "source": source})
                     yield from _chunk_pages([Page(doc.page_content)], base, chunker, stats)

@@ -12,9 +12,10 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
-from ingest.text import BinaryContentError, decode_text
+from ingest.text import BinaryContentError, decode_text, iter_text
 from rag.errors import IngestError
 
 __all__ = [
@@ -42,6 +43,14 @@ class Page:
     """1-based page number for paged formats, else None."""
     label: str | None = None
     """The page label printed on the page (PDF), else None."""
+    engine: str = ""
+    """The PDF engine that read the page (``pypdf``, ``pdfium``); empty for other formats."""
+    images: bool = False
+    """The page has no text but draws images (a scan, most likely); PDF only."""
+    error: str = ""
+    """Why no engine could read the page (its text is then empty); empty when read."""
+    offset: int = 0
+    """Characters of the document before this page's text (blocks of a long text file)."""
 
 
 @dataclass
@@ -90,8 +99,8 @@ def load_file(path: Path, *, password: str | None = None) -> LoadedFile:
         The loaded file with lazy pages.
 
     Raises:
-        SkipFile: Unsupported type, encrypted without the right password,
-            binary content behind a text name, no text at all.
+        SkipFile: Unsupported type, an empty (0-byte) file, encrypted without
+            the right password, binary content behind a text name.
         IngestError: The file is broken or cannot be read.
     """
     kind = file_type(path)
@@ -99,8 +108,12 @@ def load_file(path: Path, *, password: str | None = None) -> LoadedFile:
         suffix = path.suffix or "(no extension)"
         raise SkipFile(f"unsupported file type {suffix}")
     try:
+        if path.stat().st_size == 0:
+            raise SkipFile("empty file")
         if kind == "pdf":
-            return _load_pdf(path, password)
+            from ingest.pdf import load_pdf  # ingest.pdf builds on this module's types
+
+            return load_pdf(path, password)
         return LOADERS[kind](path)
     except BinaryContentError as exc:
         raise SkipFile(str(exc)) from exc
@@ -110,8 +123,34 @@ def load_file(path: Path, *, password: str | None = None) -> LoadedFile:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
 
 
+MAX_HTML_BYTES = 32 << 20
+"""Largest HTML file read: the parser holds the whole document tree (several times its size)."""
+
+
 def _read_text(path: Path) -> str:
+    """The whole text of a file whose format needs all of it at once (HTML)."""
     return decode_text(path.read_bytes())
+
+
+def _text_pages(path: Path) -> tuple[str, Iterator[Page]]:
+    """Read a text file as blocks: the first block, and pages of all blocks, lazily.
+
+    A long file comes in several blocks of at most :data:`ingest.text.BLOCK_CHARS`
+    characters cut at paragraph breaks (see :func:`ingest.text.iter_text`),
+    so it is never in memory whole. Each block is a :class:`Page` without a
+    number: text files have no pages. The encoding and the binary check
+    happen here, before the pages are taken.
+    """
+    blocks = iter_text(path)
+    first = next(blocks, "")
+    return first, _offset_pages(chain([first], blocks))
+
+
+def _offset_pages(blocks: Iterator[str]) -> Iterator[Page]:
+    offset = 0
+    for block in blocks:
+        yield Page(block, offset=offset)
+        offset += len(block)
 
 
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -119,20 +158,23 @@ _RST_TITLE = re.compile(r"^\s*(\S[^\n]*)\n([=\-~^\"'`#*+]{3,})\s*$", re.MULTILIN
 
 
 def _load_text(path: Path) -> LoadedFile:
-    return LoadedFile("text", iter([Page(_read_text(path))]))
+    _, pages = _text_pages(path)
+    return LoadedFile("text", pages)
 
 
 def _load_markdown(path: Path) -> LoadedFile:
-    text = _read_text(path)
-    match = _MD_TITLE.search(text[:20_000])
-    return LoadedFile("markdown", iter([Page(text)]), match.group(1) if match else None)
+    first, pages = _text_pages(path)
+    match = _MD_TITLE.search(first[:20_000])
+    return LoadedFile("markdown", pages, match.group(1) if match else None)
 
 
 def _load_rst(path: Path) -> LoadedFile:
-    text = _read_text(path)
-    match = _RST_TITLE.search(text[:20_000])
-    title = match.group(1).strip() if match and len(match.group(2)) >= len(match.group(1).strip()) else None
-    return LoadedFile("rst", iter([Page(text)]), title)
+    first, pages = _text_pages(path)
+    match = _RST_TITLE.search(first[:20_000])
+    title = None
+    if match and len(match.group(2)) >= len(match.group(1).strip()):  # underlined in full
+        title = match.group(1).strip()
+    return LoadedFile("rst", pages, title)
 
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object")
@@ -141,6 +183,12 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
 def _load_html(path: Path) -> LoadedFile:
     from bs4 import BeautifulSoup
 
+    size = path.stat().st_size
+    if size > MAX_HTML_BYTES:
+        raise SkipFile(
+            f"HTML file too large to parse ({size / (1 << 20):.0f} MB; the limit is "
+            f"{MAX_HTML_BYTES >> 20} MB): save it as text (.txt) to ingest it"
+        )
     soup = BeautifulSoup(_read_text(path), "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(_DROP_TAGS):
@@ -203,52 +251,6 @@ def _load_docx(path: Path) -> LoadedFile:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
     title = document.core_properties.title or None
     return LoadedFile("docx", iter([Page(text)]), title)
-
-
-def _load_pdf(path: Path, password: str | None) -> LoadedFile:
-    from pypdf import PasswordType, PdfReader
-    from pypdf.errors import DependencyError, PdfReadError, PdfStreamError
-
-    with path.open("rb") as handle:
-        head = handle.read(1024)
-    if b"%PDF-" not in head:
-        raise IngestError("not a PDF (no %PDF header): corrupt or mislabelled file")
-    try:
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            tried = ["", password] if password else [""]
-            if not any(reader.decrypt(p) != PasswordType.NOT_DECRYPTED for p in tried):
-                hint = "wrong password" if password else "needs a password (--password)"
-                raise SkipFile(f"encrypted PDF: {hint}")
-        count = len(reader.pages)
-    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError) as exc:
-        raise IngestError(f"corrupt PDF: {exc}") from exc
-    except DependencyError as exc:
-        raise IngestError(f"cannot decrypt PDF: {exc}") from exc
-    if count == 0:
-        raise IngestError("corrupt PDF: no pages")
-    title = None
-    try:
-        if reader.metadata is not None and reader.metadata.title:
-            title = str(reader.metadata.title).strip() or None
-    except Exception:  # broken info dictionaries are common and harmless
-        title = None
-    try:
-        labels = list(reader.page_labels)
-    except Exception:
-        labels = []
-    return LoadedFile("pdf", _pdf_pages(reader, count, labels), title)
-
-
-def _pdf_pages(reader, count: int, labels: list[str]) -> Iterator[Page]:  # noqa: ANN001
-    for i in range(count):
-        label = labels[i] if i < len(labels) else str(i + 1)
-        try:
-            text = reader.pages[i].extract_text() or ""
-        except Exception as exc:  # a broken page must not lose the other pages
-            logger.warning("page %d of %s unreadable: %s", i + 1, reader.stream, exc)
-            text = ""
-        yield Page(text.replace("\x00", ""), i + 1, label)
 
 
 LOADERS: dict[str, Callable[[Path], LoadedFile]] = {

@@ -4,7 +4,7 @@ Three stages, each in its own thread, joined by bounded queues: a producer
 reads and chunks files, an embedder computes the vectors of the chunks the
 index does not hold yet, and the calling thread writes them. So embedding (the
 bottleneck) waits neither for parsing nor for the writes and their disk
-syncs. All writes go through LangChain's indexing API with whole files per
+syncs. All writes go through the index (LangChain's indexing API) with whole files per
 call; the ledger is written only after a file's chunks are in.
 """
 
@@ -22,11 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.indexing import index as lc_index
-
+from ingest.chunking import chunk_key
 from ingest.jobs import Abort, Batch, Done, Part
 from ingest.report import FileEntry, IngestReport, ProgressCallback, ProgressUpdate, Status
-from ingest.sync import chunk_key, delete_source_chunks, source_keys
 from rag.index import FileRecord
 
 if TYPE_CHECKING:
@@ -119,7 +117,7 @@ class Writer:
         if self.dry_run or not docs:
             return batch
         keys = [chunk_key(doc) for doc in docs]
-        known = self.index.records.exists(keys)
+        known = self.index.holds(keys)
         todo = {key: doc.page_content for key, doc, held in zip(keys, docs, known) if not held}
         if todo:
             vectors = self.index.embeddings.embed_documents(list(todo.values()))
@@ -154,7 +152,7 @@ class Writer:
 
     def _index_group(self, parts: list[Part], vectors: dict[str, list[float]]) -> dict[str, Status]:
         docs = [doc for part in parts for doc in part.chunks]
-        before = {p.source: set(source_keys(self.index, p.source)) for p in parts if p.file is None}
+        before = {p.source: set(self.index.source_keys(p.source)) for p in parts if p.file is None}
         if not self.dry_run:
             result = self._index(docs, cleanup="incremental", vectors=vectors)
             self.report.chunks_deleted += result["num_deleted"]
@@ -167,28 +165,20 @@ class Writer:
             elif self.dry_run:
                 statuses[part.source] = "updated"
             else:
-                after = set(source_keys(self.index, part.source))
+                after = set(self.index.source_keys(part.source))
                 statuses[part.source] = "unchanged" if after == before[part.source] else "updated"
         return statuses
 
     def _index(
         self, docs: list, *, cleanup: str | None, vectors: dict[str, list[float]]
     ) -> dict[str, int]:
-        result = lc_index(
-            docs,
-            self.index.records,
-            self.index.store,
-            cleanup=cleanup,  # type: ignore[arg-type]
-            source_id_key="source",
-            key_encoder=chunk_key,
-            batch_size=max(1, len(docs)),
-            upsert_kwargs={"vectors": vectors},
-        )
+        result = self.index.write(docs, key_encoder=chunk_key, vectors=vectors,
+                                  cleanup=cleanup)  # type: ignore[arg-type]
         written = result["num_added"] + result["num_updated"]
         self.report.chunks_written += written
         self.report.chunks_unchanged += result["num_skipped"]
         self.progress.chunks(written, docs[0].metadata["source"] if docs else "")
-        return dict(result)
+        return result
 
     def _finish(self, part: Part, status: Status) -> None:
         if part.file is not None and not self.dry_run:
@@ -204,35 +194,29 @@ class Writer:
                     ingested_at=dt.datetime.now(dt.timezone.utc),
                 )
             )
-        entry = FileEntry(
-            part.source, status, "", part.pages, part.total_chunks, part.empty_pages
-        )
-        self._entry(entry, part.file.size if part.file else 0)
+        self._entry(part.entry(status, part.note), part.file.size if part.file else 0)
 
     def _no_text(self, part: Part) -> None:
         """A source that now yields no chunks: its old chunks must go."""
         reason = part.empty_reason
-        had = part.previous is not None or bool(
-            self.index.records.list_keys(group_ids=[part.source], limit=1)
-        )
+        had = part.previous is not None or self.index.holds_source(part.source)
         if had:
             if self.dry_run:
                 reason += "; its old chunks would be removed"
             else:
-                removed = delete_source_chunks(self.index, part.source)
+                removed = self.index.delete_source(part.source)
                 self.index.ledger.remove([part.source])
                 self.report.chunks_deleted += removed
                 reason += f"; its {removed} old chunk(s) were removed"
-        entry = FileEntry(part.source, "skipped", reason, part.pages, 0, part.empty_pages)
-        self._entry(entry, part.file.size if part.file else 0)
+        self._entry(part.entry("skipped", reason), part.file.size if part.file else 0)
 
     # -- files in several parts --------------------------------------------
 
     def _part(self, part: Part, vectors: dict[str, list[float]]) -> None:
         if part.first:
             self._open[part.source] = _Open(
-                started=self.index.records.get_time(),
-                before=set(source_keys(self.index, part.source)),
+                started=self.index.clock(),
+                before=set(self.index.source_keys(part.source)),
             )
         if part.chunks and not self.dry_run:
             # No cleanup here: the file's other parts are in other calls.
@@ -241,8 +225,8 @@ class Writer:
             return
         state = self._open.pop(part.source)
         if not self.dry_run:
-            self.report.chunks_deleted += delete_source_chunks(
-                self.index, part.source, before=state.started
+            self.report.chunks_deleted += self.index.delete_source(
+                part.source, before=state.started
             )
         status: Status = "added" if not state.before else "updated"
         if part.file is not None:
@@ -252,11 +236,10 @@ class Writer:
     def _abort(self, item: Abort) -> None:
         state = self._open.pop(item.source, None)
         if state is not None and not self.dry_run:
-            new = set(source_keys(self.index, item.source)) - state.before
+            new = set(self.index.source_keys(item.source)) - state.before
             keys = sorted(new)
             if keys:
-                self.index.store.delete(keys)
-                self.index.records.delete_keys(keys)
+                self.index.delete_chunks(keys)
         self._entry(
             FileEntry(item.source, "failed", item.reason + "; previous chunks kept"), item.size
         )

@@ -35,7 +35,15 @@ class FileEntry:
         pages: Pages (PDF) or documents read; 0 when the file was not read.
         chunks: Chunks the source has in the index after this run (or would
             have, in a dry run); for ``deleted`` the chunks removed.
-        empty_pages: Pages without extractable text (likely scans).
+        empty_pages: PDF pages read without finding text (scans, blank pages,
+            drawings); always 0 for formats without pages.
+        engine: The PDF engine that read the text: ``pypdf``, ``pdfium``, or
+            ``pypdf+pdfium`` when pages needed both; empty for other formats
+            and for files not read in this run.
+        unreadable_pages: 1-based numbers of the PDF pages no engine could read
+            (or left unread when the file's time budget was spent).
+        scanned_pages: The empty pages that draw images (likely scans: they
+            need OCR); the other empty pages are blank, drawings or forms.
     """
 
     source: str
@@ -44,22 +52,14 @@ class FileEntry:
     pages: int = 0
     chunks: int = 0
     empty_pages: int = 0
+    engine: str = ""
+    unreadable_pages: tuple[int, ...] = ()
+    scanned_pages: int = 0
 
     @property
     def name(self) -> str:
         """The file name without its folder."""
         return Path(self.source).name or self.source
-
-    def as_row(self) -> dict[str, str | int]:
-        """Return the entry as a flat dict (for tables and data frames)."""
-        return {
-            "source": self.source,
-            "status": self.status,
-            "pages": self.pages,
-            "chunks": self.chunks,
-            "empty_pages": self.empty_pages,
-            "reason": self.reason,
-        }
 
 
 @dataclass
@@ -102,8 +102,18 @@ class IngestReport:
 
     @property
     def empty_pages(self) -> int:
-        """Pages without extractable text over all files."""
+        """PDF pages without extractable text over all files."""
         return sum(entry.empty_pages for entry in self.entries)
+
+    @property
+    def scanned_pages(self) -> int:
+        """The empty pages that draw images (likely scans, needing OCR) over all files."""
+        return sum(entry.scanned_pages for entry in self.entries)
+
+    @property
+    def unreadable_pages(self) -> int:
+        """PDF pages that no engine could read, over all files."""
+        return sum(len(entry.unreadable_pages) for entry in self.entries)
 
     def by_status(self, *statuses: Status) -> list[FileEntry]:
         """Return the entries having one of ``statuses``."""

@@ -6,10 +6,14 @@ them without touching LangChain types.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Answer", "Source"]
+__all__ = ["CITATION", "Answer", "Source"]
+
+CITATION = re.compile(r"\[(\d+)\]")
+"""A citation marker in an answer's text: ``[n]`` cites context block ``n``."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,6 @@ class Answer:
     @property
     def cited_sources(self) -> list[Source]:
         """The sources the answer text actually cites, in citation order."""
-        import re
-
-        numbers = dict.fromkeys(int(m) for m in re.findall(r"\[(\d+)\]", self.text))
+        numbers = dict.fromkeys(int(m) for m in CITATION.findall(self.text))
         by_n = {s.n: s for s in self.sources}
         return [by_n[n] for n in numbers if n in by_n]

@@ -19,8 +19,8 @@ Example:
 from __future__ import annotations
 
 import logging
-import re
 import time
+from dataclasses import dataclass
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,24 +28,15 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from prompts import PromptTemplateError, load_chat_prompt, load_spec, load_text
 from rag.answer import Answer
-from rag.context import (
-    cited_numbers,
-    clean_citations,
-    clean_question,
-    format_context,
-    format_history,
-    normalise_history,
-    support,
-    text_of,
-    to_source,
-)
+from rag.condense import Condenser, says_not_found
+from rag.context import cited_numbers, clean_citations, clean_question, support, to_source
 from rag.errors import ConfigError
-from rag.extract import Candidate, choose_span
-from rag.focus import focus_documents, split_sentences
-from rag.index.keyword import content_words
-from rag.remote import INDEX_BACKENDS, LLM_BACKEND, remote_errors
+from rag.focus import focus_documents
+from rag.remote import INDEX_BACKENDS, remote_errors
 from rag.scoring import ContinuationScorer, continuation_scorer
-from rag.settings import Settings, load_settings
+from rag.retrieval import HybridRetriever, Retrieved, VectorRetriever
+from rag.settings import RetrievalSettings, Settings, load_settings
+from rag.writers import LLMWriter, PhraseChooser
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -56,9 +47,59 @@ if TYPE_CHECKING:
 
     from rag.index import Index
 
-__all__ = ["RagChain", "ask", "build_chain"]
+__all__ = ["ChainConfig", "RagChain", "ask", "build_chain"]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChainConfig:
+    """How the chain decides, focuses and answers; :meth:`from_settings` reads the settings.
+
+    Attributes:
+        not_found_text: The answer given when nothing relevant was retrieved.
+        min_relevance: Chunks with a lower ``similarity`` do not count.
+        max_question_chars: Longer questions are refused.
+        context_sentences: Show the LLM only this many sentences of the
+            relevant chunks, those closest to the question (0: whole chunks).
+        context_min_share: Of those, drop sentences less similar than this
+            share of the best sentence's similarity (not when the answer is
+            chosen from candidate phrases).
+        context_lexical_weight: Weight of the question's words in choosing
+            those sentences (see :func:`rag.focus.focus_documents`).
+        context_neighbours: Also show this many sentences after the best one
+            in its chunk, when the answer is chosen from candidate phrases.
+        answer_style: ``cited`` or ``extract``, from the QA template (see
+            :class:`prompts.TemplateSpec`).
+        min_support: Abstain when the best passage backs less than this share
+            of the answer's content words (0: never).
+    """
+
+    not_found_text: str
+    min_relevance: float = 0.0
+    max_question_chars: int = 2000
+    context_sentences: int = 0
+    context_min_share: float = 0.0
+    context_lexical_weight: float = 0.0
+    context_neighbours: int = 0
+    answer_style: str = "cited"
+    min_support: float = 0.0
+
+    @classmethod
+    def from_settings(cls, retrieval: RetrievalSettings, *, not_found_text: str,
+                      answer_style: str) -> ChainConfig:
+        """The configuration the retrieval settings and the QA template ask for."""
+        return cls(
+            not_found_text=not_found_text,
+            min_relevance=retrieval.min_relevance,
+            max_question_chars=retrieval.max_question_chars,
+            context_sentences=retrieval.context_sentences,
+            context_min_share=retrieval.context_min_share,
+            context_lexical_weight=retrieval.context_lexical_weight,
+            context_neighbours=retrieval.context_neighbours,
+            answer_style=answer_style,
+            min_support=retrieval.min_support,
+        )
 
 
 class RagChain(Runnable[dict, Answer]):
@@ -67,28 +108,15 @@ class RagChain(Runnable[dict, Answer]):
     Args:
         llm: The chat model that writes answers and condenses follow-ups.
         retriever: Finds chunks; documents should carry ``similarity`` metadata.
+            A :class:`~rag.retrieval.VectorRetriever` also hands back the
+            question's embedding, which focusing reuses.
         qa_prompt: The grounded-answer prompt (``context``, ``question``, ``not_found``).
         condense_prompt: The follow-up rewrite prompt (``history``, ``question``).
-        not_found_text: The answer given when nothing relevant was retrieved.
-        min_relevance: Chunks with a lower ``similarity`` do not count.
-        max_question_chars: Longer questions are refused.
+        config: How the chain decides, focuses and answers.
         embeddings: The embedding model, needed for ``context_sentences``.
-        context_sentences: Show the LLM only this many sentences of the
-            relevant chunks, those closest to the question (0: whole chunks).
-        context_min_share: Of those, drop sentences less similar than this
-            share of the best sentence's similarity (not when the answer is
-            chosen from candidate phrases, see ``scorer``).
-        context_lexical_weight: Weight of the question's words in choosing
-            those sentences (see :func:`rag.focus.focus_documents`).
-        context_neighbours: Also show this many sentences after the best one
-            in its chunk, when the answer is chosen from candidate phrases.
-        answer_style: ``cited`` or ``extract``, from the QA template (see
-            :class:`prompts.TemplateSpec`).
         scorer: For ``extract`` answers: scores candidate phrases with the LLM
             (see :mod:`rag.scoring`); the phrase is then chosen, not written.
             None lets the LLM write the phrase itself.
-        min_support: Abstain when the best passage backs less than this share
-            of the answer's content words (0: never).
     """
 
     def __init__(
@@ -98,33 +126,21 @@ class RagChain(Runnable[dict, Answer]):
         retriever: BaseRetriever,
         qa_prompt: ChatPromptTemplate,
         condense_prompt: ChatPromptTemplate,
-        not_found_text: str,
-        min_relevance: float,
-        max_question_chars: int = 2000,
+        config: ChainConfig,
         embeddings: Embeddings | None = None,
-        context_sentences: int = 0,
-        context_min_share: float = 0.0,
-        context_lexical_weight: float = 0.0,
-        context_neighbours: int = 0,
-        answer_style: str = "cited",
-        min_support: float = 0.0,
         scorer: ContinuationScorer | None = None,
     ) -> None:
         self.llm = llm
         self.retriever = retriever
         self.qa_prompt = qa_prompt
-        self.condense_prompt = condense_prompt
-        self.not_found_text = not_found_text
-        self.min_relevance = min_relevance
-        self.max_question_chars = max_question_chars
+        self.config = config
         self.embeddings = embeddings
-        self.context_sentences = context_sentences
-        self.context_min_share = context_min_share
-        self.context_lexical_weight = context_lexical_weight
-        self.context_neighbours = context_neighbours
-        self.answer_style = answer_style
-        self.min_support = min_support
         self.scorer = scorer
+        self.condense = Condenser(llm, condense_prompt, config.not_found_text)
+        self.writer: LLMWriter | PhraseChooser = (
+            PhraseChooser(qa_prompt, scorer, config.not_found_text)
+            if config.answer_style == "extract" and scorer is not None
+            else LLMWriter(llm, qa_prompt, config.not_found_text))
 
     def invoke(self, input: dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         """Answer one question; see the module docstring for the input keys."""
@@ -161,8 +177,8 @@ class RagChain(Runnable[dict, Answer]):
         """Yield answer text pieces as generated, then the final :class:`Answer`."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        question = clean_question(str(input.get("question") or ""), self.max_question_chars)
-        standalone = self._condense(question, input.get("history") or [], config)
+        question = clean_question(str(input.get("question") or ""), self.config.max_question_chars)
+        standalone = self.condense(question, input.get("history") or [], config)
         timings["condense"] = time.perf_counter() - started
 
         mark = time.perf_counter()
@@ -173,9 +189,9 @@ class RagChain(Runnable[dict, Answer]):
 
         if not relevant:
             timings["total"] = time.perf_counter() - started
-            yield self.not_found_text
+            yield self.config.not_found_text
             yield Answer(
-                text=self.not_found_text,
+                text=self.config.not_found_text,
                 sources=[],
                 question=question,
                 standalone_question=standalone,
@@ -189,14 +205,14 @@ class RagChain(Runnable[dict, Answer]):
         timings["focus"] = time.perf_counter() - mark
         mark = time.perf_counter()
         pieces: list[str] = []
-        for piece in self._write(standalone, shown, config):
+        for piece in self.writer(standalone, shown, config):
             if not pieces:
                 timings["first_token"] = time.perf_counter() - started
             pieces.append(piece)
             yield piece
         timings["generate"] = time.perf_counter() - mark
         text = clean_citations("".join(pieces), len(sources))
-        not_found = not text or self._says_not_found(text)
+        not_found = not text or says_not_found(text, self.config.not_found_text)
         rejected = score = None
         if not not_found:
             text, score, supported = self._backed(text, shown)
@@ -204,7 +220,7 @@ class RagChain(Runnable[dict, Answer]):
             rejected = None if supported else text
         timings["total"] = time.perf_counter() - started
         yield Answer(
-            text=self.not_found_text if not_found else text,
+            text=self.config.not_found_text if not_found else text,
             sources=sources,
             question=question,
             standalone_question=standalone,
@@ -232,123 +248,37 @@ class RagChain(Runnable[dict, Answer]):
         return self._focus(question, relevant, query_vector) if relevant else []
 
     def _relevant(self, retrieved: list[Document]) -> list[Document]:
-        return [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.min_relevance]
+        return [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.config.min_relevance]
 
     def _focus(self, question: str, relevant: list[Document], query_vector: list[float] | None
                ) -> list[Document | None]:
-        if not (self.context_sentences and self.embeddings is not None):
+        if not (self.config.context_sentences and self.embeddings is not None):
             return list(relevant)
         # The share filter keeps hostile sentences away from an LLM that writes;
         # a chosen phrase is written by no one, and the filter drops the pronoun
         # sentences ("It opened in 1994.") that often hold the answer, as does
         # the sentence after the best one, which only a chosen answer is shown.
         return focus_documents(question, relevant, self.embeddings,
-                               max_sentences=self.context_sentences,
-                               min_share=0.0 if self._chooses else self.context_min_share,
+                               max_sentences=self.config.context_sentences,
+                               min_share=0.0 if self.chooses else self.config.context_min_share,
                                query_vector=query_vector,
-                               lexical_weight=self.context_lexical_weight,
-                               neighbours=self.context_neighbours if self._chooses else 0)
-
-    def _condense(self, question: str, history: Sequence[Any], config: RunnableConfig | None) -> str:
-        # "Not found" answers say nothing about the topic; small models even copy
-        # them as the "rewritten question", so they are left out of the history.
-        turns = [(role, text) for role, text in normalise_history(history)
-                 if not (role != "user" and self._says_not_found(text))]
-        rendered = format_history([{"role": role, "content": text} for role, text in turns])
-        if not rendered:
-            return question  # no history: no rewrite, no LLM call
-        messages = self.condense_prompt.format_messages(history=rendered, question=question)
-        # One line is all a rewrite needs; stopping there keeps follow-ups fast.
-        with remote_errors(LLM_BACKEND):
-            reply = self.llm.invoke(messages, config, stop=["\n"])
-        rewritten = text_of(reply.content).strip()
-        rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
-        if "?" in rewritten:  # small models go on to answer: keep the question only
-            rewritten = rewritten[: rewritten.index("?") + 1]
-        asked = [text for role, text in turns if role == "user"]
-        known = set(content_words(" ".join([*asked, question])))
-        if (
-            not rewritten
-            or rewritten.lower() == question.lower()
-            or self._says_not_found(rewritten)
-            or not known & set(content_words(rewritten))  # about something else entirely
-        ):
-            # No usable rewrite: let retrieval see the previous question too.
-            rewritten = f"{asked[-1]} {question}" if asked else question
-        logger.debug("condensed %r to %r", question, rewritten)
-        return rewritten
+                               lexical_weight=self.config.context_lexical_weight,
+                               neighbours=self.config.context_neighbours if self.chooses else 0)
 
     def _retrieve(
         self, query: str, sources: Sequence[str] | None, config: RunnableConfig | None
-    ) -> tuple[list[Document], list[float] | None]:
-        """Retrieve; with our own index, embed the question once for retrieval and focusing."""
-        kwargs: dict[str, Any] = {}
-        if sources is not None:
-            kwargs["sources"] = list(sources)
-        from rag.retrieval import HybridRetriever
-
-        vector = None
+    ) -> Retrieved:
+        """Retrieve; a :class:`VectorRetriever` also returns the question's embedding."""
         with remote_errors(INDEX_BACKENDS):
-            if self.embeddings is not None and isinstance(self.retriever, HybridRetriever):
-                vector = kwargs["query_vector"] = self.embeddings.embed_query(query)
-            return self.retriever.invoke(query, config, **kwargs), vector
-
-    def _write(
-        self, question: str, shown: Sequence[Document | None], config: RunnableConfig | None
-    ) -> Iterator[str]:
-        """Yield the answer's text: the LLM's words, or (``extract`` with a scorer)
-        the chosen phrase, cited to the passage it was chosen from."""
-        if self._chooses:
-            passages = [doc.page_content if doc is not None else None for doc in shown]
-            with remote_errors(LLM_BACKEND):
-                best = choose_span(question, passages,
-                                   rescore=lambda top: self.score_candidates(question, passages, top))
-            if best is not None:
-                yield f"{best.text} [{best.passage}]"
-            return
-        messages = self.qa_prompt.format_messages(
-            context=format_context(shown), question=question, not_found=self.not_found_text)
-        with remote_errors(LLM_BACKEND):
-            for chunk in self.llm.stream(messages, config):
-                piece = text_of(chunk.content)
-                if piece:
-                    yield piece
+            if isinstance(self.retriever, VectorRetriever):
+                return self.retriever.retrieve(query, sources=sources, config=config)
+            kwargs = {} if sources is None else {"sources": list(sources)}
+            return Retrieved(self.retriever.invoke(query, config, **kwargs), None)
 
     @property
-    def _chooses(self) -> bool:
+    def chooses(self) -> bool:
         """Whether answers are phrases chosen from candidates rather than written."""
-        return self.answer_style == "extract" and self.scorer is not None
-
-    def score_candidates(
-        self, question: str, passages: Sequence[str | None], top: Sequence[Candidate]
-    ) -> list[float]:
-        """The LLM's scores for candidate phrases, shown only the sentences that hold them.
-
-        Args:
-            question: The standalone question.
-            passages: The shown passages' texts, numbered from 1 (None: not shown).
-            top: The candidates to score (see :func:`rag.extract.choose_span`).
-
-        Returns:
-            One mean log-probability per candidate.
-
-        Raises:
-            ValueError: When the chain has no scorer.
-        """
-        from langchain_core.documents import Document
-
-        if self.scorer is None:
-            raise ValueError("this chain's LLM cannot score candidates")
-
-        holding = {(c.passage, c.sentence) for c in top}
-        short: list[Document | None] = [
-            Document(page_content=" ".join(s for s in split_sentences(text) if (n, s) in holding))
-            if text and any(p == n for p, _ in holding) else None
-            for n, text in enumerate(passages, start=1)
-        ]
-        messages = self.qa_prompt.format_messages(
-            context=format_context(short), question=question, not_found=self.not_found_text)
-        return self.scorer(messages, [c.text for c in top])
+        return isinstance(self.writer, PhraseChooser)
 
     def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float, bool]:
         """Check that the passages back the answer; cite the backing passage when needed.
@@ -363,23 +293,17 @@ class RagChain(Runnable[dict, Answer]):
             passage backs it at all) and whether that passes ``min_support``.
         """
         cited = cited_numbers(text)
-        if self.answer_style == "cited" and cited:
+        if self.config.answer_style == "cited" and cited:
             shown = [doc if n in cited else None for n, doc in enumerate(shown, start=1)]
         best, score = support(text, shown)
         if best is None:
             score = 0.0
-        if self.min_support and score < self.min_support:
+        if self.config.min_support and score < self.config.min_support:
             logger.info("answer not backed by its passages (support %.2f): %r", score, text)
             return text, score, False
         if not cited and best is not None:
             text = f"{text.rstrip()} [{best}]"
         return text, score, True
-
-    def _says_not_found(self, text: str) -> bool:
-        def norm(s: str) -> str:
-            return re.sub(r"\W+", " ", s.lower()).strip()
-
-        return norm(self.not_found_text) in norm(text)
 
 
 def build_chain(
@@ -388,6 +312,7 @@ def build_chain(
     llm: BaseChatModel | None = None,
     retriever: BaseRetriever | None = None,
     index: Index | None = None,
+    embeddings: Embeddings | None = None,
     scorer: ContinuationScorer | None = None,
 ) -> RagChain:
     """Build the question-answering chain from settings and optional components.
@@ -402,6 +327,9 @@ def build_chain(
         retriever: Defaults to a :class:`~rag.retrieval.HybridRetriever` over
             ``index`` configured by ``settings.retrieval``.
         index: The index to search; defaults to ``open_index(settings)``.
+        embeddings: Embeds the passages' sentences for focusing; defaults to
+            the index's model (or the retriever's, for a
+            :class:`~rag.retrieval.VectorRetriever`).
         scorer: For ``extract`` templates, scores candidate phrases (see
             :mod:`rag.scoring`); defaults to ``continuation_scorer(llm)``,
             which is None for backends that cannot score (they then write).
@@ -412,11 +340,9 @@ def build_chain(
     settings = settings or load_settings()
     if retriever is None:
         from rag.index import open_index
-        from rag.retrieval import HybridRetriever
 
-        retriever = HybridRetriever.from_settings(
-            index or open_index(settings), settings.retrieval
-        )
+        index = index or open_index(settings)
+        retriever = HybridRetriever.from_settings(index, settings.retrieval)
     if llm is None:
         from rag.models import make_llm
 
@@ -429,29 +355,21 @@ def build_chain(
         not_found_text = load_text("not_found", folder)
     except PromptTemplateError as exc:
         raise ConfigError(str(exc)) from exc
+    if embeddings is None and index is not None:
+        embeddings = index.embeddings
+    elif embeddings is None and isinstance(retriever, VectorRetriever):
+        embeddings = retriever.embeddings
+    config = ChainConfig.from_settings(settings.retrieval, not_found_text=not_found_text,
+                                       answer_style=qa_style)
     return RagChain(
         llm=llm,
         retriever=retriever,
         qa_prompt=qa_prompt,
         condense_prompt=condense_prompt,
-        not_found_text=not_found_text,
-        min_relevance=settings.retrieval.min_relevance,
-        max_question_chars=settings.retrieval.max_question_chars,
-        embeddings=_embeddings_of(retriever),
-        context_sentences=settings.retrieval.context_sentences,
-        context_min_share=settings.retrieval.context_min_share,
-        context_lexical_weight=settings.retrieval.context_lexical_weight,
-        context_neighbours=settings.retrieval.context_neighbours,
-        answer_style=qa_style,
-        min_support=settings.retrieval.min_support,
+        config=config,
+        embeddings=embeddings,
         scorer=None if qa_style != "extract" else scorer or continuation_scorer(llm),
     )
-
-
-def _embeddings_of(retriever: BaseRetriever) -> Embeddings | None:
-    """The embedding model behind a retriever over our index, if it has one."""
-    index = getattr(retriever, "index", None)
-    return getattr(index, "embeddings", None)
 
 
 def ask(question: str, settings: Settings | None = None, **components: Any) -> Answer:

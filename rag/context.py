@@ -13,9 +13,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rag.answer import Source
+from rag.answer import CITATION, Source
 from rag.errors import QuestionError
-from rag.index.keyword import content_words
+from rag.text import content_words
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -33,7 +33,6 @@ __all__ = [
     "to_source",
 ]
 
-_CITATION = re.compile(r"\[(\d+)\]")
 _CONTROL_TOKEN = re.compile(r"<\|([^<>|]{0,40})\|>")
 _BRACKET_TOKEN = re.compile(r"<(/?s)>|\[(/?INST)\]")
 _HISTORY_TURNS = 6
@@ -96,7 +95,7 @@ def format_history(history: Sequence[Any]) -> str:
     lines = []
     for role, content in normalise_history(history)[-_HISTORY_TURNS:]:
         speaker = "User" if role == "user" else "Assistant"
-        lines.append(f"{speaker}: {defuse(_CITATION.sub('', content)).strip()}")
+        lines.append(f"{speaker}: {defuse(CITATION.sub('', content)).strip()}")
     return "\n".join(lines)
 
 
@@ -179,7 +178,7 @@ def clean_citations(text: str, n_sources: int) -> str:
     Returns:
         The text with ``[n]`` removed wherever ``n`` is not in ``1..n_sources``.
     """
-    cleaned = _CITATION.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n_sources else "", text)
+    cleaned = CITATION.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n_sources else "", text)
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     return re.sub(r"[ \t]{2,}", " ", cleaned).strip()
 
@@ -191,7 +190,7 @@ def cited_numbers(text: str) -> set[int]:
         >>> sorted(cited_numbers("A [2] and B [1][2]."))
         [1, 2]
     """
-    return {int(n) for n in _CITATION.findall(text)}
+    return {int(n) for n in CITATION.findall(text)}
 
 
 def support(answer: str, passages: Sequence[Document | None]) -> tuple[int | None, float]:
@@ -214,7 +213,7 @@ def support(answer: str, passages: Sequence[Document | None]) -> tuple[int | Non
         >>> support("412 metres", [Document("It is 412 metres long.")])
         (1, 1.0)
     """
-    words = content_words(_CITATION.sub(" ", answer))
+    words = content_words(CITATION.sub(" ", answer))
     if not words:
         return None, 0.0
     phrase = f" {' '.join(words)} "

@@ -10,57 +10,22 @@ original order, under their chunk's number, so citations still point at
 whole chunks. Optionally the sentence right after the best one is kept too:
 it often holds the answer to a question that its predecessor matches ("The
 bridge was built by Zeng. It opened in 1994.").
-
-Example:
-    >>> split_sentences("It opened in 1994. It is 412 m long! Is it? Yes.")
-    ['It opened in 1994.', 'It is 412 m long!', 'Is it?', 'Yes.']
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.index.keyword import content_words, stem
+from rag.text import split_sentences, word_overlap
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["focus_documents", "split_sentences", "word_overlap"]
-
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n{2,}")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences (and paragraphs), dropping empty pieces.
-
-    Args:
-        text: A chunk's text.
-
-    Returns:
-        The sentences, whitespace-normalised, in order.
-    """
-    return [" ".join(part.split()) for part in _BOUNDARY.split(text) if part and part.strip()]
-
-
-def word_overlap(question: str, text: str) -> float:
-    """The share of the question's content words that ``text`` contains.
-
-    Words are compared lower-cased and lightly stemmed (see
-    :func:`rag.index.keyword.stem`).
-
-    Example:
-        >>> word_overlap("When did the bridge open?", "The bridges opened in 1994.")
-        1.0
-    """
-    wanted = {stem(w) for w in content_words(question)}
-    if not wanted:
-        return 0.0
-    return len(wanted & {stem(w) for w in content_words(text)}) / len(wanted)
+__all__ = ["focus_documents"]
 
 
 def focus_documents(

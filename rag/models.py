@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import os
 import typing
@@ -141,12 +140,11 @@ def verify_sha256(path: Path, expected: str) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _sha256(path: Path, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    logger.debug("hashed %s (%d bytes)", path, size)
-    return digest.hexdigest()
+    """The file's hash, cached per (path, size, modification time)."""
+    from rag.hashing import sha256_file
+
+    logger.debug("hashing %s (%d bytes)", path, size)
+    return sha256_file(path)
 
 
 def resolve_embedding_model(settings: EmbeddingSettings) -> tuple[str, str]:
@@ -213,17 +211,12 @@ def make_embeddings(settings: Settings) -> Embeddings:
     cfg = settings.embedding
     match cfg.provider:
         case "sentence-transformers":
-            from langchain_huggingface import HuggingFaceEmbeddings
+            from rag.embeddings import SentenceTransformerEmbeddings
 
             _, location = resolve_embedding_model(cfg)
             try:
-                return HuggingFaceEmbeddings(
-                    model_name=location,
-                    model_kwargs={"device": cfg.device},
-                    encode_kwargs={
-                        "normalize_embeddings": True,
-                        "batch_size": cfg.batch_size,
-                    },
+                return SentenceTransformerEmbeddings(
+                    location, device=cfg.device, batch_size=cfg.batch_size
                 )
             except OSError as exc:
                 raise ModelError(f"cannot load embedding model {location}: {exc}") from exc

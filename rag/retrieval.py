@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -27,9 +27,20 @@ from langchain_core.vectorstores.utils import maximal_marginal_relevance
 from pydantic import ConfigDict, InstanceOf
 
 from rag.index import Index
-from rag.settings import RetrievalSettings
+from rag.settings import RetrievalMode, RetrievalSettings
 
-__all__ = ["HybridRetriever", "reciprocal_rank_fusion", "resolve_sources"]
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.runnables import RunnableConfig
+
+__all__ = [
+    "HybridRetriever",
+    "Retrieved",
+    "VectorRetriever",
+    "match_sources",
+    "reciprocal_rank_fusion",
+    "resolve_sources",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +68,31 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
 
 
+def match_sources(known: Iterable[str], patterns: Sequence[str]) -> dict[str, list[str]]:
+    """Tell which known sources each pattern matches.
+
+    Args:
+        known: The indexed source ids (the file ledger's).
+        patterns: Exact source ids, folders (every file below), or globs.
+
+    Returns:
+        Each pattern to the sources it matches, in ``known``'s order (an empty
+        list when it matches none).
+
+    Example:
+        >>> match_sources(["/d/a.txt", "/d/s/b.md"], ["/d/s", "*.txt", "/x.pdf"])
+        {'/d/s': ['/d/s/b.md'], '*.txt': ['/d/a.txt'], '/x.pdf': []}
+    """
+    sources = list(known)
+    matched: dict[str, list[str]] = {}
+    for pattern in patterns:
+        folder = pattern.rstrip("/") + "/"
+        matched[pattern] = [
+            s for s in sources if s == pattern or s.startswith(folder) or fnmatch.fnmatch(s, pattern)
+        ]
+    return matched
+
+
 def resolve_sources(index: Index, patterns: Sequence[str]) -> list[str]:
     """Turn source ids, folders and glob patterns into the indexed sources they match.
 
@@ -65,17 +101,39 @@ def resolve_sources(index: Index, patterns: Sequence[str]) -> list[str]:
         patterns: Exact source ids, folders (every file below), or globs.
 
     Returns:
-        The matching source ids (exact ids are kept even when unknown).
+        The matching source ids (exact ids are kept even when unknown: sources
+        of :func:`ingest.ingest_documents` are not in the file ledger).
     """
     known = [record.source for record in index.ledger.all()]
     matched: dict[str, None] = {}
-    for pattern in patterns:
-        folder = pattern.rstrip("/") + "/"
-        hits = [
-            s for s in known if s == pattern or s.startswith(folder) or fnmatch.fnmatch(s, pattern)
-        ]
+    for pattern, hits in match_sources(known, patterns).items():
         matched.update(dict.fromkeys(hits or [pattern]))
     return list(matched)
+
+
+class Retrieved(NamedTuple):
+    """What a search found, and the question's embedding it computed on the way."""
+
+    documents: list[Document]
+    query_vector: list[float] | None
+    """The question's embedding (None when the retriever embeds nothing)."""
+
+
+@runtime_checkable
+class VectorRetriever(Protocol):
+    """A retriever that hands back the question's embedding with its documents.
+
+    The chain reuses that vector to focus the passages on the question, so
+    the question is embedded once.
+    """
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embedding model the retriever searches with."""
+
+    def retrieve(self, query: str, *, sources: Sequence[str] | None = None,
+                 config: RunnableConfig | None = None) -> Retrieved:
+        """Search, returning the documents and the query's embedding."""
 
 
 class HybridRetriever(BaseRetriever):
@@ -94,7 +152,7 @@ class HybridRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     index: InstanceOf[Index]
-    mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    mode: RetrievalMode = "hybrid"
     top_k: int = 4
     fetch_k: int = 20
     mmr: bool = False
@@ -112,6 +170,30 @@ class HybridRetriever(BaseRetriever):
             mmr=settings.mmr,
             rrf_k=settings.rrf_k,
         )
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embedding model of the index searched."""
+        return self.index.embeddings
+
+    def retrieve(self, query: str, *, sources: Sequence[str] | None = None,
+                 config: RunnableConfig | None = None) -> Retrieved:
+        """Embed the question once, search, and return both (see :class:`VectorRetriever`).
+
+        Args:
+            query: The (standalone) question.
+            sources: Limit the search to these source ids (None: the
+                retriever's own ``sources``).
+            config: LangChain run config (callbacks, tags), as for ``invoke``.
+
+        Returns:
+            The documents, best first, and the question's embedding.
+        """
+        vector = self.embeddings.embed_query(query)
+        kwargs: dict[str, Any] = {"query_vector": vector}
+        if sources is not None:
+            kwargs["sources"] = list(sources)
+        return Retrieved(self.invoke(query, config, **kwargs), vector)
 
     def _get_relevant_documents(
         self,
@@ -150,9 +232,10 @@ class HybridRetriever(BaseRetriever):
         if query_vector is None:
             query_vector = self.index.embeddings.embed_query(query)
         query_vector = np.asarray(query_vector, dtype=np.float32)
-        dense = self._dense(query_vector, sources) if self.mode != "bm25" else []
+        dense = (self.index.search_dense(query_vector, self.fetch_k, sources=sources)
+                 if self.mode != "bm25" else [])
         keyword = (
-            [hit.id for hit in self.index.keywords.search(query, self.fetch_k, sources=sources)]
+            [hit.id for hit in self.index.search_keywords(query, self.fetch_k, sources=sources)]
             if self.mode != "dense"
             else []
         )
@@ -165,17 +248,6 @@ class HybridRetriever(BaseRetriever):
                 ranked = reciprocal_rank_fusion([[cid for cid, _ in dense], keyword], self.rrf_k)
         return self._materialise(query_vector, ranked)
 
-    def _dense(self, vector: np.ndarray, sources: Sequence[str] | None) -> list[tuple[str, float]]:
-        collection = self.index.vectors._collection
-        where = {"source": {"$in": list(sources)}} if sources else None
-        result = collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=self.fetch_k,
-            where=where,
-            include=["distances"],
-        )
-        return list(zip(result["ids"][0], result["distances"][0], strict=True))
-
     def _materialise(
         self, query_vector: np.ndarray, ranked: list[tuple[str, float]]
     ) -> list[Document]:
@@ -183,17 +255,9 @@ class HybridRetriever(BaseRetriever):
             return []
         candidates = ranked[: self.fetch_k] if self.mmr else ranked[: self.top_k]
         ids = [cid for cid, _ in candidates]
-        got = self.index.vectors._collection.get(
-            ids=ids, include=["documents", "metadatas", "embeddings"]
-        )
-        by_id = {
-            cid: (text, meta or {}, emb)
-            for cid, text, meta, emb in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-            )
-        }
+        by_id = {chunk.id: chunk for chunk in self.index.fetch(ids, with_vectors=True)}
         candidates = [(cid, score) for cid, score in candidates if cid in by_id]
-        vectors = np.asarray([by_id[cid][2] for cid, _ in candidates], dtype=np.float32)
+        vectors = np.asarray([by_id[cid].vector for cid, _ in candidates], dtype=np.float32)
         similarities = vectors @ query_vector if len(vectors) else np.zeros(0)
         order = list(range(len(candidates)))
         if self.mmr and len(candidates) > 1:
@@ -201,12 +265,12 @@ class HybridRetriever(BaseRetriever):
         documents = []
         for i in order[: self.top_k]:
             cid, score = candidates[i]
-            text, meta, _ = by_id[cid]
+            chunk = by_id[cid]
             metadata: dict[str, Any] = {
-                **meta,
+                **chunk.metadata,
                 "chunk_id": cid,
                 "score": float(score),
                 "similarity": float(similarities[i]),
             }
-            documents.append(Document(page_content=text, metadata=metadata, id=cid))
+            documents.append(Document(page_content=chunk.text, metadata=metadata, id=cid))
         return documents

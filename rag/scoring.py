@@ -44,9 +44,13 @@ def continuation_scorer(llm: BaseChatModel) -> ContinuationScorer | None:
         ``score(messages, continuations) -> [mean log-probability, ...]`` for
         the local llama.cpp model (with a chat template); None otherwise.
     """
-    if getattr(llm, "_llm_type", "") != "llama-cpp-python":
+    from langchain_community.chat_models import ChatLlamaCpp
+
+    if not isinstance(llm, ChatLlamaCpp):
         return None
-    model = getattr(llm, "client", None)
+    # LangChain's chat model has no public call for token log-probabilities of a
+    # given continuation; its `client` field (the llama_cpp.Llama it wraps) does.
+    model = llm.client
     if model is None or "tokenizer.chat_template" not in getattr(model, "metadata", {}):
         return None
     return _scorer_for(model)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextvars
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -36,10 +36,12 @@ from rag.errors import ConfigError
 
 __all__ = [
     "BUNDLED",
+    "RETRIEVAL_MODES",
     "ChunkingSettings",
     "EmbeddingSettings",
     "LLMSettings",
     "PromptSettings",
+    "RetrievalMode",
     "RetrievalSettings",
     "Settings",
     "StoreSettings",
@@ -146,10 +148,15 @@ class ChunkingSettings(BaseModel):
     overlap_tokens: int = Field(32, ge=0, description="Tokens shared by neighbours.")
 
 
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+"""How chunks are found: BM25 and dense fused, dense (vectors) only, BM25 (keywords) only."""
+RETRIEVAL_MODES: tuple[str, ...] = get_args(RetrievalMode)
+
+
 class RetrievalSettings(BaseModel):
     """How chunks are found for a question."""
 
-    mode: Literal["hybrid", "dense", "bm25"] = Field(
+    mode: RetrievalMode = Field(
         "hybrid",
         description="'hybrid' fuses dense and BM25 rankings (reciprocal rank fusion).",
     )
@@ -160,17 +167,15 @@ class RetrievalSettings(BaseModel):
         10,
         ge=1,
         description="Reciprocal rank fusion constant of 'hybrid': smaller trusts the top "
-        "ranks of each side more. The usual 60 (Cormack et al., 2009) lost to 10 on both "
-        "halves of the SciFact train queries (bench/fusion_bench.py).",
+        "ranks of each side more (chosen by bench/fusion_bench.py).",
     )
     min_relevance: float = Field(
         0.34,
         ge=-1.0,
         le=1.0,
         description="Cosine similarity below which a chunk does not count as an "
-        "answer source; with none above it the answer is 'not found'. Calibrated "
-        "on SQuAD 2.0 (bench/calibrate_relevance.py): the highest value with at "
-        "most 5% false abstention on the development split.",
+        "answer source; with none above it the answer is 'not found' "
+        "(calibrated by bench/calibrate_relevance.py).",
     )
     context_sentences: int = Field(
         3,
@@ -185,8 +190,7 @@ class RetrievalSettings(BaseModel):
         le=1.0,
         description="Of those sentences, drop the ones less than this share as similar to "
         "the question as the best one (keeps unrelated sentences, such as injected "
-        "instructions, away from the LLM; did not lower answer recall on SQuAD). Not "
-        "applied when the answer is a phrase chosen from candidates (extractive_qa with "
+        "instructions, away from the LLM). Not applied when the answer is a phrase chosen from candidates (extractive_qa with "
         "the bundled model), which no LLM writes.",
     )
     context_lexical_weight: float = Field(
@@ -194,10 +198,8 @@ class RetrievalSettings(BaseModel):
         ge=0.0,
         le=5.0,
         description="In choosing those sentences, add this weight times the share of "
-        "the question's content words a sentence holds to its cosine similarity. "
-        "A small gain: on 200 answerable SQuAD questions of the development split "
-        "the answer was among 3 sentences 86.4% of the time, against 85.9% without "
-        "(bench/focus_bench.py --articles 4-7).",
+        "the question's content words a sentence holds to its cosine similarity "
+        "(measured by bench/focus_bench.py).",
     )
     context_neighbours: int = Field(
         1,
@@ -206,9 +208,7 @@ class RetrievalSettings(BaseModel):
         description="When the answer is a phrase chosen from candidates (extractive_qa "
         "with the bundled model), also show this many sentences that follow the best "
         "one in its chunk: the sentence after the one matching the question often "
-        "holds the answer. With 1, chosen answers on SQuAD 2.0's development split "
-        "contained a reference 41.2% of the time (token F1 0.390), against 40.0% "
-        "(0.383) with 0 (bench/fit_span_ranker.py --neighbours N).",
+        "holds the answer (measured by bench/fit_span_ranker.py --neighbours N).",
     )
     min_support: float = Field(
         0.15,
@@ -216,9 +216,8 @@ class RetrievalSettings(BaseModel):
         le=1.0,
         description="Support check: abstain when the best passage holds less than this "
         "share of the answer's content words (1.0 for a copied phrase); 0 = off. Low "
-        "on purpose: it catches answers invented without the passages, while on "
-        "SQuAD 2.0 a stricter value refused as many answerable as near-miss "
-        "questions (docs/benchmarks.md).",
+        "on purpose: it catches answers invented without the passages "
+        "(swept by bench/support_sweep.py).",
     )
     max_question_chars: int = Field(
         2000, ge=10, description="Longest question accepted (characters)."
@@ -281,6 +280,33 @@ class Settings(BaseSettings):
             self.prompts.qa_template = "extractive_qa" if local else "grounded_qa"
         return self
 
+    def with_overrides(self, **sections: dict[str, Any]) -> Settings:
+        """A validated copy with some fields of some sections replaced.
+
+        Args:
+            **sections: Section name to the fields to set, for example
+                ``retrieval={"top_k": 8}``; None values are dropped.
+
+        Returns:
+            The new settings (this object is unchanged).
+
+        Raises:
+            ConfigError: When a value is invalid; the message lists what is allowed.
+
+        Example:
+            >>> Settings().with_overrides(retrieval={"top_k": 8, "mode": None}).retrieval.top_k
+            8
+        """
+        updates: dict[str, BaseModel] = {}
+        for name, values in sections.items():
+            section = getattr(self, name)
+            changed = {k: v for k, v in (values or {}).items() if v is not None}
+            try:
+                updates[name] = type(section).model_validate(section.model_dump() | changed)
+            except ValidationError as exc:
+                raise ConfigError(f"invalid settings: {_problems(exc, name)}") from exc
+        return self.model_copy(update=updates)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -331,10 +357,14 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise ConfigError(f"invalid settings: {problems}") from exc
+        raise ConfigError(f"invalid settings: {_problems(exc)}") from exc
     finally:
         _CONFIG_FILE.reset(token)
+
+
+def _problems(exc: ValidationError, section: str | None = None) -> str:
+    """The validation errors as ``section.field: message`` pairs."""
+    prefix = (section,) if section else ()
+    return "; ".join(
+        f"{'.'.join(str(p) for p in (*prefix, *err['loc']))}: {err['msg']}" for err in exc.errors()
+    )

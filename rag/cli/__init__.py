@@ -2,7 +2,12 @@
 
 Each group of commands lives in its own module and registers itself on
 :data:`app`; :func:`main` turns every :class:`rag.errors.RagError` into one
-clear line on stderr and a non-zero exit, never a traceback.
+clear line on stderr and a non-zero exit, never a traceback. Command lines
+that cannot work (a path that does not exist, an invalid option, a question
+too long, a ``--source`` matching no file) exit with code 2 before any model
+loads. Piped, tables become tab-separated lines (see
+:func:`rag.cli._common.print_table`); other libraries' progress bars and load
+messages are off unless ``--verbose``.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from rag.cli._common import err_console, state
+from rag.cli._common import err_console, print_error, quiet_third_party, state
 from rag.errors import RagError
 
 __all__ = ["app", "main"]
@@ -33,11 +38,18 @@ def _root(
         Path | None,
         typer.Option("--config", "-c", help="TOML or YAML settings file.", envvar="RAG_CONFIG"),
     ] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logs.")] = 0,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose", "-v", count=True, help="More logs, and other libraries' progress bars."
+        ),
+    ] = 0,
 ) -> None:
     from rag.models import ensure_offline
 
     ensure_offline()
+    if not verbose:
+        quiet_third_party()
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     from rich.logging import RichHandler
 
@@ -58,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=True)
     except RagError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        print_error(str(exc))
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted")

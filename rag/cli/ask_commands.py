@@ -8,16 +8,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rag.cli import app
-from rag.cli._common import CollectionOption, console, err_console, settings_from_cli
+from rag.cli._common import (
+    CollectionOption,
+    console,
+    err_console,
+    settings_from_cli,
+    usage_error,
+)
+from rag.settings import RETRIEVAL_MODES
 
 if TYPE_CHECKING:
     from rag.answer import Answer
     from rag.chain import RagChain
-    from rag.index import Index
+    from rag.settings import Settings
 
 _Mode = Annotated[
     str | None,
-    typer.Option("--mode", help="Retrieval mode: hybrid, dense or bm25.", show_default=False),
+    typer.Option("--mode", help=f"Retrieval mode: {', '.join(RETRIEVAL_MODES)}.",
+                 show_default=False),
 ]
 _TopK = Annotated[
     int | None, typer.Option("--top-k", "-k", help="Chunks given to the model.", show_default=False)
@@ -28,17 +36,32 @@ _Source = Annotated[
 ]
 
 
-def _build(collection: str | None, mode: str | None, top_k: int | None) -> tuple[RagChain, Index]:
+def _settings(collection: str | None, mode: str | None, top_k: int | None) -> Settings:
+    return settings_from_cli(
+        store={"collection": collection}, retrieval={"mode": mode, "top_k": top_k}
+    )
+
+
+def _build(settings: Settings) -> RagChain:
     from rag.chain import build_chain
     from rag.index import open_index
 
-    settings = settings_from_cli(
-        store={"collection": collection}, retrieval={"mode": mode, "top_k": top_k}
-    )
     with err_console.status("Loading models…"):
-        index = open_index(settings)
-        chain = build_chain(settings, index=index)
-    return chain, index
+        return build_chain(settings, index=open_index(settings))
+
+
+def _check_question(question: str, settings: Settings) -> None:
+    """Refuse an empty or too long question (exit code 2) before any model loads.
+
+    The chain checks it again, with the same function and limit.
+    """
+    from rag.context import clean_question
+    from rag.errors import QuestionError
+
+    try:
+        clean_question(question, settings.retrieval.max_question_chars)
+    except QuestionError as exc:
+        usage_error(str(exc))
 
 
 def _stream_answer(chain: RagChain, inputs: dict) -> Answer:
@@ -73,15 +96,33 @@ def _print_sources(answer: Answer) -> None:
         )
 
 
-def _resolve(index: Index, patterns: list[str] | None) -> list[str] | None:
-    """Turn --source values (paths relative to here, folders, globs) into source ids."""
+def _resolve(settings: Settings, patterns: list[str] | None) -> list[str] | None:
+    """Turn --source values (paths relative to here, folders, globs) into source ids.
+
+    Only the file ledger is read (no model). A value that matches no indexed
+    file is refused (exit code 2), naming it.
+    """
     if not patterns:
         return None
-    from rag.retrieval import resolve_sources
+    from rag.index import open_ledger
+    from rag.retrieval import match_sources
 
-    absolute = [p if any(c in p for c in "*?[") else str(Path(p).expanduser().resolve())
-                for p in patterns]
-    return resolve_sources(index, absolute)
+    ledger = open_ledger(settings)
+    try:
+        known = [record.source for record in ledger.all()]
+    finally:
+        ledger.engine.dispose()
+    absolute = {
+        raw: raw if any(c in raw for c in "*?[") else str(Path(raw).expanduser().resolve())
+        for raw in patterns
+    }
+    matched = match_sources(known, list(absolute.values()))
+    if unknown := [raw for raw, pattern in absolute.items() if not matched[pattern]]:
+        usage_error(
+            f"--source {', '.join(unknown)}: matches no file of collection "
+            f"{settings.store.collection!r} (see rag sources)"
+        )
+    return list(dict.fromkeys(source for hits in matched.values() for source in hits))
 
 
 @app.command()
@@ -96,10 +137,10 @@ def ask(
     ] = False,
 ) -> None:
     """Answer one question from your documents, streaming, then list the sources."""
-    if not question.strip():
-        raise typer.BadParameter("the question is empty")
-    chain, index = _build(collection, mode, top_k)
-    answer = _stream_answer(chain, {"question": question, "sources": _resolve(index, source)})
+    settings = _settings(collection, mode, top_k)
+    _check_question(question, settings)
+    sources = _resolve(settings, source)
+    answer = _stream_answer(_build(settings), {"question": question, "sources": sources})
     if show_question:
         console.print(f"[dim]Retrieval question: {answer.standalone_question}[/]", highlight=False)
     _print_sources(answer)
@@ -113,8 +154,9 @@ def chat(
     source: _Source = None,
 ) -> None:
     """Talk with your documents in the terminal; follow-up questions keep context."""
-    chain, index = _build(collection, mode, top_k)
-    sources = _resolve(index, source)
+    settings = _settings(collection, mode, top_k)
+    sources = _resolve(settings, source)
+    chain = _build(settings)
     history: list[dict[str, str]] = []
     console.print("[dim]Ask a question; an empty line or Ctrl-D ends the chat.[/]")
     while True:

@@ -133,7 +133,7 @@ def retrieval_command(
 ) -> None:
     """Score retrieval modes on a BEIR dataset: nDCG@10, Recall@10/100, MRR@10, latency."""
     from rag.eval.datasets import load_beir
-    from rag.eval.retrieval import evaluate_retrieval
+    from rag.eval.beir import evaluate_retrieval
 
     settings = settings_from_cli()
     data = load_beir(dataset, split)

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from rag.cli import app
-from rag.cli._common import CollectionOption, console, settings_from_cli
+from rag.cli._common import (
+    CollectionOption,
+    JsonOption,
+    console,
+    err_console,
+    note,
+    print_json,
+    print_table,
+    settings_from_cli,
+    usage_error,
+)
 
 if TYPE_CHECKING:
-    from ingest import IngestReport, ProgressCallback, ProgressUpdate
+    from ingest import FileEntry, IngestReport, ProgressCallback, ProgressUpdate
 
-__all__ = ["forget_command", "ingest_command", "print_report", "sources_command"]
+__all__ = [
+    "forget_command",
+    "ingest_command",
+    "print_report",
+    "report_data",
+    "sources_command",
+]
 
 _STYLE = {
     "added": "green",
@@ -31,8 +48,8 @@ _MAX_ROWS = 30
 
 @contextmanager
 def _progress_bar() -> Iterator[ProgressCallback | None]:
-    """A Rich progress bar on a terminal (files, chunks, chunks/s, ETA); nothing otherwise."""
-    if not console.is_terminal:
+    """A Rich progress bar on stderr when it is a terminal (files, chunks, chunks/s, ETA)."""
+    if not err_console.is_terminal:
         yield None
         return
     from rich.progress import (
@@ -54,7 +71,7 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
-        console=console,
+        console=err_console,
         transient=True,
     )
     task = bar.add_task("ingest", total=None, files="0/0", chunks=0, rate=0.0)
@@ -73,44 +90,108 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
         yield update
 
 
+def report_data(report: IngestReport) -> dict[str, Any]:
+    """The report as JSON-ready data: every field of it and of each entry, and the totals.
+
+    Args:
+        report: An ingest or forget report.
+
+    Returns:
+        The report's fields (``entries`` last, each entry with all its
+        fields), plus ``ok``, ``counts``, the page totals and ``chunks_per_s``.
+    """
+    data = asdict(report)
+    entries = data.pop("entries")
+    totals = {
+        "ok": report.ok,
+        "counts": report.counts,
+        "empty_pages": report.empty_pages,
+        "scanned_pages": report.scanned_pages,
+        "unreadable_pages": report.unreadable_pages,
+        "chunks_per_s": round(report.chunks_per_s, 3),
+    }
+    return {**data, **totals, "entries": entries}
+
+
 def print_report(report: IngestReport) -> None:
-    """Print the per-file table (everything but unchanged files) and the totals."""
+    """Print one row per file (all but unchanged ones), then the totals.
+
+    On a terminal, a table of at most ``_MAX_ROWS`` added/updated/deleted
+    files after every skipped or failed one; piped, every row as
+    tab-separated ``status, file, pages, chunks, reason`` and the totals on
+    stderr (see :func:`rag.cli._common.print_table`).
+    """
+    from ingest.discover import HIDDEN_FILE, HIDDEN_FOLDER
+
     rows = [e for e in report.entries if e.status != "unchanged"]
     problems = [e for e in rows if e.status in ("skipped", "failed")]
     others = [e for e in rows if e.status not in ("skipped", "failed")]
-    shown = problems + others[:_MAX_ROWS]
-    if shown:
-        table = Table(title="dry run: nothing written" if report.dry_run else None)
-        for column in ("status", "file", "pages", "chunks", "reason"):
-            table.add_column(column, justify="right" if column in ("pages", "chunks") else "left")
-        for entry in shown:
-            style = _STYLE[entry.status]
-            table.add_row(
-                f"[{style}]{entry.status}[/]",
-                entry.source,
-                str(entry.pages or ""),
-                str(entry.chunks or ""),
-                entry.reason,
-            )
-        console.print(table)
-        if len(others) > _MAX_ROWS:
-            console.print(f"... and {len(others) - _MAX_ROWS} more added/updated/deleted files")
+    limit = _MAX_ROWS if console.is_terminal else len(others)
+    title = "dry run: nothing written" if report.dry_run else None
+    if problems or others:
+        print_table(
+            ("status", "file", "pages", "chunks", "reason"),
+            [_row(entry) for entry in problems + others[:limit]],
+            title=title,
+            right=("pages", "chunks"),
+            fold=("file",),
+        )
+    if title and not console.is_terminal:
+        note(title)
+    if len(others) > limit:
+        note(f"... and {len(others) - limit} more added/updated/deleted files")
+    hidden = sum(e.reason in (HIDDEN_FILE, HIDDEN_FOLDER) for e in problems)
+    if hidden:
+        note(f"[dim]{hidden} hidden file(s)/folder(s) left out; --include-hidden takes them[/]")
+    _print_totals(report)
+
+
+def _row(entry: FileEntry) -> tuple[Text, str, str, str, str]:
+    return (
+        Text(entry.status, style=_STYLE[entry.status]),
+        entry.source,
+        str(entry.pages or ""),
+        str(entry.chunks or ""),
+        entry.reason,
+    )
+
+
+def _print_totals(report: IngestReport) -> None:
     counts = ", ".join(
         f"[{_STYLE[status]}]{n} {status}[/]" for status, n in report.counts.items() if n
     )
-    console.print(f"files: {counts or 'none'}")
+    note(f"files: {counts or 'none'}")
     line = (
         f"chunks: {report.chunks_written} written, {report.chunks_unchanged} unchanged, "
         f"{report.chunks_deleted} deleted; {report.elapsed_s:.1f} s"
     )
     if report.chunks_written:
         line += f" ({report.chunks_per_s:.1f} chunks/s)"
-    console.print(line)
-    if report.empty_pages:
-        console.print(
-            f"[yellow]{report.empty_pages} page(s) without extractable text "
-            "(scanned images? run OCR first)[/]"
-        )
+    note(line)
+    if report.scanned_pages:
+        note(f"[yellow]{report.scanned_pages} page(s) show images but no text "
+             "(scanned? run OCR first)[/]")
+    if blank := report.empty_pages - report.scanned_pages:
+        note(f"{blank} page(s) without text (blank, drawings or forms)")
+    if report.unreadable_pages:
+        note(f"[yellow]{report.unreadable_pages} page(s) unreadable (see the reason column)[/]")
+
+
+def _check_paths(paths: list[Path], *, prune: bool) -> None:
+    """Refuse paths that cannot be read, before any model loads (exit code 2).
+
+    With ``--prune`` a path that no longer exists is fine: the files indexed
+    under it are dropped.
+    """
+    from ingest.discover import MISSING, path_problem
+
+    bad = []
+    for path in paths:
+        problem = path_problem(path.expanduser().absolute())
+        if problem and problem[0] == "failed" and not (prune and problem[1] == MISSING):
+            bad.append(f"{path}: {problem[1]}")
+    if bad:
+        usage_error("cannot ingest " + "; ".join(bad))
 
 
 @app.command("ingest")
@@ -136,8 +217,22 @@ def ingest_command(
     password: Annotated[
         str | None, typer.Option("--password", help="Password for encrypted PDFs.")
     ] = None,
+    include_hidden: Annotated[
+        bool,
+        typer.Option(
+            "--include-hidden", help="Also ingest hidden files and folders (names starting '.')."
+        ),
+    ] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Add new and changed files to the index; unchanged files are skipped."""
+    """Add new and changed files to the index; unchanged files are skipped.
+
+    Every file found is reported: hidden files and folders inside a folder
+    are skipped (one line for a hidden folder) unless --include-hidden;
+    files left out by --include/--exclude are not listed. Piped, each file
+    is one tab-separated line: status, file, pages, chunks, reason.
+    """
+    _check_paths(paths, prune=prune)
     from ingest import ingest_paths
 
     settings = settings_from_cli(store={"collection": collection})
@@ -147,20 +242,32 @@ def ingest_command(
             settings,
             include=include or (),
             exclude=exclude or (),
+            include_hidden=include_hidden,
             prune=prune,
             dry_run=dry_run,
             reindex=reindex,
             password=password,
             progress=progress,
         )
-    print_report(report)
+    _show(report, as_json=as_json)
     if not report.ok:
         raise typer.Exit(1)
 
 
+def _show(report: IngestReport, *, as_json: bool) -> None:
+    if as_json:
+        print_json(report_data(report))
+    else:
+        print_report(report)
+
+
 @app.command("sources")
-def sources_command(collection: CollectionOption = None) -> None:
-    """List the indexed files: pages, chunks, pages without text, when."""
+def sources_command(collection: CollectionOption = None, as_json: JsonOption = False) -> None:
+    """List the indexed files: pages, chunks, pages without text, when.
+
+    Piped, each file is one tab-separated line: file, pages, chunks, empty
+    pages, ingested (and the totals go to stderr).
+    """
     from rag.index import open_ledger
 
     settings = settings_from_cli(store={"collection": collection})
@@ -169,33 +276,42 @@ def sources_command(collection: CollectionOption = None) -> None:
         records = ledger.all()
     finally:
         ledger.engine.dispose()
-    if not records:
-        console.print(f"collection {settings.store.collection!r} has no ingested files")
+    name = settings.store.collection
+    if as_json:
+        files = [asdict(record) for record in records]
+        print_json({"collection": name, "chunks": sum(r.chunks for r in records), "files": files})
         return
-    table = Table(title=f"collection {settings.store.collection!r}")
-    for column in ("file", "pages", "chunks", "empty pages", "ingested"):
-        table.add_column(column, justify="left" if column in ("file", "ingested") else "right")
-    for record in records:
-        table.add_row(
-            record.source,
-            str(record.pages),
-            str(record.chunks),
-            str(record.empty_pages or ""),
-            record.ingested_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-        )
-    console.print(table)
-    total = sum(r.chunks for r in records)
-    console.print(f"{len(records)} files, {total} chunks")
+    if not records:
+        note(f"collection {name!r} has no ingested files")
+        return
+    print_table(
+        ("file", "pages", "chunks", "empty pages", "ingested"),
+        [
+            (
+                record.source,
+                str(record.pages),
+                str(record.chunks),
+                str(record.empty_pages or ""),
+                record.ingested_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            )
+            for record in records
+        ],
+        title=f"collection {name!r}",
+        right=("pages", "chunks", "empty pages"),
+        fold=("file",),
+    )
+    note(f"{len(records)} files, {sum(r.chunks for r in records)} chunks")
 
 
 @app.command("forget")
 def forget_command(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or document sources.")],
     collection: CollectionOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Remove files (or everything under folders) from the index."""
     from ingest import forget
 
     settings = settings_from_cli(store={"collection": collection})
     report = forget(paths, settings)
-    print_report(report)
+    _show(report, as_json=as_json)

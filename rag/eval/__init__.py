@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from rag.eval.datasets import load_beir, load_squad, parse_ranges
 from rag.eval.qa import evaluate_qa, sample_questions
-from rag.eval.retrieval import evaluate_retrieval
+from rag.eval.beir import evaluate_retrieval
 from rag.eval.run import EvalProgress, EvalRun
 
 __all__ = [

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ingest import ProgressUpdate
     from rag.index import Index
 
-__all__ = ["EvalCollection", "collection_name", "open_eval_collection", "with_collection"]
+__all__ = ["EvalCollection", "collection_name", "open_eval_collection"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +55,6 @@ def collection_name(kind: str, corpus_key: str, settings: Settings) -> str:
     }
     digest = hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:12]
     return f"eval-{kind}-{digest}"
-
-
-def with_collection(settings: Settings, collection: str) -> Settings:
-    """A copy of ``settings`` pointing at another collection."""
-    store = settings.store.model_copy(update={"collection": collection})
-    return settings.model_copy(update={"store": store})
 
 
 @dataclass
@@ -112,7 +106,7 @@ def open_eval_collection(
     from ingest import ingest_documents
     from rag.index import open_index
 
-    settings = with_collection(settings, name)
+    settings = settings.with_overrides(store={"collection": name})
     index = open_index(settings, embeddings=embeddings)
     marker = _marker(settings)
     try:

@@ -1,28 +1,31 @@
 """The index: vectors (Chroma), keywords (BM25), ingest records and the file ledger.
 
-Both paths share it: ingest writes through :attr:`Index.store`, the query path
-reads :attr:`Index.vectors` and :attr:`Index.keywords`.
+Both paths share it and only it touches those stores: ingest writes through
+:attr:`Index.store` and :meth:`Index.delete_source`, the query path reads with
+:meth:`Index.search_dense`, :meth:`Index.search_keywords` and :meth:`Index.fetch`.
 
 Example:
     >>> from rag.settings import Settings
     >>> from rag.index import open_index
-    >>> index = open_index(Settings())               # doctest: +SKIP
-    >>> index.vectors.similarity_search("hello", k=2)  # doctest: +SKIP
+    >>> index = open_index(Settings())                  # doctest: +SKIP
+    >>> vector = index.embeddings.embed_query("hello")  # doctest: +SKIP
+    >>> index.search_dense(vector, 2)                   # doctest: +SKIP
+    [('3f2a...', 0.41), ('9c1b...', 0.47)]
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+import sqlalchemy as sa
+
 from rag.errors import BackendUnavailableError
+from rag.index._index import Index, StoredChunk
 from rag.index.keyword import KeywordHit, KeywordIndex
 from rag.index.ledger import FileLedger, FileRecord
-from rag.index.lock import WriteLock, claim_collection, create_once
+from rag.index.lock import WriteLock, create_once
 from rag.index.manifest import SCHEMA_VERSION, IndexManifest, merge_metadata
 from rag.index.mirror import MirroredKeywordIndex
 from rag.index.store import ChunkStore, make_chroma_client
@@ -30,8 +33,6 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     import chromadb
-    import sqlalchemy as sa
-    from langchain_chroma import Chroma
     from langchain_classic.indexes import SQLRecordManager
     from langchain_core.embeddings import Embeddings
 
@@ -45,6 +46,7 @@ __all__ = [
     "KeywordHit",
     "KeywordIndex",
     "MirroredKeywordIndex",
+    "StoredChunk",
     "WriteLock",
     "drop_index",
     "make_chroma_client",
@@ -53,59 +55,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Index:
-    """Everything that makes up one collection's index."""
-
-    collection: str
-    vectors: Chroma
-    keywords: KeywordIndex
-    records: SQLRecordManager
-    ledger: FileLedger
-    manifest: IndexManifest
-    wanted: IndexManifest
-    """The manifest the current settings would write (differs in chunking only)."""
-
-    @property
-    def store(self) -> ChunkStore:
-        """The vector store that keeps Chroma and the keyword index in step."""
-        return ChunkStore(self.vectors, self.keywords)
-
-    @property
-    def embeddings(self) -> Embeddings:
-        """The embedding model of this index."""
-        assert self.vectors.embeddings is not None
-        return self.vectors.embeddings
-
-    def count(self) -> int:
-        """Return how many chunks the collection holds."""
-        return self.vectors._collection.count()
-
-    @contextmanager
-    def writing(self, timeout_s: float | None = None) -> Iterator[None]:
-        """Hold the collection's write lock, shared by every process and machine.
-
-        Ingest writes only inside this block, so two ingests of one collection
-        take turns. On entry, the collection is also checked to be kept by
-        these ingest records (see :func:`rag.index.lock.claim_collection`).
-
-        Args:
-            timeout_s: Most seconds to wait for another ingest; None waits.
-
-        Raises:
-            IndexBusyError: When the wait timed out.
-            ConfigError: When another records database keeps the collection.
-        """
-        with WriteLock(self.records.engine, self.collection).held(timeout_s):
-            claim_collection(self.records.engine, self.vectors._client, self.collection)
-            yield
-
-    def close(self) -> None:
-        """Release the SQLite connections."""
-        self.keywords.close()
-        self.records.engine.dispose()
 
 
 def open_index(
@@ -132,8 +81,6 @@ def open_index(
             embedding model or index schema.
         BackendUnavailableError: When a Chroma server cannot be reached.
     """
-    from langchain_chroma import Chroma
-
     from rag.models import make_embeddings, resolve_embedding_model
 
     cfg = settings.store
@@ -162,16 +109,12 @@ def open_index(
         merge_metadata(client, cfg.collection, wanted.to_metadata())
         manifest = wanted
     manifest.check_compatible(wanted, cfg.collection)
-    vectors = Chroma(
-        client=client,
-        collection_name=cfg.collection,
-        embedding_function=embeddings,
-        create_collection_if_not_exists=False,
-    )
     records = _records(settings)
     return Index(
         collection=cfg.collection,
-        vectors=vectors,
+        client=client,
+        chroma=collection,
+        embeddings=embeddings,
         keywords=_keywords(settings, client),
         records=records,
         ledger=FileLedger(records.engine, cfg.collection),
@@ -211,8 +154,6 @@ def _engine(db_url: str) -> sa.Engine:
     killed process (only a power cut can lose the last ones, which the next
     ingest writes again), and readers no longer block the writer.
     """
-    import sqlalchemy as sa
-
     engine = sa.create_engine(db_url)
     if engine.dialect.name == "sqlite":
 

@@ -23,47 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["STOPWORDS", "KeywordHit", "KeywordIndex", "content_words", "stem"]
+from rag.text import WORD, content_words
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-STOPWORDS = frozenset(
-    """a an and are as at be but by for from has have how i in is it its of on or
-    that the their there these this to was were what when where which who whom why
-    will with does did do can could would should about into than then them they
-    he she his her we you your our not no yes if so""".split()
-)
-
-
-def content_words(text: str) -> list[str]:
-    """The lower-cased words of ``text`` without stopwords, in order.
-
-    Example:
-        >>> content_words("How long is the Quillon bridge?")
-        ['long', 'quillon', 'bridge']
-    """
-    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
-
-
-def stem(word: str) -> str:
-    """Strip one common English suffix, so "opened" and "opens" match "open".
-
-    Deliberately light (no dictionary): for matching question words against
-    sentences, not for the keyword index, which uses SQLite's Porter stemmer.
-
-    Example:
-        >>> [stem(w) for w in ["bridges", "opened", "Opening", "boxes", "glass", "is"]]
-        ['bridge', 'open', 'open', 'box', 'glass', 'is']
-    """
-    word = word.lower()
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+__all__ = ["KeywordHit", "KeywordIndex"]
 
 
 def _rowid(chunk_id: str) -> int:
@@ -148,7 +110,7 @@ class KeywordIndex:
         """
         words = content_words(query)
         if not words:
-            words = _WORD.findall(query.lower())
+            words = WORD.findall(query.lower())
         if not words:
             return []
         match = " OR ".join('"' + w.replace('"', "") + '"' for w in dict.fromkeys(words))

@@ -1,7 +1,7 @@
 """One writer per collection: a lease lock kept in the ingest-records database.
 
 Ingest repairs and writes a collection in steps that assume nobody else is
-writing it at the same time (see :func:`ingest.sync.reconcile`). Two ingests
+writing it at the same time (see :meth:`rag.index.Index.reconcile`). Two ingests
 of the same collection, from two processes or two machines that share a
 Chroma server and a record-manager database, therefore take turns: the second
 waits until the first is done. The lock lives in that shared database, so it
@@ -28,12 +28,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
 from rag.errors import ConfigError, IndexBusyError
 from rag.index.manifest import fresh_collection, merge_metadata
 
 if TYPE_CHECKING:
     import chromadb
-    import sqlalchemy
 
 __all__ = ["OWNER_KEY", "WriteLock", "claim_collection", "create_once"]
 
@@ -54,14 +55,12 @@ class WriteLock:
 
     def __init__(
         self,
-        engine: sqlalchemy.Engine,
+        engine: sa.Engine,
         collection: str,
         *,
         lease_s: float = 30.0,
         poll_s: float = 0.25,
     ) -> None:
-        import sqlalchemy as sa
-
         self.engine = engine
         self.collection = collection
         self.lease_s = lease_s
@@ -80,8 +79,6 @@ class WriteLock:
 
     def try_acquire(self) -> bool:
         """Take the lease if it is free or expired; return whether we hold it."""
-        import sqlalchemy as sa
-
         table, now = self._table, time.time()
         try:
             with self.engine.begin() as conn:
@@ -135,8 +132,6 @@ class WriteLock:
         if self._renewer is not None:
             self._renewer.join()
             self._renewer = None
-        import sqlalchemy as sa
-
         table = self._table
         for attempt in range(5):
             try:
@@ -168,8 +163,6 @@ class WriteLock:
         A killed ingest would otherwise block the next one until its lease
         expires; a holder on another machine is left to its lease.
         """
-        import sqlalchemy as sa
-
         table = self._table
         try:
             with self.engine.begin() as conn:
@@ -186,8 +179,6 @@ class WriteLock:
             logger.debug("could not check the write lock's holder: %s", exc)
 
     def _renew(self) -> None:
-        import sqlalchemy as sa
-
         table = self._table
         while not self._stop.wait(self.lease_s / 3):
             try:
@@ -207,8 +198,6 @@ def create_once(create: Callable[[], object]) -> None:
     ``checkfirst`` looks, then creates: two processes that open a fresh shared
     database together can both look, and the slower one's CREATE fails.
     """
-    import sqlalchemy as sa
-
     try:
         create()
     except sa.exc.OperationalError as exc:
@@ -236,7 +225,7 @@ OWNER_KEY = "rag:records"
 _IDENTITY = "rag_records_identity"
 
 
-def claim_collection(engine: sqlalchemy.Engine, client: chromadb.ClientAPI, name: str) -> None:
+def claim_collection(engine: sa.Engine, client: chromadb.ClientAPI, name: str) -> None:
     """Check that these ingest records are the ones that keep ``collection``.
 
     Each record-manager database has a random identity, written into the
@@ -253,8 +242,6 @@ def claim_collection(engine: sqlalchemy.Engine, client: chromadb.ClientAPI, name
     Raises:
         ConfigError: When the collection has chunks kept by other records.
     """
-    import sqlalchemy as sa
-
     table = sa.Table(_IDENTITY, sa.MetaData(), sa.Column("identity", sa.String(64), primary_key=True))
     create_once(lambda: table.create(engine, checkfirst=True))
     with engine.begin() as conn:

@@ -16,7 +16,6 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     import chromadb
-    from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
 
     from rag.index.keyword import KeywordIndex
@@ -75,20 +74,29 @@ class ChunkStore(VectorStore):
     chunks on both sides. Writes go to Chroma in batches it accepts.
 
     Args:
-        vectors: The Chroma collection wrapper (with our embedding function).
+        chroma: The Chroma collection (opened without an embedding function).
         keywords: The BM25 index of the same collection.
+        embeddings: Embeds texts written without a precomputed vector.
         max_batch: Most records in one Chroma write.
     """
 
-    def __init__(self, vectors: Chroma, keywords: KeywordIndex, *, max_batch: int = 5000) -> None:
-        self.vectors = vectors
+    def __init__(
+        self,
+        chroma: chromadb.Collection,
+        keywords: KeywordIndex,
+        embeddings: Embeddings | None,
+        *,
+        max_batch: int = 5000,
+    ) -> None:
+        self.chroma = chroma
         self.keywords = keywords
+        self._embeddings = embeddings
         self.max_batch = max_batch
 
     @property
     def embeddings(self) -> Embeddings | None:
-        """The embedding function of the vector side."""
-        return self.vectors.embeddings
+        """The embedding model of the index."""
+        return self._embeddings
 
     def add_texts(
         self,
@@ -117,10 +125,9 @@ class ChunkStore(VectorStore):
             raise ValueError("ChunkStore needs one id per text")
         metadatas = metadatas or [{} for _ in texts]
         embeddings = self._vectors_for(texts, ids, vectors or {})
-        collection = self.vectors._collection
         for start in range(0, len(texts), self.max_batch):
             end = start + self.max_batch
-            collection.upsert(
+            self.chroma.upsert(
                 ids=ids[start:end],
                 embeddings=embeddings[start:end],  # type: ignore[arg-type]
                 metadatas=metadatas[start:end],  # type: ignore[arg-type]
@@ -147,17 +154,21 @@ class ChunkStore(VectorStore):
         if not ids:
             return True
         for start in range(0, len(ids), self.max_batch):
-            self.vectors.delete(ids=ids[start : start + self.max_batch])
+            self.chroma.delete(ids=list(ids[start : start + self.max_batch]))
         self.keywords.delete(ids)
         return True
 
     def get_by_ids(self, ids: Sequence[str], /) -> list[Document]:
         """Return the stored chunks with these ids."""
-        return self.vectors.get_by_ids(ids)
+        got = self.chroma.get(ids=list(ids), include=["documents", "metadatas"])
+        return [
+            Document(page_content=text or "", metadata=meta or {}, id=cid)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
 
     def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[Document]:
-        """Dense search, delegated to Chroma."""
-        return self.vectors.similarity_search(query, k=k, **kwargs)
+        """Not supported: search with :class:`rag.retrieval.HybridRetriever`."""
+        raise NotImplementedError("search with rag.retrieval.HybridRetriever")
 
     @classmethod
     def from_texts(cls, *args: Any, **kwargs: Any) -> ChunkStore:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.errors import ConfigError
 from rag.models import ensure_offline
-from rag.settings import Settings, load_settings
+from rag.settings import RETRIEVAL_MODES, Settings, load_settings
 from rag.ui.render import REPORT_HEADERS, SOURCE_HEADERS
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ __all__ = ["build_app", "launch"]
 
 logger = logging.getLogger(__name__)
 
-_RETRIEVAL_MODES = ["hybrid", "dense", "bm25"]
 _QA_VARIABLES = {"context", "question"}
 
 
@@ -150,7 +149,7 @@ def build_app(
                     )
                     with gr.Accordion("Answer settings", open=False):
                         mode = gr.Radio(
-                            _RETRIEVAL_MODES,
+                            list(RETRIEVAL_MODES),
                             value=settings.retrieval.mode,
                             label="Retrieval",
                         )
@@ -274,6 +273,24 @@ def _auth(settings: Settings) -> tuple[str, str] | None:
     return ui.username, ui.password.get_secret_value()
 
 
+def _with_login_required(app_kwargs: dict[str, Any] | None) -> dict[str, Any]:
+    """Add :class:`~rag.ui.access.LoginRequired` to the FastAPI app's middleware.
+
+    Args:
+        app_kwargs: The caller's ``app_kwargs`` for ``gr.Blocks.launch``, if any.
+
+    Returns:
+        A copy whose ``middleware`` list ends with the login check (the innermost one).
+    """
+    from starlette.middleware import Middleware
+
+    from rag.ui.access import LoginRequired
+
+    kwargs = dict(app_kwargs or {})
+    kwargs["middleware"] = [*kwargs.get("middleware", []), Middleware(LoginRequired)]
+    return kwargs
+
+
 def launch(
     demo: gr.Blocks | None = None,
     settings: Settings | None = None,
@@ -281,13 +298,16 @@ def launch(
 ) -> Any:
     """Serve the app on ``settings.ui.host``/``port``: no share link, login when configured.
 
+    With a login, every route but the login form's answers 401 until login
+    (see :mod:`rag.ui.access`).
+
     Args:
         demo: The app; defaults to ``build_app(settings)``.
         settings: Defaults to the app's backend settings, else :func:`load_settings`.
         **launch_kwargs: Extra ``gr.Blocks.launch`` arguments (``prevent_thread_lock``, ...).
 
     Returns:
-        What ``gr.Blocks.launch`` returns.
+        What ``gr.Blocks.launch`` returns: ``(FastAPI app, local URL, share URL)``.
     """
     backend = getattr(demo, "backend", None)
     settings = settings or (backend.settings if backend else load_settings())
@@ -304,5 +324,7 @@ def launch(
     options.update(launch_kwargs)
     if options.get("share"):
         raise ConfigError("share links are disabled: the app stays on your network")
+    if options.get("auth") is not None:
+        options["app_kwargs"] = _with_login_required(options.get("app_kwargs"))
     logger.info("web UI on http://%s:%s", options["server_name"], options["server_port"])
     return demo.queue(default_concurrency_limit=2).launch(**options)

@@ -80,7 +80,7 @@ class UIBackend:
         self.settings = settings or load_settings()
         self._llm = llm
         self._embeddings = embeddings
-        self._client = client
+        self._chroma_client = client
         self._chain = chain
         self._chain_factory = chain_factory
         self._ingest_fn = ingest_fn
@@ -120,11 +120,11 @@ class UIBackend:
     def client(self) -> chromadb.ClientAPI:
         """Return the Chroma client, connecting on first use."""
         with self._lock:
-            if self._client is None:
+            if self._chroma_client is None:
                 from rag.index import make_chroma_client
 
-                self._client = make_chroma_client(self.settings)
-            return self._client
+                self._chroma_client = make_chroma_client(self.settings)
+            return self._chroma_client
 
     def settings_for(self, collection: str, options: ChatOptions | None = None) -> Settings:
         """The settings with another collection and the panel's choices applied.
@@ -140,25 +140,13 @@ class UIBackend:
             ConfigError: When a choice is invalid.
         """
         options = options or ChatOptions()
-        s = self.settings
-        data = s.model_dump()
-        data["store"]["collection"] = self.check_collection(collection)
-        if options.mode is not None:
-            data["retrieval"]["mode"] = options.mode
-        if options.top_k is not None:
-            data["retrieval"]["top_k"] = int(options.top_k)
-        if options.template:
-            data["prompts"]["qa_template"] = options.template
-        if options.temperature is not None:
-            data["llm"]["temperature"] = float(options.temperature)
-        try:
-            sections = {
-                name: type(getattr(s, name)).model_validate(data[name])
-                for name in ("store", "retrieval", "prompts", "llm")
-            }
-        except ValueError as exc:
-            raise ConfigError(f"invalid setting: {exc}") from exc
-        return s.model_copy(update=sections)
+        return self.settings.with_overrides(
+            store={"collection": self.check_collection(collection)},
+            retrieval={"mode": options.mode,
+                       "top_k": None if options.top_k is None else int(options.top_k)},
+            prompts={"qa_template": options.template or None},
+            llm={"temperature": None if options.temperature is None else float(options.temperature)},
+        )
 
     # -- collections and files ------------------------------------------------------
 
@@ -344,17 +332,13 @@ class UIBackend:
         """
         if source not in set(self.files(collection)):
             raise ConfigError("that file is not in this collection")
-        vectors = self.index(collection).vectors
+        index = self.index(collection)
         if page:
-            where = {"$and": [{"source": source}, {"page": page}]}
-            got = vectors.get(where=where, include=["documents", "metadatas"])
+            chunks = index.fetch(where={"$and": [{"source": source}, {"page": page}]})
         else:
-            got = vectors.get(ids=[chunk_id], include=["documents", "metadatas"])
-            if got["ids"] and (got["metadatas"][0] or {}).get("source") != source:
-                got = {"ids": [], "documents": [], "metadatas": []}
-        rows = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
-        rows.sort(key=lambda r: (_order(r[2]), r[0]))
-        return "\n…\n".join(doc for _, doc, _ in rows if doc)
+            chunks = [c for c in index.fetch([chunk_id]) if c.metadata.get("source") == source]
+        chunks.sort(key=lambda c: (_order(c.metadata), c.id))
+        return "\n…\n".join(c.text for c in chunks if c.text)
 
 
 def _order(meta: dict[str, Any] | None) -> float:

@@ -63,7 +63,7 @@ def make_docx(path: Path, paragraphs: Sequence[str], *, title: str | None = None
 
 def stored_ids(index) -> tuple[set[str], set[str], set[str]]:  # noqa: ANN001
     """The chunk ids in Chroma, in the keyword index and in the record manager."""
-    chroma = set(index.vectors._collection.get(include=[])["ids"])
+    chroma = {chunk.id for chunk in index.fetch()}
     return chroma, index.keywords.ids(), set(index.records.list_keys())
 
 
@@ -91,7 +91,7 @@ def clean_run_ids(paths, settings, embeddings, folder: Path, chunker) -> set[str
 @pytest.fixture(scope="session")
 def tokenizer(embeddings):
     """The bundled model's tokenizer and its max sequence length."""
-    return embeddings._client.tokenizer, embeddings._client.max_seq_length
+    return embeddings.tokenizer, embeddings.max_seq_length
 
 
 def run_as_nobody(work: Callable[..., Any], *args: Any) -> dict[str, Any]:

@@ -1,8 +1,11 @@
-"""Chunks fit the embedding model: counted with its own tokenizer, never over its limit."""
+"""Chunks fit the embedding model: counted with its own tokenizer, never over its limit;
+and each chunk's key is the one LangChain's indexing API computes."""
 
 from __future__ import annotations
 
-from ingest.chunking import Chunker
+from langchain_core.documents import Document
+
+from ingest.chunking import Chunker, chunk_key
 
 
 def test_no_chunk_exceeds_the_model_limit(chunker: Chunker, tokenizer) -> None:  # noqa: ANN001
@@ -47,3 +50,20 @@ def test_long_text_is_cut_in_blocks_with_exact_offsets(chunker: Chunker) -> None
     assert starts == sorted(starts)
     assert all(text[c.start : c.start + len(c.text)] == c.text for c in chunks)
     assert chunks[-1].start > 100_000
+
+
+def test_chunk_key_is_the_key_langchain_computes_with_sha256() -> None:
+    # Indexes written before chunk_key existed used key_encoder="sha256"; the
+    # same chunks must keep their ids. LangChain's function is private, so this
+    # test is the one place that reads it.
+    from langchain_core.indexing.api import _get_document_with_hash
+
+    for doc in (
+        Document("Ünïcode text, € and 漢字.", metadata={"source": "/d/a.md", "page": 2, "title": "T"}),
+        Document("same text", metadata={"source": "/d/b.md"}),
+        Document("same text", metadata={"source": "/d/c.md"}),
+    ):
+        assert chunk_key(doc) == _get_document_with_hash(doc, key_encoder="sha256").id
+    assert chunk_key(Document("x", metadata={"a": 1, "b": 2})) == chunk_key(
+        Document("x", metadata={"b": 2, "a": 1})
+    )

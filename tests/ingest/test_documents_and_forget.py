@@ -25,7 +25,7 @@ def test_ingest_documents_is_incremental(index, chunker) -> None:  # noqa: ANN00
     first = ingest_documents(docs, index=index, chunker=chunker)
     assert {e.source: e.status for e in first.entries} == {"kb://a": "added", "kb://b": "added"}
     ids = assert_consistent(index)
-    stored = index.vectors._collection.get(include=["metadatas"])["metadatas"]
+    stored = [chunk.metadata for chunk in index.fetch()]
     a_meta = [m for m in stored if m["source"] == "kb://a"]
     assert {m["page"] for m in a_meta} == {1, 2} and any(m.get("tags") == "['x']" for m in a_meta)
     assert all("extra" not in m for m in stored)
@@ -38,7 +38,7 @@ def test_ingest_documents_is_incremental(index, chunker) -> None:  # noqa: ANN00
     changed = [Document("Owls are very quiet flyers.", metadata={"source": "kb://b"})]
     third = ingest_documents(changed, index=index, chunker=chunker)
     assert third.entries[0].status == "updated" and third.chunks_deleted == 1
-    texts = index.vectors._collection.get(where={"source": "kb://b"})["documents"]
+    texts = [chunk.text for chunk in index.fetch(where={"source": "kb://b"})]
     assert texts == ["Owls are very quiet flyers."]
     assert len(assert_consistent(index)) == len(ids)
 
@@ -62,7 +62,7 @@ def test_forget_files_folders_and_document_sources(index, tmp_path: Path, chunke
         "kb://x": "deleted",
         str(tmp_path / "never.txt"): "skipped",
     }
-    sources = {m["source"] for m in index.vectors._collection.get(include=["metadatas"])["metadatas"]}
+    sources = {chunk.metadata["source"] for chunk in index.fetch()}
     assert sources == {str(docs / "a.txt")}
     assert [r.source for r in index.ledger.all()] == [str(docs / "a.txt")]
     assert_consistent(index)

@@ -35,10 +35,10 @@ class CountingEmbeddings(Embeddings):
 
 
 def chunks_by_source(index) -> dict[str, list[dict]]:  # noqa: ANN001
-    got = index.vectors._collection.get(include=["metadatas", "documents"])
     by_source: dict[str, list[dict]] = {}
-    for meta, text in zip(got["metadatas"], got["documents"], strict=True):
-        by_source.setdefault(meta["source"], []).append({**meta, "text": text})
+    for chunk in index.fetch():
+        row = {**chunk.metadata, "text": chunk.text}
+        by_source.setdefault(chunk.metadata["source"], []).append(row)
     return by_source
 
 
@@ -82,16 +82,20 @@ def test_bad_input_never_stops_the_run(index, messy: Path, chunker) -> None:  # 
     assert status["empty.txt"] == ("skipped", "empty file")
     assert status["blank.txt"] == ("skipped", "no text (whitespace only)")
     assert status["binary.txt"][0] == "skipped" and "binary" in status["binary.txt"][1]
-    assert status["scan.pdf"][0] == "skipped" and "OCR" in status["scan.pdf"][1]
+    # fpdf's empty pages draw nothing: blank, not scanned (tests/ingest/test_pdf_fallback.py)
+    assert status["scan.pdf"] == (
+        "skipped", "no text in 2 page(s) (blank, drawings or a form; no images)"
+    )
     assert status["tool.exe"] == ("skipped", "unsupported file type .exe")
     assert status["self.txt"] == ("skipped", "symlink loop")
     assert status["loop"][0] == "skipped" and "symlink loop" in status["loop"][1]
-    assert ".hidden.txt" not in status
+    assert status[".hidden.txt"] == ("skipped", "hidden file")
     assert not report.ok  # the corrupt PDF failed
     paper = next(e for e in report.entries if e.source.endswith("paper.pdf"))
     assert (paper.pages, paper.empty_pages) == (3, 1)
     assert updates[-1].files_done == updates[-1].files_total == len(
-        [e for e in report.entries if e.source.startswith(str(messy)) and "loop" not in e.reason]
+        [e for e in report.entries
+         if e.source.startswith(str(messy)) and "loop" not in e.reason and "hidden" not in e.reason]
     )
     assert updates[-1].chunks_written == report.chunks_written > 0
 
@@ -247,3 +251,37 @@ def test_file_turned_empty_loses_chunks_file_turned_corrupt_keeps_them(index, tm
     assert status["b.pdf"].status == "failed" and not report.ok
     assert chunks_by_source(index) == {str(docs / "b.pdf"): b_chunks}
     assert_consistent(index)
+
+
+def test_include_hidden_ingests_hidden_files_and_folders(index, tmp_path: Path, chunker) -> None:  # noqa: ANN001
+    docs = tmp_path / "docs"
+    (docs / ".archive").mkdir(parents=True)
+    (docs / "owls.md").write_text("# Owls\n\n" + PARAGRAPH)
+    (docs / ".notes.txt").write_text(PARAGRAPH)
+    (docs / ".archive" / "old.txt").write_text(PARAGRAPH * 2)
+    left_out = ingest_paths([docs], index=index, chunker=chunker, dry_run=True)
+    assert {Path(e.source).name: (e.status, e.reason) for e in left_out.entries} == {
+        "owls.md": ("added", ""),
+        ".notes.txt": ("skipped", "hidden file"),
+        ".archive": ("skipped", "hidden folder"),
+    }
+    taken = ingest_paths([docs], index=index, chunker=chunker, include_hidden=True)
+    assert {Path(e.source).name: e.status for e in taken.entries} == {
+        "owls.md": "added", ".notes.txt": "added", "old.txt": "added",
+    }
+    assert set(chunks_by_source(index)) == {
+        str(docs / "owls.md"), str(docs / ".notes.txt"), str(docs / ".archive" / "old.txt"),
+    }
+
+
+def test_nothing_to_read_opens_no_index(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    hidden_only = tmp_path / "docs"
+    hidden_only.mkdir()
+    (hidden_only / ".notes.txt").write_text(PARAGRAPH)
+    report = ingest_paths([tmp_path / "nope.pdf", hidden_only], settings)
+    assert [(Path(e.source).name, e.status, e.reason) for e in report.entries] == [
+        ("nope.pdf", "failed", "no such file or folder"),
+        (".notes.txt", "skipped", "hidden file"),
+    ]
+    assert report.collection == settings.store.collection and not report.ok
+    assert not settings.store.path.exists()  # no store created, so no index (and no model) opened

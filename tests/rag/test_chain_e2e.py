@@ -73,7 +73,7 @@ def test_an_instruction_inside_a_document_is_not_obeyed(chain) -> None:
 
 
 def test_default_answers_are_phrases_quoted_from_the_cited_file(chain) -> None:
-    assert chain.answer_style == "extract" and chain.scorer is not None  # the bundled model
+    assert chain.config.answer_style == "extract" and chain.chooses  # the bundled model
     answer = chain.invoke({"question": "When did the Quillon bridge open?"})
     phrase = answer.text.removesuffix(" [1]")
     assert "1994" in phrase and phrase in CORPUS["bridge.md"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from rag.extract import (
     FEATURES,
     KINDS,
-    MODEL_WEIGHT,
-    WEIGHTS,
+    RankerWeights,
     candidate_spans,
     choose_span,
+    fitted_ranker,
     question_kind,
 )
 
@@ -101,7 +103,8 @@ def test_candidates_keep_their_passage_number_and_sentence() -> None:
     year = next(c for c in cands if "1994" in c.text)
     assert (year.passage, year.sentence) == (2, "It opened in 1994.")
     assert set(year.features) == set(FEATURES)
-    assert year.score == sum(WEIGHTS["when"][k] * v for k, v in year.features.items())
+    when = fitted_ranker().weights["when"]
+    assert year.score == sum(when[k] * v for k, v in year.features.items())
 
 
 def test_each_kind_of_question_is_ranked_with_its_own_weights() -> None:
@@ -115,8 +118,6 @@ def test_each_kind_of_question_is_ranked_with_its_own_weights() -> None:
     assert question_kind("Who designed the bridge?") == "who"
     assert choose_span("Who designed the bridge?", [passage], weights=weights,
                        widen_margin=0).text == "Ana Berg"
-    assert set(WEIGHTS) == set(KINDS)
-    assert all(set(kind_weights) == set(FEATURES) for kind_weights in WEIGHTS.values())
 
 
 def test_the_expected_type_of_answer_wins() -> None:
@@ -140,7 +141,7 @@ def test_the_model_score_reranks_only_the_best_few() -> None:
     best = choose_span(question, [BRIDGE], rescore=prefer(second), top=3, widen_margin=0)
     assert seen[-1] == [c.text for c in ranked[:3]]  # the model sees the 3 best only
     assert best.text == second.text  # and its score decides among them
-    assert best.score == second.score + MODEL_WEIGHT * 0.0
+    assert best.score == second.score + fitted_ranker().model_weight * 0.0
     # A phrase outside the best few cannot win, however much the model likes it.
     assert choose_span(question, [BRIDGE], rescore=prefer(last), top=3,
                        widen_margin=0).text == ranked[0].text
@@ -174,3 +175,21 @@ def test_a_longer_phrase_of_the_same_sentence_holding_the_best_replaces_it_withi
 def test_nothing_to_choose_from_gives_none() -> None:
     assert choose_span("How long is it?", [None, "It is the."]) is None
     assert choose_span("How long is it?", []) is None
+
+
+def test_the_fitted_weights_file_has_every_kind_and_feature_of_the_code() -> None:
+    fitted = fitted_ranker()
+    assert set(fitted.weights) == set(KINDS)
+    assert all(set(kind_weights) == set(FEATURES) for kind_weights in fitted.weights.values())
+    assert fitted.model_weight >= 0 and fitted.widen_margin >= 0
+
+
+def test_a_weights_file_that_disagrees_with_the_features_is_refused() -> None:
+    weights = {kind: dict.fromkeys(FEATURES[:-1], 0.5) for kind in KINDS}  # one feature short
+    text = json.dumps({"weights": weights, "model_weight": 0.1, "widen_margin": 0.3})
+    with pytest.raises(ValueError, match="do not match its features"):
+        RankerWeights.from_json(text)
+    weights = {kind: dict.fromkeys(FEATURES, 0.5) for kind in KINDS}
+    loaded = RankerWeights.from_json(json.dumps({"weights": weights, "model_weight": 0.2,
+                                                 "widen_margin": 0.0}))
+    assert (loaded.model_weight, loaded.widen_margin, loaded.weights["who"]["year"]) == (0.2, 0.0, 0.5)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from rag.focus import focus_documents, split_sentences, word_overlap
+from rag.focus import focus_documents
+from rag.text import split_sentences, word_overlap
 
 
 def test_sentences_split_on_ends_and_paragraphs() -> None:

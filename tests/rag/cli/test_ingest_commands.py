@@ -1,18 +1,54 @@
-"""The ingest commands through Typer's runner: reports, exit codes, errors in one line."""
+"""The ingest commands: reports, piped and JSON forms, exit codes, errors in one line.
+
+Most tests use Typer's runner; those about what a shell sees (whole paths on
+piped stdout, no third-party progress bars, nothing loaded for a bad path)
+run the real CLI in a subprocess with stdout and stderr as pipes.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import rag.cli
+from ingest import FileEntry
 from rag.cli import app, main
 
 rag.cli._register()
 runner = CliRunner()
 TEXT = "Barn owls hunt at night. They find voles by sound alone. " * 4
+MODEL_MODULES = ("torch", "transformers", "sentence_transformers", "llama_cpp", "chromadb")
+# Prints which model libraries the CLI imported, when it exits.
+PROBE = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('imported:', [m for m in %r if m in sys.modules],"
+    " file=sys.stderr))\n"
+    "from rag.cli import main\n"
+    "main()\n"
+) % (MODEL_MODULES,)
+
+
+def rag_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``rag`` command, stdout and stderr being pipes (not a terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "rag.cli", *args],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "COLUMNS": "80"},
+    )
+
+
+def rows(stdout: str) -> dict[str, list[str]]:
+    """Piped table output: one tab-separated line per file, keyed by its file column."""
+    lines = [line.split("\t") for line in stdout.splitlines()]
+    keyed = {fields[1]: fields for fields in lines}
+    assert len(keyed) == len(lines), stdout  # one line per file
+    return keyed
 
 
 @pytest.fixture
@@ -57,5 +93,100 @@ def test_chunk_change_is_refused_until_reindex(
     with pytest.raises(SystemExit) as exit_info:
         main(["ingest", "--reindex", "--exclude", "*.pdf", str(docs)])
     assert exit_info.value.code == 0
-    out = capsys.readouterr().out
-    assert "1 added" in out
+    out, err = capsys.readouterr()
+    assert f"added\t{docs / 'owls.md'}\t" in out and "files: 1 added" in err
+
+
+@pytest.fixture
+def deep(tmp_path: Path) -> Path:
+    """Files far longer than 80 columns, two with the same name, hidden ones."""
+    root = tmp_path / "a-rather-long-folder-name-for-documents" / "second-level-folder-long-name"
+    for sub in ("sub-one", "sub-two", ".drafts"):
+        (root / sub).mkdir(parents=True)
+    latin = ("Le café coûte 3 € à Noël; owls hunt at night. " * 3).encode("cp1252")
+    (root / "sub-one" / "cp1252.txt").write_bytes(latin)
+    (root / "sub-two" / "cp1252.txt").write_bytes(latin)
+    (root / "owls.md").write_text("# Owls\n\n" + TEXT)
+    (root / ".notes.txt").write_text("Hidden notes. " + TEXT)
+    (root / ".drafts" / "plan.md").write_text("# Plan\n\n" + TEXT)
+    return root.resolve()
+
+
+def test_piped_reports_keep_whole_paths_one_line_each_and_no_progress_bars(deep: Path) -> None:
+    visible = [str(deep / n) for n in ("owls.md", "sub-one/cp1252.txt", "sub-two/cp1252.txt")]
+    assert min(len(path) for path in visible) > 100
+
+    ingested = rag_cli("ingest", str(deep.parent))
+    assert ingested.returncode == 0, ingested.stderr
+    assert {path: (f[0], f[4]) for path, f in rows(ingested.stdout).items()} == {
+        **{path: ("added", "") for path in visible},
+        str(deep / ".notes.txt"): ("skipped", "hidden file"),
+        str(deep / ".drafts"): ("skipped", "hidden folder"),  # one line for the folder
+    }
+    assert "files: 3 added, 2 skipped" in ingested.stderr  # totals on stderr, not in the rows
+    assert "--include-hidden" in ingested.stderr
+    for noise in ("Loading weights", "%|", "it/s", "Batches", "llama_"):
+        assert noise not in ingested.stderr, ingested.stderr
+
+    listed = rag_cli("sources")
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == sorted(visible)
+    grep = [line for line in listed.stdout.splitlines() if "cp1252.txt" in line]
+    assert [line.split("\t")[0] for line in grep] == visible[1:]  # both, told apart
+    assert "3 files, 3 chunks" in listed.stderr and "…" not in listed.stdout
+
+    hidden_too = rag_cli("ingest", "--json", "--include-hidden", str(deep.parent))
+    assert hidden_too.returncode == 0, hidden_too.stderr
+    report = json.loads(hidden_too.stdout)  # nothing but the JSON report on stdout
+    assert {e["source"]: e["status"] for e in report["entries"]} == {
+        **{path: "unchanged" for path in visible},
+        str(deep / ".notes.txt"): "added",
+        str(deep / ".drafts" / "plan.md"): "added",
+    }
+    assert all(set(e) == {f.name for f in dataclasses.fields(FileEntry)} for e in report["entries"])
+    assert report["counts"]["added"] == 2 and report["ok"] is True
+    assert report["chunks_written"] == 2 and report["collection"] == "documents"
+
+
+def test_sources_json_lists_every_ledger_record(deep: Path, settings) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from rag.index import FileRecord, open_ledger
+
+    now = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.timezone.utc)
+    ledger = open_ledger(settings)
+    try:
+        ledger.put(*(FileRecord(str(deep / n), 10, 1, "0" * 64, 2, 3, 1, now)
+                     for n in ("owls.md", "sub-one/cp1252.txt")))
+    finally:
+        ledger.engine.dispose()
+    result = runner.invoke(app, ["sources", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["collection"] == "documents" and data["chunks"] == 6
+    assert [f["source"] for f in data["files"]] == [str(deep / "owls.md"),
+                                                    str(deep / "sub-one/cp1252.txt")]
+    assert data["files"][0] == {
+        "source": str(deep / "owls.md"), "size": 10, "mtime_ns": 1, "sha256": "0" * 64,
+        "pages": 2, "chunks": 3, "empty_pages": 1, "ingested_at": "2026-01-02T03:04:00+00:00",
+    }
+
+
+def test_a_missing_path_is_refused_before_any_model_or_store(
+    deep: Path, isolated_state: Path
+) -> None:
+    missing = "/nonexistent/foo.pdf"
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "ingest", str(deep), missing],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"error: cannot ingest {missing}: no such file or folder" in result.stderr
+    assert "imported: []" in result.stderr  # no model library, not even Chroma
+    assert result.stdout == "" and not isolated_state.exists()  # no store folder either
+
+
+def test_prune_accepts_a_deleted_folder(tmp_path: Path, isolated_state: Path) -> None:
+    result = runner.invoke(app, ["ingest", "--prune", "--dry-run", str(tmp_path / "gone")])
+    assert result.exit_code == 0, result.output  # the folder may have been deleted: prune it
+    assert "files: none" in result.output

@@ -4,13 +4,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import index as index_documents
 
 from rag.errors import IndexMismatchError
-from rag.index import ChunkStore, FileRecord, IndexManifest, KeywordIndex, open_index
+from rag.index import ChunkStore, FileRecord, IndexManifest, KeywordIndex, make_chroma_client, open_index
 
 
 def _docs() -> list[Document]:
@@ -32,18 +31,18 @@ def test_chunk_store_keeps_vectors_keywords_and_records_in_step(index) -> None:
     assert first["num_added"] == 2
     again = _sync(index, _docs())
     assert (again["num_added"], again["num_skipped"]) == (0, 2)
-    ids = set(index.vectors.get()["ids"])
+    ids = {chunk.id for chunk in index.fetch()}
     assert ids == index.keywords.ids() == set(index.records.list_keys())
     changed = [Document("Wind farms are built offshore.", metadata={"source": "/d/wind.txt"})]
     result = _sync(index, changed)
     assert (result["num_added"], result["num_deleted"]) == (1, 1)
-    ids = set(index.vectors.get()["ids"])
+    ids = {chunk.id for chunk in index.fetch()}
     assert len(ids) == 2
     assert ids == index.keywords.ids() == set(index.records.list_keys())
 
 
-def test_collection_uses_cosine_and_stores_the_manifest(index) -> None:
-    collection = index.vectors._collection
+def test_collection_uses_cosine_and_stores_the_manifest(index, settings) -> None:
+    collection = make_chroma_client(settings).get_collection(index.collection)
     assert collection.configuration_json["hnsw"]["space"] == "cosine"
     manifest = IndexManifest.from_metadata(collection.metadata)
     assert manifest == index.manifest
@@ -116,20 +115,45 @@ class _Refusing(Embeddings):
         raise AssertionError(f"asked to embed {text!r}")
 
 
-def test_chunk_store_writes_given_vectors_and_embeds_only_the_rest(index, embeddings) -> None:
+def test_chunk_store_writes_given_vectors_and_embeds_only_the_rest(index, embeddings, settings
+                                                                  ) -> None:
     texts = ["Solar panels convert sunlight.", "Wind turbines turn air into power."]
     given = [0.0] * 383 + [1.0]
     store = index.store
     store.add_texts(texts, [{"source": "/d/a"}, {"source": "/d/b"}], ids=["a", "b"],
                     vectors={"a": given})
-    stored = index.vectors._collection.get(ids=["a", "b"], include=["embeddings"])
-    vectors = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+    vectors = {chunk.id: chunk.vector for chunk in index.fetch(["a", "b"], with_vectors=True)}
     assert list(vectors["a"]) == pytest.approx(given)
     assert list(vectors["b"]) == pytest.approx(embeddings.embed_documents(texts[1:])[0], abs=1e-5)
     assert index.keywords.ids() == {"a", "b"}
-    refusing = ChunkStore(index.vectors, index.keywords)
-    refusing.vectors = Chroma(client=index.vectors._client, collection_name=index.collection,
-                              embedding_function=_Refusing())
+    chroma = make_chroma_client(settings).get_collection(index.collection)
+    refusing = ChunkStore(chroma, index.keywords, _Refusing())
     refusing.add_texts(["Hydro dams store water."], [{"source": "/d/c"}], ids=["c"],
                        vectors={"c": given})  # every vector given: the model is never asked
     assert index.count() == 3
+
+
+def test_search_and_fetch_read_what_was_written(index, embeddings) -> None:
+    _sync(index, _docs())
+    wind = embeddings.embed_query("wind power")
+    hits = index.search_dense(wind, 2)
+    by_id = {chunk.id: chunk for chunk in index.fetch([cid for cid, _ in hits])}
+    assert by_id[hits[0][0]].metadata["source"] == "/d/wind.txt"
+    assert hits[0][1] < hits[1][1]  # nearest first, as cosine distances
+    only_solar = index.search_dense(wind, 2, sources=["/d/solar.txt"])
+    assert [by_id.get(cid) or index.fetch([cid])[0] for cid, _ in only_solar][0].metadata[
+        "source"] == "/d/solar.txt" and len(only_solar) == 1
+    assert [hit.id for hit in index.search_keywords("turbines", 5)] == [hits[0][0]]
+    assert [c.text for c in index.fetch(where={"source": "/d/solar.txt"})] == [
+        "Solar panels convert sunlight into electricity."]
+    assert all(c.vector is None for c in index.fetch())
+
+
+def test_delete_source_and_reconcile_keep_the_three_stores_agreeing(index) -> None:
+    _sync(index, _docs())
+    assert index.delete_source("/d/solar.txt") == 1
+    assert [c.metadata["source"] for c in index.fetch()] == ["/d/wind.txt"]
+    assert index.reconcile() == 0  # nothing wrong: nothing removed
+    index.keywords.delete(index.source_keys("/d/wind.txt"))  # a write killed half way
+    assert index.reconcile() == 2  # its chunk in Chroma and its record
+    assert index.count() == index.keywords.count() == len(index.records.list_keys()) == 0

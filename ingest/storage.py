@@ -5,7 +5,7 @@ or disk is full", ``OSError(ENOSPC)``, "attempt to write a readonly
 database"...). :func:`storage_errors` re-raises them as :class:`IngestError`
 with what to do. The index itself needs no repair afterwards: SQLite rolls
 back the interrupted transaction and the next ingest reconciles Chroma, the
-keyword index and the records (see :func:`ingest.sync.reconcile`).
+keyword index and the records (see :meth:`rag.index.Index.reconcile`).
 
 Example:
     >>> import errno

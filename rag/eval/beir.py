@@ -23,17 +23,16 @@ from rag.eval.corpus import collection_name, open_eval_collection
 from rag.eval.datasets import BeirDataset, file_fingerprint
 from rag.eval.metrics import dedupe_ranking, mrr_at_k, ndcg_at_k, percentile, recall_at_k
 from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
-from rag.settings import Settings
+from rag.settings import RETRIEVAL_MODES, Settings
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.documents import Document
 
-__all__ = ["MODES", "SOURCE_PREFIX", "beir_documents", "evaluate_retrieval"]
+__all__ = ["SOURCE_PREFIX", "beir_documents", "evaluate_retrieval"]
 
 logger = logging.getLogger(__name__)
 
-MODES = ("dense", "bm25", "hybrid")
 SOURCE_PREFIX = "beir:"
 DEPTH = 100
 """Chunks retrieved per query: enough for Recall@100 at document level in most cases."""
@@ -64,7 +63,7 @@ def evaluate_retrieval(
     dataset: BeirDataset,
     settings: Settings,
     *,
-    modes: Sequence[str] = MODES,
+    modes: Sequence[str] = RETRIEVAL_MODES,
     limit: int | None = None,
     depth: int = DEPTH,
     embeddings: Embeddings | None = None,
@@ -90,9 +89,10 @@ def evaluate_retrieval(
     from rag.errors import ConfigError
     from rag.retrieval import HybridRetriever
 
-    unknown = [m for m in modes if m not in MODES]
+    unknown = [m for m in modes if m not in RETRIEVAL_MODES]
     if unknown or not modes:
-        raise ConfigError(f"unknown retrieval mode(s) {unknown}; choose from {', '.join(MODES)}")
+        choices = ", ".join(RETRIEVAL_MODES)
+        raise ConfigError(f"unknown retrieval mode(s) {unknown}; choose from {choices}")
     started = time.perf_counter()
     from rag.models import make_embeddings
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from rag.errors import ConfigError
+from rag.eval.beir import evaluate_retrieval
 from rag.eval.datasets import load_beir
-from rag.eval.retrieval import evaluate_retrieval
 from rag.eval.run import EvalProgress
+from rag.settings import RETRIEVAL_MODES
 
 
 def test_every_mode_is_scored_and_the_collection_is_reused(
@@ -19,7 +20,7 @@ def test_every_mode_is_scored_and_the_collection_is_reused(
     updates: list[EvalProgress] = []
     run = evaluate_retrieval(data, settings, embeddings=embeddings, progress=updates.append)
 
-    assert run.kind == "retrieval" and list(run.metrics) == ["dense", "bm25", "hybrid"]
+    assert run.kind == "retrieval" and list(run.metrics) == list(RETRIEVAL_MODES)
     assert run.counts["queries"] == 3 and run.counts["documents"] == 6
     assert run.counts["chunks"] >= 6 and run.collection["reused"] is False
     for mode in ("dense", "hybrid"):

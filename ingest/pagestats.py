@@ -1,0 +1,129 @@
+"""Counting a source's pages as they are chunked, and the report's words for them.
+
+Only numbered (PDF) pages count as empty or unreadable; a text file with
+nothing in it is an empty document, not a page without text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ingest.loaders import LoadedFile, Page
+from ingest.pdf import ENGINES
+
+__all__ = ["PageStats", "empty_reason", "read_note"]
+
+
+class PageStats:
+    """What the pages of one source held, counted as they pass."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.empty_pages = 0
+        self.scanned_pages = 0
+        self.chunks = 0
+        self.engines: dict[str, list[int]] = {}
+        self.unreadable: list[int] = []
+        self.errors: list[str] = []
+
+    def count(self, page: Page) -> None:
+        """Count one page; only numbered (PDF) pages count as empty or unreadable.
+
+        The blocks of a long text file after its first (``offset`` > 0) are
+        more of the same document, not pages of their own.
+        """
+        if page.offset == 0:
+            self.pages += 1
+        number = page.number if page.number is not None else self.pages
+        if page.error:
+            self.unreadable.append(number)
+            self.errors.append(page.error)
+            return
+        if page.engine:
+            self.engines.setdefault(page.engine, []).append(number)
+        if page.number is not None and not page.text.strip():
+            self.empty_pages += 1
+            self.scanned_pages += int(page.images)
+
+    @property
+    def engine(self) -> str:
+        """The engines that read pages, preferred first, joined by ``+``."""
+        rank = {engine.name: n for n, engine in enumerate(ENGINES)}
+        return "+".join(sorted(self.engines, key=lambda name: rank.get(name, len(rank))))
+
+
+def _page_list(numbers: Sequence[int]) -> str:
+    """Name pages with runs shortened.
+
+    Example:
+        >>> _page_list([3]), _page_list([2, 4, 5, 6, 7])
+        ('page 3', 'pages 2, 4-7')
+    """
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    named = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return f"{'page' if len(numbers) == 1 else 'pages'} {named}"
+
+
+def _unreadable_note(stats: PageStats) -> str:
+    if not stats.unreadable:
+        return ""
+    more = "; other errors in the log" if len(set(stats.errors)) > 1 else ""
+    return f"{_page_list(stats.unreadable)} unreadable ({stats.errors[0]}{more})"
+
+
+def read_note(stats: PageStats) -> str:
+    """Say what is worth knowing about a file that was indexed.
+
+    Args:
+        stats: The file's page counts.
+
+    Returns:
+        Notes such as ``read by pdfium`` or ``page 3 unreadable (...)``,
+        joined by ``; ``; empty when everything was read by the preferred engine.
+    """
+    preferred = ENGINES[0].name
+    others = {name: pages for name, pages in stats.engines.items() if name != preferred}
+    notes: list[str] = []
+    if others and preferred not in stats.engines:
+        notes.append("read by " + " and ".join(others))
+    else:
+        notes.extend(f"{_page_list(pages)} read by {name}" for name, pages in others.items())
+    notes.append(_unreadable_note(stats))
+    if stats.scanned_pages:
+        notes.append(f"{stats.scanned_pages} page(s) without a text layer (scanned?)")
+    return "; ".join(note for note in notes if note)
+
+
+def empty_reason(loaded: LoadedFile, stats: PageStats) -> str:
+    """Say why a file that was read gave no text.
+
+    Args:
+        loaded: The file as its loader opened it.
+        stats: Its page counts.
+
+    Returns:
+        ``no pages``; ``no text layer (scanned?)...`` only when some empty
+        page shows images; ``no text in N page(s) (blank, ...)`` otherwise;
+        with the unreadable pages, if any. Non-PDF files: whitespace only.
+    """
+    if loaded.file_type != "pdf":
+        return "no text (whitespace only)"
+    if stats.pages == 0:
+        return "no pages"
+    notes: list[str] = []
+    if stats.scanned_pages:
+        notes.append(
+            f"no text layer (scanned?): {stats.scanned_pages} of {stats.pages} page(s) "
+            "show images but no text; run OCR first"
+        )
+    elif stats.empty_pages:
+        notes.append(
+            f"no text in {stats.empty_pages} page(s) (blank, drawings or a form; no images)"
+        )
+    notes.append(_unreadable_note(stats))
+    return "; ".join(note for note in notes if note)

@@ -1,0 +1,34 @@
+"""File content hashes: one sha256 helper for model integrity checks and ingest.
+
+Example:
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> sha256_file(path)[:12]
+    'ba7816bf8f01'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+__all__ = ["sha256_file"]
+
+
+def sha256_file(path: Path, *, block_size: int = 1 << 20) -> str:
+    """Hash a file's content in blocks (bounded memory for any size).
+
+    Args:
+        path: The file.
+        block_size: Bytes read at a time.
+
+    Returns:
+        64 hex digits.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(block_size), b""):
+            digest.update(block)
+    return digest.hexdigest()
