@@ -1,8 +1,9 @@
 """``rag eval``: measure retrieval and answers on standard datasets, compare runs.
 
 ``rag eval retrieval`` scores every retrieval mode on a BEIR dataset,
-``rag eval qa`` answers SQuAD 2.0 questions through the full chain, and
-``rag eval compare A B`` puts two saved runs side by side. Each run prints a
+``rag eval qa`` answers SQuAD 2.0 questions through the full chain,
+``rag eval docs`` answers a CSV of questions about a folder of real documents,
+and ``rag eval compare A B`` puts two saved runs side by side. Each run prints a
 table, and writes ``results.json``, ``results.md`` and ``chart.png`` to its
 output folder (default ``./eval-runs/<timestamp>-<kind>/``).
 """
@@ -212,6 +213,36 @@ def qa_command(
             progress=progress,
             params=params,
         )
+    _finish(run, out)
+
+
+@eval_app.command("docs")
+def docs_command(
+    docs: Annotated[
+        Path, typer.Option("--docs", help="Folder of documents (ingested once, then reused).")
+    ],
+    qna: Annotated[
+        Path,
+        typer.Option(
+            "--qna",
+            help="CSV with columns Question, Source Docs (file-name globs), Answer; "
+            "optional Question Type, Source Chunk Type.",
+        ),
+    ],
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="At most N questions, taken in turn from each type."),
+    ] = None,
+    out: _Out = None,
+) -> None:
+    """Answer questions about real documents: cited source, facts, F1, abstention, latency."""
+    from rag.eval.docs import evaluate_docs, load_qna
+
+    settings = settings_from_cli()
+    questions = load_qna(qna)  # a bad file fails here, before any model loads
+    console.print(f"{len(questions)} questions in {qna}", highlight=False)
+    with _progress_bar() as progress:
+        run = evaluate_docs(docs, qna, settings, limit=limit, progress=progress)
     _finish(run, out)
 
 

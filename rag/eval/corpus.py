@@ -83,18 +83,20 @@ def _marker(settings: Settings) -> Path:
 
 
 def open_eval_collection(
-    documents: Callable[[], Sequence[Document]],
+    documents: Callable[[], Sequence[Document]] | Sequence[Path],
     settings: Settings,
     *,
     name: str,
     embeddings: Embeddings | None = None,
     progress: ProgressFn | None = None,
 ) -> EvalCollection:
-    """Open the named collection, ingesting ``documents()`` unless already complete.
+    """Open the named collection, ingesting ``documents`` unless already complete.
 
     Args:
-        documents: Builds the documents (each with ``metadata["source"]``);
-            not called when the collection is reused.
+        documents: Builds the documents (each with ``metadata["source"]``),
+            ingested with ``ingest_documents``; or the files and folders to
+            ingest with ``ingest_paths``. Not called or read when the
+            collection is reused.
         settings: The project settings (the store path is used, the collection replaced).
         name: The collection name, from :func:`collection_name`.
         embeddings: The embedding model; defaults to the settings' model.
@@ -103,7 +105,7 @@ def open_eval_collection(
     Returns:
         The opened collection; close ``result.index`` when done.
     """
-    from ingest import ingest_documents
+    from ingest import ingest_documents, ingest_paths
     from rag.index import open_index
 
     settings = settings.with_overrides(store={"collection": name})
@@ -115,17 +117,22 @@ def open_eval_collection(
             logger.info("reusing eval collection %s (%d chunks)", name, recorded["chunks"])
             return EvalCollection(index, settings, True, recorded["chunks"], 0.0)
         started = time.perf_counter()
-        docs = documents()
 
         def forward(update: ProgressUpdate) -> None:
             if progress is not None:
                 progress(EvalProgress("ingest", update.files_done, update.files_total))
 
-        report = ingest_documents(docs, settings, index=index, progress=forward)
+        if callable(documents):
+            docs = documents()
+            report = ingest_documents(docs, settings, index=index, progress=forward)
+            units = len(docs)
+        else:
+            report = ingest_paths(documents, settings, index=index, progress=forward)
+            units = len(report.entries)
         elapsed = time.perf_counter() - started
         chunks = index.count()
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"chunks": chunks, "documents": len(docs)}))
+        marker.write_text(json.dumps({"chunks": chunks, "documents": units}))
         logger.info("eval collection %s: %s", name, report.summary())
         return EvalCollection(index, settings, False, chunks, elapsed)
     except BaseException:

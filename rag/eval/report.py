@@ -28,6 +28,10 @@ __all__ = [
 ]
 
 
+_COLUMNED = ("retrieval", "docs")
+"""Kinds whose sections all hold the same metrics (drawn side by side)."""
+
+
 def format_value(value: float | None) -> str:
     """Three decimals for ratios in [0, 1], two for other numbers, a dash for None."""
     if value is None:
@@ -46,10 +50,11 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def run_markdown(run: EvalRun) -> str:
     """The run's metrics as a markdown table, with a line on what was measured.
 
-    Retrieval runs get one column per mode; QA runs one row per metric.
+    Retrieval and docs runs get one column per section (mode, question type),
+    as their sections hold the same metrics; QA runs one row per metric.
     """
     sections = list(run.metrics)
-    if run.kind == "retrieval":
+    if run.kind in _COLUMNED:
         names = list(dict.fromkeys(n for s in sections for n in run.metrics[s]))
         rows = [[n, *(format_value(run.metrics[s].get(n)) for s in sections)] for n in names]
         table = _table(["metric", *sections], rows)
@@ -132,6 +137,11 @@ def _is_latency(name: str) -> bool:
     return "latency" in name or name.endswith(" s") or name.endswith(" ms")
 
 
+def _is_ratio(name: str) -> bool:
+    """Quality metrics in [0, 1]: neither latencies nor sizes such as "answer words"."""
+    return not _is_latency(name) and not name.endswith(" words")
+
+
 def save_chart(run: EvalRun, path: Path) -> Path:
     """Draw the run's quality metrics and latencies as bar charts in a PNG.
 
@@ -145,13 +155,17 @@ def save_chart(run: EvalRun, path: Path) -> Path:
     plt = _pyplot()
     fig, (quality, speed) = plt.subplots(1, 2, figsize=(13, 4.8), width_ratios=[2, 1])
     sections = list(run.metrics)
-    if run.kind == "retrieval":
-        names = [n for n in run.metrics[sections[0]] if not _is_latency(n)]
+    if run.kind in _COLUMNED:
+        names = [n for n in run.metrics[sections[0]] if _is_ratio(n)]
         times = [n for n in run.metrics[sections[0]] if _is_latency(n)]
         _grouped(quality, names, {s: [run.metrics[s].get(n) for n in names] for s in sections})
         _grouped(speed, times, {s: [run.metrics[s].get(n) for n in times] for s in sections})
-        quality.set_title(f"Retrieval quality ({run.counts.get('queries')} queries)")
-        speed.set_title("Query latency (ms)")
+        if run.kind == "docs":
+            quality.set_title(f"Answers on documents ({run.counts.get('questions')} questions)")
+            speed.set_title("Latency (s)")
+        else:
+            quality.set_title(f"Retrieval quality ({run.counts.get('queries')} queries)")
+            speed.set_title("Query latency (ms)")
     else:
         flat = {k.split(" / ", 1)[1]: v for k, v in flatten(run).items()}
         names = [n for n in flat if not _is_latency(n)]
@@ -188,7 +202,7 @@ def save_compare_chart(
 ) -> Path:
     """Draw the quality metrics (values in [0, 1]) of two runs side by side in a PNG."""
     plt = _pyplot()
-    rows = [r for r in compare_rows(a, b) if not _is_latency(r[0])]
+    rows = [r for r in compare_rows(a, b) if _is_ratio(r[0])]
     fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(rows) + 2), 5))
     series = {names[0]: [r[1] for r in rows], names[1]: [r[2] for r in rows]}
     _grouped(ax, [r[0] for r in rows], series)

@@ -20,7 +20,7 @@ from rag.settings import Settings
 
 __all__ = ["EvalProgress", "EvalRun", "ProgressFn", "machine_info", "settings_summary"]
 
-Kind = Literal["retrieval", "qa"]
+Kind = Literal["retrieval", "qa", "docs"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class EvalProgress:
     """A progress snapshot sent to the caller's callback.
 
     Attributes:
-        stage: ``"ingest"`` while the collection is built, then ``"retrieval"`` or ``"qa"``.
+        stage: ``"ingest"`` while the collection is built, then the run's kind.
         done: Units finished (documents while ingesting, queries after).
         total: Units in the stage.
     """
@@ -69,10 +69,11 @@ class EvalRun:
     """One evaluation run.
 
     Attributes:
-        kind: ``"retrieval"`` or ``"qa"``.
+        kind: ``"retrieval"``, ``"qa"`` or ``"docs"``.
         params: The command's parameters (dataset, split, modes, limit, seed...).
         metrics: Section name to ``{metric: value}``; for retrieval one section
-            per mode, for QA ``answers``, ``abstention``, ``latency``.
+            per mode, for QA ``answers``, ``abstention``, ``latency``, for docs
+            ``overall`` and one per question type.
         counts: How many queries/questions, chunks, and so on.
         settings: :func:`settings_summary` of the settings used.
         machine: :func:`machine_info` at the start.
