@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -36,6 +37,7 @@ from rag.errors import ConfigError
 
 __all__ = [
     "BUNDLED",
+    "COLLECTION_NAME",
     "RETRIEVAL_MODES",
     "ChunkingSettings",
     "EmbeddingSettings",
@@ -115,6 +117,10 @@ class LLMSettings(BaseModel):
     max_retries: int = Field(2, ge=0, description="Retries of remote calls.")
 
 
+COLLECTION_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$"
+"""What Chroma accepts as a collection name (and ``..`` is refused too)."""
+
+
 class StoreSettings(BaseModel):
     """Where the vector index, keyword index and ingest records live."""
 
@@ -127,7 +133,11 @@ class StoreSettings(BaseModel):
         description="Chroma server URL (http://host:8000); unset = embedded Chroma.",
     )
     auth_token: SecretStr | None = Field(None, description="Chroma server token.")
-    collection: str = Field("documents", min_length=3, max_length=63)
+    collection: str = Field(
+        "documents",
+        description="Collection name: 3-63 letters, digits, '.', '_' or '-', starting and "
+        "ending with a letter or digit (Chroma's rule).",
+    )
     record_manager_url: str | None = Field(
         None,
         description="SQLAlchemy URL of the ingest records; unset = SQLite in `path`.",
@@ -137,6 +147,16 @@ class StoreSettings(BaseModel):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, value: str) -> str:
+        if not re.match(COLLECTION_NAME, value) or ".." in value:
+            raise ValueError(
+                f"invalid collection name {value!r}: use 3-63 letters, digits, '.', '_' or "
+                "'-', starting and ending with a letter or digit"
+            )
+        return value
 
 
 class ChunkingSettings(BaseModel):
@@ -366,5 +386,7 @@ def _problems(exc: ValidationError, section: str | None = None) -> str:
     """The validation errors as ``section.field: message`` pairs."""
     prefix = (section,) if section else ()
     return "; ".join(
-        f"{'.'.join(str(p) for p in (*prefix, *err['loc']))}: {err['msg']}" for err in exc.errors()
+        f"{'.'.join(str(p) for p in (*prefix, *err['loc']))}: "
+        f"{err['msg'].removeprefix('Value error, ')}"
+        for err in exc.errors()
     )

@@ -12,9 +12,11 @@ from rag.cli._common import (
     CollectionOption,
     console,
     err_console,
+    print_error,
     settings_from_cli,
     usage_error,
 )
+from rag.errors import QuestionError
 from rag.settings import RETRIEVAL_MODES
 
 if TYPE_CHECKING:
@@ -56,7 +58,6 @@ def _check_question(question: str, settings: Settings) -> None:
     The chain checks it again, with the same function and limit.
     """
     from rag.context import clean_question
-    from rag.errors import QuestionError
 
     try:
         clean_question(question, settings.retrieval.max_question_chars)
@@ -166,9 +167,13 @@ def chat(
             break
         if not question:
             break
-        answer = _stream_answer(
-            chain, {"question": question, "history": history, "sources": sources}
-        )
+        try:
+            answer = _stream_answer(
+                chain, {"question": question, "history": history, "sources": sources}
+            )
+        except QuestionError as exc:  # a question too long: say so, and go on
+            print_error(str(exc))
+            continue
         _print_sources(answer)
         history += [
             {"role": "user", "content": question},

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import ConfigError
+from rag.settings import COLLECTION_NAME
 
 __all__ = ["SavedUploads", "check_collection_name", "safe_filename", "save_uploads"]
 
 logger = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
-_COLLECTION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,61})[A-Za-z0-9]$")
+_COLLECTION = re.compile(COLLECTION_NAME)
 _MAX_NAME = 120
 
 

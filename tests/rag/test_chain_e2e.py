@@ -107,3 +107,20 @@ def test_cli_ask_streams_and_lists_sources(chain, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Sources:" in result.output
     assert "bridge.md" in result.output
+
+
+def test_cli_chat_goes_on_after_a_question_it_refuses(chain) -> None:
+    from typer.testing import CliRunner
+
+    import rag.cli
+    from rag.cli import app
+
+    rag.cli._register()
+    data = chain.retriever.index.records.engine.url.database
+    env = {"RAG_STORE__PATH": str(Path(data).parent)}
+    typed = "why " * 600 + "\nHow long is the Quillon bridge?\n\n"
+    result = CliRunner().invoke(app, ["chat"], input=typed, env=env)
+    assert result.exit_code == 0, result.output
+    assert "error: the question is too long (2399 characters; at most 2000)" in result.stderr
+    assert "bridge.md" in result.stdout  # the next question was answered, with its sources
+

@@ -35,6 +35,15 @@ def test_the_limit_is_the_chains_setting(isolated_state: Path, monkeypatch) -> N
     assert result.exit_code == 2 and "error: the question is empty" in result.stderr
 
 
+def test_an_invalid_collection_name_is_a_usage_error(isolated_state: Path) -> None:
+    for name in ("bad name!", "x", "a..b"):
+        result = runner.invoke(app, ["ask", "--collection", name, "Where do owls hunt?"])
+        assert result.exit_code == 2, result.output
+        assert f"error: invalid settings: store.collection: invalid collection name {name!r}: " \
+               "use 3-63 letters" in result.stderr
+    assert not isolated_state.exists()  # refused before Chroma saw the name
+
+
 def test_an_invalid_option_is_a_usage_error(isolated_state: Path) -> None:
     result = runner.invoke(app, ["ask", "--mode", "fast", "Where do owls hunt?"])
     assert result.exit_code == 2, result.output
