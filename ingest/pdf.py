@@ -343,7 +343,14 @@ class _Reader:
         return Page("", index + 1, self._label(index), error=error)
 
     def _read(self, index: int) -> Page:
+        """The page from the first engine that finds text on it.
+
+        An engine that reads a page without error but finds no text (a half
+        read, or a blank or scanned page) hands it to the next; when none
+        finds text, the first empty reading stands.
+        """
         errors: list[str] = []
+        empty: Page | None = None
         for doc in self._engines():
             if index >= doc.page_count:
                 errors.append(f"{doc.engine}: it finds only {doc.page_count} page(s)")
@@ -353,11 +360,16 @@ class _Reader:
             except Exception as exc:  # a broken page must not lose the other pages
                 errors.append(f"{doc.engine}: {exc}")
                 continue
-            if errors:
+            if not text.strip():
+                empty = empty or Page(text, index + 1, self._label(index), engine=doc.engine,
+                                      images=doc.has_images(index))
+                continue
+            if errors or empty:
                 logger.info("%s: page %d read by %s (%s)", self.path, index + 1, doc.engine,
-                            "; ".join(errors))
-            images = not text.strip() and doc.has_images(index)
-            return Page(text, index + 1, self._label(index), engine=doc.engine, images=images)
+                            "; ".join(errors) or f"{empty.engine}: no text")
+            return Page(text, index + 1, self._label(index), engine=doc.engine)
+        if empty is not None:
+            return empty
         logger.warning("%s: page %d unreadable: %s", self.path, index + 1, "; ".join(errors))
         return self._unreadable(index, "; ".join(errors))
 

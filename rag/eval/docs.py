@@ -36,7 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 from rag.eval.corpus import EvalCollection, collection_name, open_eval_collection
 from rag.eval.datasets import file_fingerprint
-from rag.eval.metrics import check_facts, content_f1, percentile, source_matches, strip_citations
+from rag.eval.metrics import (
+    check_facts,
+    content_f1,
+    mean,
+    percentile,
+    source_matches,
+    strip_citations,
+)
 from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
 from rag.settings import Settings
 
@@ -49,10 +56,9 @@ if TYPE_CHECKING:
 __all__ = [
     "DocQuestion",
     "evaluate_docs",
-    "folder_files",
     "load_qna",
     "open_docs_collection",
-    "question_kind",
+    "question_type",
     "select_questions",
     "summarise",
 ]
@@ -72,7 +78,7 @@ class DocQuestion:
     Attributes:
         question: The question text.
         source_globs: File-name globs of the files the answer must come from.
-        kind: The question type, normalised by :func:`question_kind`.
+        kind: The question type, normalised by :func:`question_type`.
         chunk_type: Where the answer sits (``Table`` or ``Text``; may be empty).
         answer: The reference answer.
     """
@@ -84,11 +90,11 @@ class DocQuestion:
     answer: str
 
 
-def question_kind(label: str) -> str:
+def question_type(label: str) -> str:
     """The question type in lower case without a trailing "RAG" ("untyped" when empty).
 
     Example:
-        >>> question_kind("Single-Doc Multi-Chunk RAG")
+        >>> question_type("Single-Doc Multi-Chunk RAG")
         'single-doc multi-chunk'
     """
     words = label.lower().split()
@@ -135,21 +141,13 @@ def load_qna(path: str | Path) -> list[DocQuestion]:
         questions.append(DocQuestion(
             question=text,
             source_globs=tuple(g.strip() for g in globs if g.strip()),
-            kind=question_kind(row.get("Question Type") or ""),
+            kind=question_type(row.get("Question Type") or ""),
             chunk_type=(row.get("Source Chunk Type") or "").strip(),
             answer=(row["Answer"] or "").strip(),
         ))
     if not questions:
         raise ConfigError(f"{file}: no questions")
     return questions
-
-
-def folder_files(folder: Path) -> list[Path]:
-    """The folder's files, recursively, hidden ones left out, sorted."""
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
 
 
 def open_docs_collection(
@@ -178,7 +176,9 @@ def open_docs_collection(
     folder = folder.expanduser().resolve()
     if not folder.is_dir():
         raise ConfigError(f"documents folder not found: {folder}")
-    files = folder_files(folder)
+    from ingest.discover import discover
+
+    files = [found.path for found in discover([folder]).files]  # as the ingest finds them
     if not files:
         raise ConfigError(f"no files in {folder}")
     name = collection_name("docs", file_fingerprint(*files), settings)
@@ -238,24 +238,19 @@ def _score(q: DocQuestion, answer: Answer) -> dict[str, Any]:
     }
 
 
-def _mean(values: Sequence[float | None]) -> float | None:
-    present = [float(v) for v in values if v is not None]
-    return sum(present) / len(present) if present else None
-
-
 def _section(records: Sequence[dict[str, Any]]) -> dict[str, float | None]:
     def timing(key: str, q: float) -> float | None:
         value = percentile([r["timings"][key] for r in records if key in r["timings"]], q)
         return None if value is None else round(value, 4)
 
     return {
-        "source accuracy": _mean([r["source_correct"] for r in records]),
-        "source retrieved": _mean([r["source_retrieved"] for r in records]),
-        "fact recall": _mean([r["fact_recall"] for r in records]),
-        "fact recall numbers": _mean([r["fact_recall_numbers"] for r in records]),
-        "content F1": _mean([r["content_f1"] for r in records]),
-        "abstention": _mean([float(r["not_found"]) for r in records]),
-        "answer words": _mean([r["answer_words"] for r in records if not r["not_found"]]),
+        "source accuracy": mean([r["source_correct"] for r in records]),
+        "source retrieved": mean([r["source_retrieved"] for r in records]),
+        "fact recall": mean([r["fact_recall"] for r in records]),
+        "fact recall numbers": mean([r["fact_recall_numbers"] for r in records]),
+        "content F1": mean([r["content_f1"] for r in records]),
+        "abstention": mean([float(r["not_found"]) for r in records]),
+        "answer words": mean([r["answer_words"] for r in records if not r["not_found"]]),
         "total p50 s": timing("total", 50),
         "total p95 s": timing("total", 95),
         "first token p50 s": timing("first_token", 50),

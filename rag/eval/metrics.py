@@ -27,6 +27,7 @@ from rag.text import STOPWORDS, content_words
 __all__ = [
     "AbstentionScores",
     "FactCheck",
+    "mean",
     "abstention_scores",
     "check_facts",
     "contains_reference",
@@ -291,6 +292,17 @@ _LIST_ITEM = re.compile(r"^[ \t]*\d+[.)][ \t]", re.MULTILINE)
 _NUMBER = re.compile(r"(?<![\w.,$])\$?(?>\d+(?:,\d{3})*(?:\.\d+)?)%?(?![\w]|-[^\W\d_])")
 _NAME_WORD = r"[A-Z](?:[^\W\d_]|[&'’-])*\b"  # a capitalised word without digits ("Q3" is none)
 _CAPITALISED_RUN = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD})+")
+
+
+def mean(values: Sequence[float | None]) -> float | None:
+    """The mean of the values that are not None; None when there are none.
+
+    Example:
+        >>> mean([1.0, None, 0.0]), mean([])
+        (0.5, None)
+    """
+    present = [float(v) for v in values if v is not None]
+    return sum(present) / len(present) if present else None
 
 
 def strip_citations(text: str) -> str:

@@ -30,9 +30,11 @@ from rag.eval.datasets import SquadArticle, SquadQuestion, squad_source
 from rag.eval.metrics import (
     abstention_scores,
     contains_reference,
+    mean,
     percentile,
     squad_exact_match,
     squad_f1,
+    strip_citations,
 )
 from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
 from rag.settings import Settings
@@ -57,7 +59,6 @@ logger = logging.getLogger(__name__)
 
 GROUPS = ("answerable", "impossible", "off_corpus")
 _WEIGHTS = {"answerable": 2, "impossible": 1, "off_corpus": 1}
-_CITATION = re.compile(r"\s*\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def sample_questions(
 
 def _score(item: QaSample, answer: Answer) -> dict[str, Any]:
     q = item.question
-    prediction = "" if answer.not_found else _CITATION.sub("", answer.text).strip()
+    prediction = "" if answer.not_found else strip_citations(answer.text)
     record: dict[str, Any] = {
         "id": q.id,
         "group": item.group,
@@ -189,20 +190,16 @@ def _score(item: QaSample, answer: Answer) -> dict[str, Any]:
         record["f1"] = squad_f1(prediction, q.answers)
         record["contains"] = contains_reference(prediction, q.answers)
         # What the answer would have scored without the support check.
-        unchecked = _CITATION.sub("", answer.rejected_text or "").strip() or prediction
+        unchecked = strip_citations(answer.rejected_text or "") or prediction
         record["f1_unchecked"] = squad_f1(unchecked, q.answers)
         record["contains_unchecked"] = contains_reference(unchecked, q.answers)
     return record
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def _rate(
     records: Sequence[dict[str, Any]], group: str, *, key: str = "not_found"
 ) -> float | None:
-    return _mean([float(bool(r[key])) for r in records if r["group"] == group])
+    return mean([float(bool(r[key])) for r in records if r["group"] == group])
 
 
 def _support_check(records: Sequence[dict[str, Any]]) -> dict[str, float | None]:
@@ -210,15 +207,15 @@ def _support_check(records: Sequence[dict[str, Any]]) -> dict[str, float | None]
     answerable = [r for r in records if r["group"] == "answerable"]
 
     def abstained_without_check(group: str) -> float | None:
-        return _mean([float(r["not_found"] and not r["rejected"])
+        return mean([float(r["not_found"] and not r["rejected"])
                       for r in records if r["group"] == group])
 
     return {
         "rejected answerable": _rate(records, "answerable", key="rejected"),
         "rejected impossible": _rate(records, "impossible", key="rejected"),
         "rejected off-corpus": _rate(records, "off_corpus", key="rejected"),
-        "token F1 without check": _mean([r["f1_unchecked"] for r in answerable]),
-        "contains reference without check": _mean(
+        "token F1 without check": mean([r["f1_unchecked"] for r in answerable]),
+        "contains reference without check": mean(
             [float(r["contains_unchecked"]) for r in answerable]
         ),
         "false abstention without check": abstained_without_check("answerable"),
@@ -258,11 +255,11 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | 
     silent = [r for r in records if r["not_found"] and "first_token" not in r["timings"]]
     return {
         "answers": {
-            "exact match": _mean([r["exact_match"] for r in answerable]),
-            "token F1": _mean([r["f1"] for r in answerable]),
-            "contains reference": _mean([float(r["contains"]) for r in answerable]),
-            "gold in sources": _mean([float(r["gold_source"] in r["sources"]) for r in answerable]),
-            "gold cited": _mean([float(r["gold_source"] in r["cited"]) for r in answerable]),
+            "exact match": mean([r["exact_match"] for r in answerable]),
+            "token F1": mean([r["f1"] for r in answerable]),
+            "contains reference": mean([float(r["contains"]) for r in answerable]),
+            "gold in sources": mean([float(r["gold_source"] in r["sources"]) for r in answerable]),
+            "gold cited": mean([float(r["gold_source"] in r["cited"]) for r in answerable]),
         },
         "abstention": {
             "recall off-corpus": _rate(records, "off_corpus"),

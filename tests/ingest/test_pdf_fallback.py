@@ -122,6 +122,18 @@ class RefusingEngine:
         raise IngestError(f"corrupt PDF: refused {path.name}")
 
 
+class BlankReadingEngine:
+    """A first engine that opens the file with pypdf but reads page 2 as empty (a half read)."""
+
+    name = "pypdf"
+
+    def open(self, path: Path, password: str | None):  # noqa: ANN201
+        doc = PypdfEngine().open(path, password)
+        real = doc.text
+        doc.text = lambda index: "" if index == 1 else real(index)
+        return doc
+
+
 def pages_of(path: Path, **kwargs) -> list:  # noqa: ANN003
     return list(load_pdf(path, **kwargs).pages)
 
@@ -148,6 +160,16 @@ def test_an_injected_failing_first_engine_hands_the_file_to_the_next(tmp_path: P
     assert [(p.engine, p.text.strip()) for p in pages] == [("pdfium", "Herons wait.")]
     with pytest.raises(IngestError, match="refused fine.pdf"):
         load_pdf(path, engines=(RefusingEngine(),))
+
+
+def test_a_page_read_without_text_is_read_again_by_the_next_engine(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "two.pdf", [text_page("Herons wait."), text_page("Owls hunt.")])
+    pages = pages_of(path, engines=(BlankReadingEngine(), PdfiumEngine()))
+    assert [(p.engine, p.text.strip()) for p in pages] == [
+        ("pypdf", "Herons wait."), ("pdfium", "Owls hunt.")]
+    blank = write_pdf(tmp_path / "blank.pdf", [(b"", b"<< >>")])  # no engine finds text:
+    first_reading = [("pypdf", "", False)]  # the first reading stands
+    assert [(p.engine, p.text, p.images) for p in pages_of(blank)] == first_reading
 
 
 def test_a_page_pypdf_cannot_read_is_read_by_pdfium(tmp_path: Path, caplog) -> None:  # noqa: ANN001
