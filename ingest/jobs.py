@@ -17,6 +17,7 @@ from langchain_core.documents import Document
 
 from ingest.chunking import Chunker, content_hash
 from ingest.discover import FoundFile
+from ingest.headers import ChunkHeaders
 from ingest.loaders import LoadedFile, Page, SkipFile, load_file
 from ingest.pagestats import PageStats, empty_reason, read_note
 from ingest.report import FileEntry, Status
@@ -116,13 +117,26 @@ def _clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str | int | float 
     return clean
 
 
+def _headers(
+    chunker: Chunker, title: str | None, file_name: str | None, *, markdown: bool
+) -> ChunkHeaders:
+    """The header builder of one document, measuring with the chunker's tokens."""
+    return ChunkHeaders(title, file_name=file_name, markdown=markdown,
+                        count_tokens=chunker.count_tokens, truncate=chunker.truncate)
+
+
 def _chunk_pages(
-    pages: Iterable[Page], base: dict[str, Any], chunker: Chunker, stats: PageStats
+    pages: Iterable[Page],
+    base: dict[str, Any],
+    chunker: Chunker,
+    stats: PageStats,
+    headers: ChunkHeaders,
 ) -> Iterator[Document]:
     for page in pages:
         stats.count(page)
         if not page.text.strip():
             continue
+        headers.page(page.text)
         paged: dict[str, Any] = {}
         if page.number is not None:
             paged["page"] = page.number
@@ -131,6 +145,7 @@ def _chunk_pages(
             metadata = {
                 **base,
                 **paged,
+                **headers.metadata(chunk.text, chunk.start),
                 "chunk_index": stats.chunks,
                 "start_index": page.offset + chunk.start,
                 "content_hash": content_hash(chunk.text),
@@ -176,19 +191,21 @@ def _file_items(
     password: str | None,
     part_size: int,
     load: Callable[..., LoadedFile] | None,
+    reread: bool,
 ) -> Iterator[Done | Part | Abort]:
     source = cand.source
-    if previous and (previous.size, previous.mtime_ns) == (cand.size, cand.mtime_ns):
-        yield Done(FileEntry(source, "unchanged", "", previous.pages, previous.chunks,
-                             previous.empty_pages), cand.size)
+    known = previous if not reread else None  # rebuilding: read it whatever the ledger says
+    if known and (known.size, known.mtime_ns) == (cand.size, cand.mtime_ns):
+        yield Done(FileEntry(source, "unchanged", "", known.pages, known.chunks,
+                             known.empty_pages), cand.size)
         return
     handed_over = False
     try:
         digest = sha256_file(cand.path)
-        if previous and previous.sha256 == digest and previous.size == cand.size:
-            touch = FileRecord(**{**previous.__dict__, "mtime_ns": cand.mtime_ns})
-            yield Done(FileEntry(source, "unchanged", "", previous.pages, previous.chunks,
-                                 previous.empty_pages), cand.size, touch)
+        if known and known.sha256 == digest and known.size == cand.size:
+            touch = FileRecord(**{**known.__dict__, "mtime_ns": cand.mtime_ns})
+            yield Done(FileEntry(source, "unchanged", "", known.pages, known.chunks,
+                                 known.empty_pages), cand.size, touch)
             return
         if cand.size == 0:  # every type alike; a part without chunks drops old ones
             yield from _empty_file(cand, digest, previous)
@@ -198,10 +215,11 @@ def _file_items(
             "source": source,
             "file_name": cand.path.name,
             "file_type": cand.path.suffix.lower().lstrip(".") or loaded.file_type,
-            "title": loaded.title,
         })
         stats = PageStats()
-        docs = _chunk_pages(loaded.pages, base, chunker, stats)
+        headers = _headers(chunker, loaded.title, cand.path.name,
+                           markdown=loaded.file_type == "markdown")
+        docs = _chunk_pages(loaded.pages, base, chunker, stats, headers)
         for part in _parts(source, docs, stats, part_size, file=cand, sha256=digest,
                            previous=previous):
             if part.last and stats.chunks == 0:
@@ -262,6 +280,7 @@ def file_batches(
     password: str | None,
     group_size: int,
     load: Callable[..., LoadedFile] | None = None,
+    reread: bool = False,
 ) -> Iterator[Batch]:
     """Read, chunk and batch files (the producer thread runs this).
 
@@ -273,6 +292,7 @@ def file_batches(
         group_size: Chunks per batch (whole files only; larger files in parts).
         load: Opens a file, called as ``load(path, password=...)``; defaults
             to :func:`ingest.loaders.load_file`.
+        reread: Read every file, unchanged ones too (rebuilding the index).
 
     Yields:
         Batches in file order.
@@ -281,7 +301,7 @@ def file_batches(
         item
         for cand in files
         for item in _file_items(
-            cand, ledger.get(cand.source), chunker, password, group_size, load
+            cand, ledger.get(cand.source), chunker, password, group_size, load, reread
         )
     )
     yield from _batched(items, group_size)
@@ -318,9 +338,14 @@ def document_batches(
             def chunked(
                 docs: list[Document] = docs, stats: PageStats = stats
             ) -> Iterator[Document]:
+                meta = docs[0].metadata
+                kind = str(meta.get("file_type", "")).lower()
+                headers = _headers(chunker, meta.get("title"), meta.get("file_name"),
+                                   markdown=kind in {"md", "markdown"})
                 for doc in docs:
                     base = _clean_metadata({**doc.metadata, "source": source})
-                    yield from _chunk_pages([Page(doc.page_content)], base, chunker, stats)
+                    yield from _chunk_pages([Page(doc.page_content)], base, chunker, stats,
+                                            headers)
 
             for part in _parts(source, chunked(), stats, group_size):
                 if part.last and stats.chunks == 0:

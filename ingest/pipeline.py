@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ingest.chunking import chunk_key
 from ingest.jobs import Abort, Batch, Done, Part
 from ingest.report import FileEntry, IngestReport, ProgressCallback, ProgressUpdate, Status
-from rag.index import FileRecord
+from rag.index import FileRecord, searchable_text
 
 if TYPE_CHECKING:
     from rag.index import Index
@@ -111,14 +111,16 @@ class Writer:
 
         Runs in the embedding stage, ahead of :meth:`write`, which hands the
         vectors to the store instead of embedding there. Chunks already
-        indexed (same key) are not embedded at all.
+        indexed (same key) are not embedded at all. What is embedded is the
+        chunk's header and text (:func:`rag.index.searchable_text`).
         """
         docs = [doc for item in batch.items if isinstance(item, Part) for doc in item.chunks]
         if self.dry_run or not docs:
             return batch
         keys = [chunk_key(doc) for doc in docs]
         known = self.index.holds(keys)
-        todo = {key: doc.page_content for key, doc, held in zip(keys, docs, known) if not held}
+        todo = {key: searchable_text(doc.page_content, doc.metadata)
+                for key, doc, held in zip(keys, docs, known) if not held}
         if todo:
             vectors = self.index.embeddings.embed_documents(list(todo.values()))
             batch.vectors = dict(zip(todo, vectors, strict=True))

@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rag.answer import Answer, Source
+    from rag.answer import Answer, Quote, Source
     from rag.chain import ask, build_chain
     from rag.errors import (
         BackendUnavailableError,
@@ -38,6 +38,7 @@ __all__ = [
     "IngestError",
     "ModelError",
     "QuestionError",
+    "Quote",
     "RagError",
     "Settings",
     "Source",
@@ -49,6 +50,7 @@ __all__ = [
 _HOMES = {
     "Answer": "rag.answer",
     "Source": "rag.answer",
+    "Quote": "rag.answer",
     "ask": "rag.chain",
     "build_chain": "rag.chain",
     "Settings": "rag.settings",

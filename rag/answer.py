@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CITATION", "Answer", "Source"]
+__all__ = ["CITATION", "Answer", "Quote", "Source"]
 
 CITATION = re.compile(r"\[(\d+)\]")
 """A citation marker in an answer's text: ``[n]`` cites context block ``n``."""
@@ -46,12 +46,30 @@ class Source:
         return f"{self.file_name}:{self.page}" if self.page else self.file_name
 
 
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of a source quoted verbatim as the evidence of an answer.
+
+    ``source.snippet[start:end] == text`` for the :class:`Source` numbered ``n``.
+    """
+
+    text: str
+    """The quoted words, exactly as in the chunk."""
+    n: int
+    """The number of the source it is quoted from (as cited, ``[n]``)."""
+    start: int
+    """Character offset of the quote in that source's chunk text."""
+    end: int
+    """Character offset just past the quote's end."""
+
+
 @dataclass
 class Answer:
     """The result of one question."""
 
     text: str
-    """The answer, with inline citations such as ``[1]``."""
+    """The answer as shown, with inline citations such as ``[1]``: the short fact
+    (when there is one) and the quoted sentences, one per line, or the LLM's text."""
     sources: list[Source]
     """The context blocks the model saw; numbering matches the citations."""
     question: str
@@ -67,6 +85,12 @@ class Answer:
     support: float | None = None
     """How well the best shown passage backs the answer, in [0, 1] (see
     :func:`rag.context.support`); None when no answer was checked."""
+    short: str | None = None
+    """The short fact (a phrase of the sources) when the question asks for one and
+    the chain is confident of it; None otherwise."""
+    quotes: list[Quote] = field(default_factory=list)
+    """The sentences that prove the answer, verbatim, in the order shown; empty for
+    answers the LLM wrote and for "not found"."""
 
     @property
     def cited_sources(self) -> list[Source]:

@@ -1,4 +1,4 @@
-"""The answer chain: condense, retrieve, decide, generate, check citations.
+"""The answer chain: condense, retrieve, decide, quote or generate, check citations.
 
 :func:`build_chain` returns a LangChain ``Runnable``. Its input is a dict with
 ``question`` (required), ``history`` (earlier turns, optional) and ``sources``
@@ -7,7 +7,11 @@
 LLM writes them and then, last, the :class:`~rag.answer.Answer` itself.
 
 When no retrieved chunk is relevant enough, the chain answers "not found"
-without calling the LLM at all.
+without calling the LLM at all. With a model too small to write (``extract``
+templates, see :mod:`rag.capability`) the answer quotes the sentences that
+answer, led by the short fact when the question asks for one
+(:class:`~rag.writers.QuoteWriter`); otherwise the LLM writes it and the
+citations and support are checked.
 
 Example:
     >>> import rag
@@ -20,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +38,10 @@ from rag.focus import focus_documents
 from rag.remote import INDEX_BACKENDS, remote_errors
 from rag.scoring import ContinuationScorer, continuation_scorer
 from rag.retrieval import HybridRetriever, Retrieved, VectorRetriever
-from rag.settings import RetrievalSettings, Settings, load_settings
-from rag.writers import LLMWriter, PhraseChooser
+from rag.chain_config import ChainConfig
+from rag.settings import Settings, load_settings
+from rag.quotes import Evidence, fitted_rules
+from rag.writers import LLMWriter, PhraseChooser, QuoteWriter
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -52,56 +57,6 @@ __all__ = ["ChainConfig", "RagChain", "ask", "build_chain"]
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ChainConfig:
-    """How the chain decides, focuses and answers; :meth:`from_settings` reads the settings.
-
-    Attributes:
-        not_found_text: The answer given when nothing relevant was retrieved.
-        min_relevance: Chunks with a lower ``similarity`` do not count.
-        max_question_chars: Longer questions are refused.
-        context_sentences: Show the LLM only this many sentences of the
-            relevant chunks, those closest to the question (0: whole chunks).
-        context_min_share: Of those, drop sentences less similar than this
-            share of the best sentence's similarity (not when the answer is
-            chosen from candidate phrases).
-        context_lexical_weight: Weight of the question's words in choosing
-            those sentences (see :func:`rag.focus.focus_documents`).
-        context_neighbours: Also show this many sentences after the best one
-            in its chunk, when the answer is chosen from candidate phrases.
-        answer_style: ``cited`` or ``extract``, from the QA template (see
-            :class:`prompts.TemplateSpec`).
-        min_support: Abstain when the best passage backs less than this share
-            of the answer's content words (0: never).
-    """
-
-    not_found_text: str
-    min_relevance: float = 0.0
-    max_question_chars: int = 2000
-    context_sentences: int = 0
-    context_min_share: float = 0.0
-    context_lexical_weight: float = 0.0
-    context_neighbours: int = 0
-    answer_style: str = "cited"
-    min_support: float = 0.0
-
-    @classmethod
-    def from_settings(cls, retrieval: RetrievalSettings, *, not_found_text: str,
-                      answer_style: str) -> ChainConfig:
-        """The configuration the retrieval settings and the QA template ask for."""
-        return cls(
-            not_found_text=not_found_text,
-            min_relevance=retrieval.min_relevance,
-            max_question_chars=retrieval.max_question_chars,
-            context_sentences=retrieval.context_sentences,
-            context_min_share=retrieval.context_min_share,
-            context_lexical_weight=retrieval.context_lexical_weight,
-            context_neighbours=retrieval.context_neighbours,
-            answer_style=answer_style,
-            min_support=retrieval.min_support,
-        )
-
-
 class RagChain(Runnable[dict, Answer]):
     """The question-answering chain; build it with :func:`build_chain`.
 
@@ -114,9 +69,11 @@ class RagChain(Runnable[dict, Answer]):
         condense_prompt: The follow-up rewrite prompt (``history``, ``question``).
         config: How the chain decides, focuses and answers.
         embeddings: The embedding model, needed for ``context_sentences``.
-        scorer: For ``extract`` answers: scores candidate phrases with the LLM
-            (see :mod:`rag.scoring`); the phrase is then chosen, not written.
-            None lets the LLM write the phrase itself.
+        scorer: For ``extract`` answers: scores candidate short facts with
+            the LLM (see :mod:`rag.scoring`); None ranks them by their features.
+
+    Raises:
+        ConfigError: For ``extract`` answers without ``embeddings``.
     """
 
     def __init__(
@@ -137,10 +94,15 @@ class RagChain(Runnable[dict, Answer]):
         self.embeddings = embeddings
         self.scorer = scorer
         self.condense = Condenser(llm, condense_prompt, config.not_found_text)
-        self.writer: LLMWriter | PhraseChooser = (
-            PhraseChooser(qa_prompt, scorer, config.not_found_text)
-            if config.answer_style == "extract" and scorer is not None
-            else LLMWriter(llm, qa_prompt, config.not_found_text))
+        self.writer: LLMWriter | QuoteWriter = LLMWriter(llm, qa_prompt, config.not_found_text)
+        if config.answer_style == "extract":
+            if embeddings is None:
+                raise ConfigError("quoted answers need the embedding model (embeddings=...)")
+            self.writer = QuoteWriter(
+                PhraseChooser(qa_prompt, scorer, config.not_found_text), embeddings,
+                rules=fitted_rules(), lexical_weight=config.context_lexical_weight,
+                context_sentences=config.context_sentences,
+                neighbours=config.context_neighbours)
 
     def invoke(self, input: dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         """Answer one question; see the module docstring for the input keys."""
@@ -188,16 +150,19 @@ class RagChain(Runnable[dict, Answer]):
         sources = [to_source(n, doc) for n, doc in enumerate(relevant, start=1)]
 
         if not relevant:
+            yield from self._not_found(question, standalone, [], timings, started)
+            return
+        if isinstance(self.writer, QuoteWriter):
+            mark = time.perf_counter()
+            quoted = self.writer.compose(standalone, relevant, query_vector=query_vector)
+            timings["generate"] = time.perf_counter() - mark
+            if quoted is None:
+                yield from self._not_found(question, standalone, sources, timings, started)
+                return
+            timings["first_token"] = time.perf_counter() - started
+            yield quoted.text
             timings["total"] = time.perf_counter() - started
-            yield self.config.not_found_text
-            yield Answer(
-                text=self.config.not_found_text,
-                sources=[],
-                question=question,
-                standalone_question=standalone,
-                not_found=True,
-                timings=timings,
-            )
+            yield quoted.answer(sources, question, standalone, timings)
             return
 
         mark = time.perf_counter()
@@ -230,9 +195,19 @@ class RagChain(Runnable[dict, Answer]):
             support=score,
         )
 
+    def _not_found(self, question: str, standalone: str, sources: list, timings: dict[str, float],
+                   started: float) -> Iterator[str | Answer]:
+        """Yield the "not found" answer (the sources are those retrieved, if any)."""
+        timings["total"] = time.perf_counter() - started
+        yield self.config.not_found_text
+        yield Answer(text=self.config.not_found_text, sources=sources, question=question,
+                     standalone_question=standalone, not_found=True, timings=timings)
+
     def shown_passages(self, question: str, *, sources: Sequence[str] | None = None
                        ) -> list[Document | None]:
         """The passages the LLM is shown for a standalone ``question`` (no LLM call).
+
+        With quoted answers: those the short fact is chosen from.
 
         Args:
             question: A standalone question (no history is applied).
@@ -245,25 +220,54 @@ class RagChain(Runnable[dict, Answer]):
         """
         retrieved, query_vector = self._retrieve(question, sources, None)
         relevant = self._relevant(retrieved)
-        return self._focus(question, relevant, query_vector) if relevant else []
+        if not relevant:
+            return []
+        if isinstance(self.writer, QuoteWriter):
+            ranked = self.writer.rank(question, relevant, query_vector=query_vector)
+            return self.writer.shown(ranked, len(relevant))[0] if ranked else []
+        return self._focus(question, relevant, query_vector)
+
+    def evidence(self, question: str, *, sources: Sequence[str] | None = None
+                 ) -> tuple[list[Document], list[Evidence]]:
+        """The chunks quoted answers come from and their sentences, best first (no LLM call).
+
+        Args:
+            question: A standalone question (no history is applied).
+            sources: Source ids to limit retrieval to.
+
+        Returns:
+            The chunks (numbered from 1 in this order) and their scored
+            sentences; both empty when no chunk is relevant.
+
+        Raises:
+            ConfigError: When answers are written, not quoted.
+        """
+        if not isinstance(self.writer, QuoteWriter):
+            raise ConfigError("evidence() needs quoted answers (an 'extract' QA template)")
+        retrieved, query_vector = self._retrieve(question, sources, None)
+        relevant = self._relevant(retrieved)
+        return relevant, self.writer.rank(question, relevant, query_vector=query_vector)
 
     def _relevant(self, retrieved: list[Document]) -> list[Document]:
-        return [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.config.min_relevance]
+        """The chunks that count as sources; none when none reaches ``min_relevance``.
+
+        Quoted answers keep every retrieved chunk once one is relevant: a chunk's
+        similarity is diluted by its other sentences, and the sentences are
+        scored against the floor of :class:`~rag.quotes.QuoteRules` anyway.
+        """
+        kept = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.config.min_relevance]
+        return list(retrieved) if kept and isinstance(self.writer, QuoteWriter) else kept
 
     def _focus(self, question: str, relevant: list[Document], query_vector: list[float] | None
                ) -> list[Document | None]:
         if not (self.config.context_sentences and self.embeddings is not None):
             return list(relevant)
-        # The share filter keeps hostile sentences away from an LLM that writes;
-        # a chosen phrase is written by no one, and the filter drops the pronoun
-        # sentences ("It opened in 1994.") that often hold the answer, as does
-        # the sentence after the best one, which only a chosen answer is shown.
+        # The share filter keeps hostile sentences away from an LLM that writes.
         return focus_documents(question, relevant, self.embeddings,
                                max_sentences=self.config.context_sentences,
-                               min_share=0.0 if self.chooses else self.config.context_min_share,
+                               min_share=self.config.context_min_share,
                                query_vector=query_vector,
-                               lexical_weight=self.config.context_lexical_weight,
-                               neighbours=self.config.context_neighbours if self.chooses else 0)
+                               lexical_weight=self.config.context_lexical_weight)
 
     def _retrieve(
         self, query: str, sources: Sequence[str] | None, config: RunnableConfig | None
@@ -276,24 +280,23 @@ class RagChain(Runnable[dict, Answer]):
             return Retrieved(self.retriever.invoke(query, config, **kwargs), None)
 
     @property
-    def chooses(self) -> bool:
-        """Whether answers are phrases chosen from candidates rather than written."""
-        return isinstance(self.writer, PhraseChooser)
+    def quotes(self) -> bool:
+        """Whether answers are quoted from the passages rather than written."""
+        return isinstance(self.writer, QuoteWriter)
 
     def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float, bool]:
-        """Check that the passages back the answer; cite the backing passage when needed.
+        """Check that the passages back a written answer; cite the backing passage when needed.
 
-        ``extract`` answers are phrases: the passage that holds the phrase is
-        cited. ``cited`` answers are checked against the passages they cite
-        (all shown passages when they cite none), and get the best one cited
-        when the model wrote no marker.
+        Answers are checked against the passages they cite (all shown passages
+        when they cite none), and get the best one cited when the model wrote
+        no marker.
 
         Returns:
             The answer text (with its citation), its support score (0 when no
             passage backs it at all) and whether that passes ``min_support``.
         """
         cited = cited_numbers(text)
-        if self.config.answer_style == "cited" and cited:
+        if cited:
             shown = [doc if n in cited else None for n, doc in enumerate(shown, start=1)]
         best, score = support(text, shown)
         if best is None:
@@ -349,8 +352,9 @@ def build_chain(
         llm = make_llm(settings)
     folder = settings.prompts.directory
     try:
-        qa_prompt = load_chat_prompt(settings.prompts.qa_template, folder)
-        qa_style = load_spec(settings.prompts.qa_template, folder).style
+        qa_template = settings.qa_template_name()
+        qa_prompt = load_chat_prompt(qa_template, folder)
+        qa_style = load_spec(qa_template, folder).style
         condense_prompt = load_chat_prompt(settings.prompts.condense_template, folder)
         not_found_text = load_text("not_found", folder)
     except PromptTemplateError as exc:
@@ -359,6 +363,10 @@ def build_chain(
         embeddings = index.embeddings
     elif embeddings is None and isinstance(retriever, VectorRetriever):
         embeddings = retriever.embeddings
+    elif embeddings is None and qa_style == "extract":
+        from rag.models import make_embeddings
+
+        embeddings = make_embeddings(settings)
     config = ChainConfig.from_settings(settings.retrieval, not_found_text=not_found_text,
                                        answer_style=qa_style)
     return RagChain(

@@ -1,6 +1,8 @@
 """Finding the chunks that answer a question: dense, BM25, or both fused.
 
 :class:`HybridRetriever` is a LangChain retriever over an :class:`rag.index.Index`.
+In ``hybrid`` mode the fusion also favours the documents the question names
+(:mod:`rag.document_prior`).
 Every document it returns carries, in its metadata, ``chunk_id``, ``score``
 (the ranking score of the chosen mode) and ``similarity`` (the cosine
 similarity between the question and the chunk, whatever the mode), which the
@@ -26,7 +28,8 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores.utils import maximal_marginal_relevance
 from pydantic import ConfigDict, InstanceOf
 
-from rag.index import Index
+from rag.document_prior import document_prior, question_weights
+from rag.index import Index, KeywordHit
 from rag.settings import RetrievalMode, RetrievalSettings
 
 if TYPE_CHECKING:
@@ -147,6 +150,8 @@ class HybridRetriever(BaseRetriever):
         mmr: Diversify the final list with maximal marginal relevance.
         sources: Limit every search to these source ids (``None`` = all).
         rrf_k: The reciprocal rank fusion constant of ``hybrid`` mode.
+        document_prior: In ``hybrid`` mode, favour the documents the question
+            names (see :mod:`rag.document_prior`).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -158,6 +163,7 @@ class HybridRetriever(BaseRetriever):
     mmr: bool = False
     sources: list[str] | None = None
     rrf_k: int = RRF_K
+    document_prior: bool = True
 
     @classmethod
     def from_settings(cls, index: Index, settings: RetrievalSettings) -> HybridRetriever:
@@ -169,6 +175,7 @@ class HybridRetriever(BaseRetriever):
             fetch_k=max(settings.fetch_k, settings.top_k),
             mmr=settings.mmr,
             rrf_k=settings.rrf_k,
+            document_prior=settings.document_prior,
         )
 
     @property
@@ -234,19 +241,58 @@ class HybridRetriever(BaseRetriever):
         query_vector = np.asarray(query_vector, dtype=np.float32)
         dense = (self.index.search_dense(query_vector, self.fetch_k, sources=sources)
                  if self.mode != "bm25" else [])
-        keyword = (
-            [hit.id for hit in self.index.search_keywords(query, self.fetch_k, sources=sources)]
-            if self.mode != "dense"
-            else []
-        )
+        hits = (self.index.search_keywords(query, self.fetch_k, sources=sources)
+                if self.mode != "dense" else [])
         match self.mode:
             case "dense":
                 ranked = [(cid, 1.0 - dist) for cid, dist in dense]
             case "bm25":
-                ranked = [(cid, 1.0 / (self.rrf_k + r)) for r, cid in enumerate(keyword, start=1)]
+                ranked = [(hit.id, 1.0 / (self.rrf_k + r)) for r, hit in enumerate(hits, start=1)]
             case _:
-                ranked = reciprocal_rank_fusion([[cid for cid, _ in dense], keyword], self.rrf_k)
+                ranked = self._fuse(query, query_vector, dense, hits, sources)
         return self._materialise(query_vector, ranked)
+
+    def _fuse(
+        self,
+        query: str,
+        query_vector: np.ndarray,
+        dense: list[tuple[str, float]],
+        hits: list[KeywordHit],
+        sources: Sequence[str] | None,
+    ) -> list[tuple[str, float]]:
+        """Reciprocal rank fusion of both sides, weighted by the document prior when there is one.
+
+        The best-scoring long documents of the prior are searched on their own
+        too (their best chunk by vector and by keywords join the fusion), and
+        each fused score is multiplied by its document's factor (1 to 2).
+        """
+        rankings = [[cid for cid, _ in dense], [hit.id for hit in hits]]
+        weights = question_weights(self.index, query) if self.document_prior else {}
+        if not weights:
+            return reciprocal_rank_fusion(rankings, self.rrf_k)
+        source_of = self._sources(rankings[0], {hit.id: hit.source for hit in hits})
+        prior = document_prior(self.index, weights, candidates=source_of.values(),
+                               long_after=self.fetch_k, sources=sources)
+        if prior is None:
+            return reciprocal_rank_fusion(rankings, self.rrf_k)
+        if prior.best:
+            within = self.index.search_keywords(query, 1, sources=prior.best)
+            rankings.append([cid for cid, _ in
+                             self.index.search_dense(query_vector, 1, sources=prior.best)])
+            rankings.append([hit.id for hit in within])
+            source_of = self._sources(rankings[2], {**source_of,
+                                                    **{h.id: h.source for h in within}})
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k)
+        boosted = [(cid, score * prior.factor(source_of.get(cid, ""))) for cid, score in fused]
+        return sorted(boosted, key=lambda pair: pair[1], reverse=True)
+
+    def _sources(self, ids: Sequence[str], known: dict[str, str]) -> dict[str, str]:
+        """The source of each chunk id: the keyword hits' own, the others fetched."""
+        missing = [cid for cid in ids if cid not in known]
+        if not missing:
+            return known
+        fetched = self.index.fetch(missing)
+        return {**known, **{c.id: str(c.metadata.get("source", "")) for c in fetched}}
 
     def _materialise(
         self, query_vector: np.ndarray, ranked: list[tuple[str, float]]

@@ -22,9 +22,9 @@ import contextvars
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -33,6 +33,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from rag._retrieval_settings import RETRIEVAL_MODES, RetrievalMode, RetrievalSettings
 from rag.errors import ConfigError
 
 __all__ = [
@@ -115,6 +116,14 @@ class LLMSettings(BaseModel):
     n_threads: int | None = Field(None, description="CPU threads; None = all cores.")
     timeout_s: float = Field(60.0, gt=0, description="Timeout of remote calls.")
     max_retries: int = Field(2, ge=0, description="Retries of remote calls.")
+    answers: Literal["auto", "write", "quote"] = Field(
+        "auto",
+        description="Whether the LLM writes cited answers ('write', template 'grounded_qa') "
+        "or the chain quotes the sentences that answer ('quote', 'extractive_qa'); "
+        "'auto' decides by what the model can do: remote models ('openai', 'ollama') "
+        "and GGUF files of at least 1B parameters write, the bundled 135M model quotes "
+        "(see rag.capability). An explicit prompts.qa_template wins.",
+    )
 
 
 COLLECTION_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$"
@@ -168,90 +177,15 @@ class ChunkingSettings(BaseModel):
     overlap_tokens: int = Field(32, ge=0, description="Tokens shared by neighbours.")
 
 
-RetrievalMode = Literal["hybrid", "dense", "bm25"]
-"""How chunks are found: BM25 and dense fused, dense (vectors) only, BM25 (keywords) only."""
-RETRIEVAL_MODES: tuple[str, ...] = get_args(RetrievalMode)
-
-
-class RetrievalSettings(BaseModel):
-    """How chunks are found for a question."""
-
-    mode: RetrievalMode = Field(
-        "hybrid",
-        description="'hybrid' fuses dense and BM25 rankings (reciprocal rank fusion).",
-    )
-    top_k: int = Field(4, ge=1, le=50, description="Chunks given to the LLM.")
-    fetch_k: int = Field(20, ge=1, le=500, description="Candidates per retriever.")
-    mmr: bool = Field(False, description="Diversify results with MMR.")
-    rrf_k: int = Field(
-        10,
-        ge=1,
-        description="Reciprocal rank fusion constant of 'hybrid': smaller trusts the top "
-        "ranks of each side more (chosen by bench/fusion_bench.py).",
-    )
-    min_relevance: float = Field(
-        0.34,
-        ge=-1.0,
-        le=1.0,
-        description="Cosine similarity below which a chunk does not count as an "
-        "answer source; with none above it the answer is 'not found' "
-        "(calibrated by bench/calibrate_relevance.py).",
-    )
-    context_sentences: int = Field(
-        3,
-        ge=0,
-        le=50,
-        description="Sentences of the relevant chunks shown to the LLM, those closest "
-        "to the question (a small model answers better from less); 0 = whole chunks.",
-    )
-    context_min_share: float = Field(
-        0.6,
-        ge=0.0,
-        le=1.0,
-        description="Of those sentences, drop the ones less than this share as similar to "
-        "the question as the best one (keeps unrelated sentences, such as injected "
-        "instructions, away from the LLM). Not applied when the answer is a phrase chosen from candidates (extractive_qa with "
-        "the bundled model), which no LLM writes.",
-    )
-    context_lexical_weight: float = Field(
-        0.3,
-        ge=0.0,
-        le=5.0,
-        description="In choosing those sentences, add this weight times the share of "
-        "the question's content words a sentence holds to its cosine similarity "
-        "(measured by bench/focus_bench.py).",
-    )
-    context_neighbours: int = Field(
-        1,
-        ge=0,
-        le=5,
-        description="When the answer is a phrase chosen from candidates (extractive_qa "
-        "with the bundled model), also show this many sentences that follow the best "
-        "one in its chunk: the sentence after the one matching the question often "
-        "holds the answer (measured by bench/fit_span_ranker.py --neighbours N).",
-    )
-    min_support: float = Field(
-        0.15,
-        ge=0.0,
-        le=1.0,
-        description="Support check: abstain when the best passage holds less than this "
-        "share of the answer's content words (1.0 for a copied phrase); 0 = off. Low "
-        "on purpose: it catches answers invented without the passages "
-        "(swept by bench/support_sweep.py).",
-    )
-    max_question_chars: int = Field(
-        2000, ge=10, description="Longest question accepted (characters)."
-    )
-
-
 class PromptSettings(BaseModel):
     """Which prompt templates the chain uses."""
 
     qa_template: str | None = Field(
         None,
-        description="Template name for answers; unset: 'extractive_qa' (a phrase chosen "
-        "from the passages) with the bundled llamacpp model, which paraphrases and "
-        "invents when it writes freely, and 'grounded_qa' with the other providers.",
+        description="Template name for answers; unset: chosen by llm.answers, "
+        "'grounded_qa' when the model writes and 'extractive_qa' (quoted sentences led by "
+        "a chosen short fact) when it quotes, as the bundled 135M model does: it paraphrases "
+        "and invents when it writes freely.",
     )
     condense_template: str = Field("condense_question")
     directory: Path | None = Field(
@@ -292,13 +226,22 @@ class Settings(BaseSettings):
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     ui: UISettings = Field(default_factory=UISettings)
 
-    @model_validator(mode="after")
-    def _default_qa_template(self) -> Settings:
-        """Pick the answer template for the provider when none is set."""
-        if self.prompts.qa_template is None:
-            local = self.llm.provider == "llamacpp"
-            self.prompts.qa_template = "extractive_qa" if local else "grounded_qa"
-        return self
+    def qa_template_name(self) -> str:
+        """The answer template: ``prompts.qa_template``, else the one the model suits.
+
+        Resolved on call, not at construction: with ``llm.answers = "auto"`` and a
+        GGUF file of your own it reads the file's metadata (once per file version).
+
+        Returns:
+            ``prompts.qa_template`` when set; otherwise ``"grounded_qa"`` when the
+            LLM writes answers and ``"extractive_qa"`` when the chain quotes (see
+            :func:`rag.capability.answer_mode`).
+        """
+        if self.prompts.qa_template is not None:
+            return self.prompts.qa_template
+        from rag.capability import answer_mode
+
+        return "grounded_qa" if answer_mode(self) == "write" else "extractive_qa"
 
     def with_overrides(self, **sections: dict[str, Any]) -> Settings:
         """A validated copy with some fields of some sections replaced.

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOPWORDS", "WORD", "content_words", "split_sentences", "stem", "word_overlap"]
+__all__ = ["STOPWORDS", "WORD", "content_words", "sentence_spans", "split_sentences", "stem",
+           "word_overlap"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 """A word: a run of letters, digits or underscores (any script)."""
@@ -28,6 +29,11 @@ STOPWORDS = frozenset(
 """English function words that say nothing about a passage's topic."""
 
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n{2,}")
+"""Where a sentence ends: after ``.!?`` before a capital or digit, or at a blank line."""
+_LINE_ITEM = re.compile(r"\n(?=[ \t]*(?:[-*+\u2022][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|\|))")
+"""A line break before a list item, a heading or a table row also ends one."""
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.MULTILINE)
+"""A Markdown code fence: inside one, every line is a sentence of its own."""
 
 
 def content_words(text: str) -> list[str]:
@@ -77,6 +83,57 @@ def word_overlap(question: str, text: str) -> float:
     return len(wanted & {stem(w) for w in content_words(text)}) / len(wanted)
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of ``text`` are: ``(start, end)`` character offsets.
+
+    Sentences end at ``.!?`` before a capital or digit, at blank lines, before
+    Markdown list items, headings and table rows, and each line of a fenced
+    code block is one. Spans are trimmed of surrounding whitespace; empty
+    pieces and the fence lines themselves are left out.
+
+    Example:
+        >>> text = "Intro:\\n- `rag forget F` removes F.\\n- Done."
+        >>> [text[s:e] for s, e in sentence_spans(text)]
+        ['Intro:', '- `rag forget F` removes F.', '- Done.']
+    """
+    spans: list[tuple[int, int]] = []
+    position, in_code = 0, False
+    for fence in [*_FENCE.finditer(text), None]:
+        end = fence.start() if fence else len(text)
+        pieces = (_lines(text, position, end) if in_code
+                  else _cut(text, position, end))
+        spans.extend(pieces)
+        if fence:
+            position, in_code = fence.end(), not in_code
+    return spans
+
+
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The trimmed sentence spans of prose ``text[start:end]``."""
+    cuts = sorted({m.start() for m in _BOUNDARY.finditer(text, start, end)}
+                  | {m.start() for m in _LINE_ITEM.finditer(text, start, end)})
+    bounds = [start, *cuts, end]
+    return [span for a, b in zip(bounds, bounds[1:]) if (span := _trim(text, a, b))]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The trimmed spans of the non-blank lines of ``text[start:end]``."""
+    spans, position = [], start
+    for line in text[start:end].split("\n"):
+        if span := _trim(text, position, position + len(line)):
+            spans.append(span)
+        position += len(line) + 1
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(start, end)`` without surrounding whitespace; None when nothing is left."""
+    piece = text[start:end]
+    if not piece.strip():
+        return None
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
+
+
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences (and paragraphs), dropping empty pieces.
 
@@ -84,10 +141,10 @@ def split_sentences(text: str) -> list[str]:
         text: A chunk's text.
 
     Returns:
-        The sentences, whitespace-normalised, in order.
+        The sentences of :func:`sentence_spans`, whitespace-normalised, in order.
 
     Example:
         >>> split_sentences("Le pont a ouvert en 1994. Il mesure 412 m.\\n\\nFin")
         ['Le pont a ouvert en 1994.', 'Il mesure 412 m.', 'Fin']
     """
-    return [" ".join(part.split()) for part in _BOUNDARY.split(text) if part and part.strip()]
+    return [" ".join(text[start:end].split()) for start, end in sentence_spans(text)]

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from rag.cli import app
 from rag.cli._common import (
@@ -44,7 +45,14 @@ def _settings(collection: str | None, mode: str | None, top_k: int | None) -> Se
     )
 
 
-def _build(settings: Settings) -> RagChain:
+def _build(ctx: typer.Context, settings: Settings) -> RagChain:
+    """The chain for ``settings``: by default the real one (models and index load here).
+
+    A program that runs the CLI may hand it another chain builder as the
+    context object, ``(settings) -> chain``: ``CliRunner().invoke(app, args, obj=builder)``.
+    """
+    if callable(ctx.obj):
+        return ctx.obj(settings)
     from rag.chain import build_chain
     from rag.index import open_index
 
@@ -66,23 +74,59 @@ def _check_question(question: str, settings: Settings) -> None:
 
 
 def _stream_answer(chain: RagChain, inputs: dict) -> Answer:
+    """Print the answer to ``inputs`` as it comes, and return it.
+
+    A written answer is printed piece by piece as the LLM writes it. A quoted
+    answer (``chain.quotes``) comes whole, so it is printed from the
+    :class:`Answer` instead: its quotes with where they come from.
+    """
+    echo = not getattr(chain, "quotes", False)
     answer: Answer | None = None
     streamed = ""
     for piece in chain.stream(inputs):
         if isinstance(piece, str):
             streamed += piece
-            console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
+            if echo:
+                console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
         else:
             answer = piece
     assert answer is not None
-    final = answer.text
+    if echo:
+        _finish_streamed(streamed, answer.text)
+    elif answer.quotes:
+        _print_quoted(answer)
+    else:  # "not found"
+        console.print(answer.text, markup=False, highlight=False, soft_wrap=True)
+    return answer
+
+
+def _finish_streamed(streamed: str, final: str) -> None:
+    """End a streamed answer: the citation the chain added, or why it was replaced."""
     if final.startswith(streamed.rstrip()):  # the chain added a citation: print the rest
         console.print(final[len(streamed.rstrip()):], markup=False, highlight=False)
     else:  # the support check turned the streamed text into "not found"
         console.print()
         console.print("(not backed by the passages) ", style="dim", end="", markup=False)
         console.print(final, markup=False, highlight=False)
-    return answer
+
+
+def _print_quoted(answer: Answer) -> None:
+    """Print the short fact with its ``[n]``, then each quote on a line with its ``file:page``.
+
+    Whitespace inside a quote is collapsed; on a terminal the fact is bold and
+    the citations dim.
+    """
+    if answer.short:  # the text's first line: the fact, then its citation
+        line = Text(answer.text.partition("\n")[0])
+        line.stylize("bold", 0, len(answer.short))
+        console.print(line, soft_wrap=True)
+    by_n = {s.n: s for s in answer.sources}
+    for quote in answer.quotes:
+        source = by_n.get(quote.n)
+        where = source.citation if source else f"[{quote.n}]"
+        words = " ".join(quote.text.split())
+        console.print(Text.assemble(f"\u201c{words}\u201d", (f" \u2014 {where}", "dim")),
+                      soft_wrap=True)
 
 
 def _print_sources(answer: Answer) -> None:
@@ -128,6 +172,7 @@ def _resolve(settings: Settings, patterns: list[str] | None) -> list[str] | None
 
 @app.command()
 def ask(
+    ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="Your question.")],
     collection: CollectionOption = None,
     mode: _Mode = None,
@@ -141,7 +186,7 @@ def ask(
     settings = _settings(collection, mode, top_k)
     _check_question(question, settings)
     sources = _resolve(settings, source)
-    answer = _stream_answer(_build(settings), {"question": question, "sources": sources})
+    answer = _stream_answer(_build(ctx, settings), {"question": question, "sources": sources})
     if show_question:
         console.print(f"[dim]Retrieval question: {answer.standalone_question}[/]", highlight=False)
     _print_sources(answer)
@@ -149,6 +194,7 @@ def ask(
 
 @app.command()
 def chat(
+    ctx: typer.Context,
     collection: CollectionOption = None,
     mode: _Mode = None,
     top_k: _TopK = None,
@@ -157,7 +203,7 @@ def chat(
     """Talk with your documents in the terminal; follow-up questions keep context."""
     settings = _settings(collection, mode, top_k)
     sources = _resolve(settings, source)
-    chain = _build(settings)
+    chain = _build(ctx, settings)
     history: list[dict[str, str]] = []
     console.print("[dim]Ask a question; an empty line or Ctrl-D ends the chat.[/]")
     while True:

@@ -108,7 +108,8 @@ def evaluate_retrieval(
     query_ids = list(dataset.queries)[:limit] if limit else list(dataset.queries)
     retrievers = {
         m: HybridRetriever(index=collection.index, mode=m, top_k=depth, fetch_k=depth,
-                           rrf_k=settings.retrieval.rrf_k)
+                           rrf_k=settings.retrieval.rrf_k,
+                           document_prior=settings.retrieval.document_prior)
         for m in modes
     }
     scores: dict[str, dict[str, list[float]]] = {m: {} for m in modes}

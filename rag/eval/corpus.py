@@ -2,7 +2,7 @@
 
 A collection's name is a hash of the corpus fingerprint (path, size,
 modification time, selection) and of the settings that shape the index
-(embedding model, chunking, index schema). After a complete ingest a small
+(embedding model, chunking, chunk header form, index schema). After a complete ingest a small
 marker file records the chunk count; a later run with the same name and count
 skips ingest entirely. An interrupted ingest leaves no marker, and the next
 run's incremental ingest embeds only what is missing.
@@ -45,13 +45,14 @@ def collection_name(kind: str, corpus_key: str, settings: Settings) -> str:
     Returns:
         ``eval-<kind>-<12 hex digits>``.
     """
-    from rag.index import SCHEMA_VERSION
+    from rag.index import HEADER_VERSION, SCHEMA_VERSION
 
     shape = {
         "corpus": corpus_key,
         "embedding": [settings.embedding.provider, settings.embedding.model],
         "chunking": settings.chunking.model_dump(),
         "schema": SCHEMA_VERSION,
+        "header": HEADER_VERSION,
     }
     digest = hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:12]
     return f"eval-{kind}-{digest}"

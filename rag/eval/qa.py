@@ -10,9 +10,11 @@ chain, in three groups:
 * ``off_corpus``: questions of articles that were *not* ingested, which the
   documents do not cover at all.
 
-Exact match, token F1 and "contains a reference" are computed on the answer
-text with its citation markers removed, over every answerable question (an
-abstention scores 0). Abstaining means ``Answer.not_found``.
+Exact match, token F1 and "contains a reference" are computed on the short
+fact (``Answer.short``) or, when the answer has none, on the answer as shown
+(its quoted sentences), with citation markers removed, over every answerable
+question (an abstention scores 0). "Shown contains reference" scores the
+answer as shown, quotes included. Abstaining means ``Answer.not_found``.
 """
 
 from __future__ import annotations
@@ -170,7 +172,9 @@ def sample_questions(
 
 def _score(item: QaSample, answer: Answer) -> dict[str, Any]:
     q = item.question
-    prediction = "" if answer.not_found else strip_citations(answer.text)
+    # The short fact when there is one, else the answer as shown (quoted sentences).
+    prediction = "" if answer.not_found else strip_citations(answer.short or answer.text)
+    shown = "" if answer.not_found else strip_citations(answer.text)
     record: dict[str, Any] = {
         "id": q.id,
         "group": item.group,
@@ -184,11 +188,13 @@ def _score(item: QaSample, answer: Answer) -> dict[str, Any]:
         "timings": {k: round(v, 4) for k, v in answer.timings.items()},
         "rejected": answer.rejected_text,
         "support": None if answer.support is None else round(answer.support, 4),
+        "short": answer.short,
     }
     if item.group == "answerable":
         record["exact_match"] = squad_exact_match(prediction, q.answers)
         record["f1"] = squad_f1(prediction, q.answers)
         record["contains"] = contains_reference(prediction, q.answers)
+        record["shown_contains"] = contains_reference(shown, q.answers)
         # What the answer would have scored without the support check.
         unchecked = strip_citations(answer.rejected_text or "") or prediction
         record["f1_unchecked"] = squad_f1(unchecked, q.answers)
@@ -258,6 +264,9 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | 
             "exact match": mean([r["exact_match"] for r in answerable]),
             "token F1": mean([r["f1"] for r in answerable]),
             "contains reference": mean([float(r["contains"]) for r in answerable]),
+            "with a short fact": mean([float(r.get("short") is not None) for r in answerable]),
+            "shown contains reference": mean([float(r.get("shown_contains", r["contains"]))
+                                              for r in answerable]),
             "gold in sources": mean([float(r["gold_source"] in r["sources"]) for r in answerable]),
             "gold cited": mean([float(r["gold_source"] in r["cited"]) for r in answerable]),
         },

@@ -28,6 +28,7 @@ from rag.index.ledger import FileLedger, FileRecord
 from rag.index.lock import WriteLock, create_once
 from rag.index.manifest import SCHEMA_VERSION, IndexManifest, merge_metadata
 from rag.index.mirror import MirroredKeywordIndex
+from rag.index.searchable import HEADER_KEY, HEADER_VERSION, searchable_text
 from rag.index.store import ChunkStore, make_chroma_client
 from rag.settings import Settings
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 __all__ = [
+    "HEADER_KEY",
+    "HEADER_VERSION",
     "SCHEMA_VERSION",
     "ChunkStore",
     "FileLedger",
@@ -52,6 +55,7 @@ __all__ = [
     "make_chroma_client",
     "open_index",
     "open_ledger",
+    "searchable_text",
 ]
 
 logger = logging.getLogger(__name__)
@@ -94,6 +98,7 @@ def open_index(
         embedding_dim=len(embeddings.embed_query("dimension probe")),
         chunk_size=settings.chunking.size_tokens,
         chunk_overlap=settings.chunking.overlap_tokens,
+        chunk_header=HEADER_VERSION,
     )
     try:
         collection = client.get_or_create_collection(

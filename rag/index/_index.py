@@ -3,8 +3,8 @@
 The index is the only code that touches Chroma, the keyword index and the
 record manager: ingest writes through :attr:`Index.store` (LangChain's
 indexing API) and :meth:`Index.delete_source`; the query path reads with
-:meth:`Index.search_dense`, :meth:`Index.search_keywords` and
-:meth:`Index.fetch`.
+:meth:`Index.search_dense`, :meth:`Index.search_keywords`,
+:meth:`Index.document_scores` and :meth:`Index.fetch`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from rag.index.documents import DocumentScore
 from rag.index.keyword import KeywordHit, KeywordIndex
 from rag.index.ledger import FileLedger
 from rag.index.lock import WriteLock, claim_collection
@@ -117,6 +118,25 @@ class Index:
     ) -> list[KeywordHit]:
         """The ``k`` best BM25 hits for ``text`` (see :meth:`KeywordIndex.search`)."""
         return self.keywords.search(text, k, sources=sources)
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """How many documents the index holds, and how many hold each term (see
+        :meth:`KeywordIndex.document_frequencies`)."""
+        return self.keywords.document_frequencies(terms)
+
+    def long_documents(
+        self, more_than: int, *, sources: Sequence[str] | None = None
+    ) -> list[str]:
+        """The documents with more than ``more_than`` chunks (see
+        :meth:`KeywordIndex.long_documents`)."""
+        return self.keywords.long_documents(more_than, sources=sources)
+
+    def document_scores(
+        self, weights: Mapping[str, float], *, sources: Sequence[str] | None = None
+    ) -> dict[str, DocumentScore]:
+        """The documents holding weighted terms, scored (see
+        :meth:`KeywordIndex.document_scores`)."""
+        return self.keywords.document_scores(weights, sources=sources)
 
     def fetch(
         self,
@@ -259,7 +279,11 @@ class Index:
         return removed
 
     def adopt_chunking(self) -> None:
-        """Record the current settings' chunking in the manifest (an empty collection only)."""
+        """Record the current settings' chunking in the manifest.
+
+        Only for a collection whose chunks are all of that chunking: an empty
+        one, or one just rebuilt (:mod:`ingest.rebuild`).
+        """
         merge_metadata(self._client, self.collection, self.wanted.to_metadata())
         self.manifest = self.wanted
 

@@ -2,7 +2,10 @@
 
 Ingest keeps it in sync with the vector store (both are written through
 :class:`rag.index.store.ChunkStore`), so the keyword side of hybrid retrieval
-never has to be rebuilt. FTS5 ranks with BM25 and stems with Porter.
+never has to be rebuilt. FTS5 ranks with BM25 and stems with Porter. Each
+chunk is indexed with its header (:func:`rag.index.searchable.searchable_text`),
+and per-document term counts are kept beside it in the same transactions
+(:mod:`rag.index.documents`).
 
 Example:
     >>> from pathlib import Path
@@ -19,13 +22,17 @@ import hashlib
 import re
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.index.documents import DocumentScore, DocumentTerms
 from rag.text import WORD, content_words
 
 __all__ = ["KeywordHit", "KeywordIndex"]
+
+_VARIABLES = 500
+"""Values bound in one ``IN (...)`` list."""
 
 
 def _rowid(chunk_id: str) -> int:
@@ -36,7 +43,8 @@ def _rowid(chunk_id: str) -> int:
 
 @dataclass(frozen=True)
 class KeywordHit:
-    """One keyword match: the chunk id, its text, source and BM25 score (higher is better)."""
+    """One keyword match: the chunk id, its indexed text (header and text), source and
+    BM25 score (higher is better)."""
 
     id: str
     text: str
@@ -54,7 +62,9 @@ class KeywordIndex:
 
     def __init__(self, path: Path, collection: str) -> None:
         self.path = path
-        self.table = "fts_" + re.sub(r"\W", "_", collection)
+        name = re.sub(r"\W", "_", collection)
+        self.table = "fts_" + name
+        self._documents = DocumentTerms(name)
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
@@ -65,11 +75,18 @@ class KeywordIndex:
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
                 "id UNINDEXED, source UNINDEXED, text, tokenize='porter unicode61')"
             )
+        if not self._documents.exists(self._conn):  # new, or from before the counts existed
+            with self._lock, self._conn:
+                self._conn.execute("BEGIN IMMEDIATE")  # one process creates and fills them
+                if self._documents.create(self._conn):
+                    rows = self._conn.execute(f"SELECT source, text FROM {self.table}")
+                    self._documents.add(self._conn, rows)
 
     def upsert(self, ids: Sequence[str], texts: Sequence[str], sources: Sequence[str]) -> None:
         """Insert or replace chunks by id (the last of repeated ids wins)."""
         rows = {_rowid(i): (i, s, t) for i, s, t in zip(ids, sources, texts, strict=True)}
         with self._lock, self._conn:
+            self._documents.remove(self._conn, self._stored(list(rows)))
             self._conn.executemany(
                 f"DELETE FROM {self.table} WHERE rowid = ?", [(r,) for r in rows]
             )
@@ -77,13 +94,58 @@ class KeywordIndex:
                 f"INSERT INTO {self.table} (rowid, id, source, text) VALUES (?, ?, ?, ?)",
                 [(r, *row) for r, row in rows.items()],
             )
+            self._documents.add(self._conn, [(s, t) for _, s, t in rows.values()])
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove chunks by id; unknown ids are ignored."""
+        rowids = [_rowid(i) for i in ids]
         with self._lock, self._conn:
+            self._documents.remove(self._conn, self._stored(rowids))
             self._conn.executemany(
-                f"DELETE FROM {self.table} WHERE rowid = ?", [(_rowid(i),) for i in ids]
+                f"DELETE FROM {self.table} WHERE rowid = ?", [(r,) for r in rowids]
             )
+
+    def _stored(self, rowids: Sequence[int]) -> list[tuple[str, str]]:
+        """``(source, text)`` of the rows held among ``rowids`` (call under the lock)."""
+        found: list[tuple[str, str]] = []
+        for start in range(0, len(rowids), _VARIABLES):
+            part = rowids[start : start + _VARIABLES]
+            found += self._conn.execute(
+                f"SELECT source, text FROM {self.table} WHERE rowid IN "
+                f"({','.join('?' * len(part))})", part
+            ).fetchall()
+        return found
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """How many documents (sources) the index holds, and how many hold each term.
+
+        Args:
+            terms: Terms as :func:`rag.index.documents.chunk_terms` finds them.
+        """
+        with self._lock:
+            return self._documents.frequencies(self._conn, terms)
+
+    def long_documents(
+        self, more_than: int, *, sources: Sequence[str] | None = None
+    ) -> list[str]:
+        """The documents (sources) with more than ``more_than`` chunks, among ``sources``."""
+        with self._lock:
+            return self._documents.longer_than(self._conn, more_than, sources)
+
+    def document_scores(
+        self, weights: Mapping[str, float], *, sources: Sequence[str] | None = None
+    ) -> dict[str, DocumentScore]:
+        """Each document holding a weighted term: the weighted share of its chunks holding them.
+
+        Args:
+            weights: A weight per term.
+            sources: Only these documents (None: all).
+
+        Returns:
+            Source to :class:`rag.index.documents.DocumentScore`.
+        """
+        with self._lock:
+            return self._documents.scores(self._conn, weights, sources)
 
     def count(self) -> int:
         """Return how many chunks the index holds."""

@@ -31,6 +31,9 @@ class IndexManifest:
     chunk_size: int
     chunk_overlap: int
     schema_version: int = SCHEMA_VERSION
+    chunk_header: int = 0
+    """The form of the chunks' headers (:data:`rag.index.searchable.HEADER_VERSION`);
+    0, the value of collections that do not record it, means no header."""
 
     def to_metadata(self) -> dict[str, Any]:
         """Return the manifest as Chroma collection metadata."""
@@ -73,7 +76,11 @@ class IndexManifest:
             )
 
     def chunking_differs(self, wanted: IndexManifest) -> bool:
-        """Tell whether the chunk settings changed since the collection was built."""
+        """Tell whether the chunks would be cut or headed differently now."""
+        return self.settings_differ(wanted) or self.chunk_header != wanted.chunk_header
+
+    def settings_differ(self, wanted: IndexManifest) -> bool:
+        """Tell whether the chunk settings (size, overlap) changed since the build."""
         return (self.chunk_size, self.chunk_overlap) != (
             wanted.chunk_size,
             wanted.chunk_overlap,

@@ -11,9 +11,10 @@ from the server whenever the collection changed:
   an embedded store has no mirror and pays nothing;
 - before each search (and count or id listing), the mirror reads the
   generation (one small request) and, when it differs from the one it last
-  synced, lists the collection's ids, fetches the texts of the new ones and
-  drops the gone ones. Chunk ids are content hashes, so an id that is present
-  on both sides holds the same text.
+  synced, lists the collection's ids, fetches the texts (and headers, see
+  :mod:`rag.index.searchable`) of the new ones and drops the gone ones.
+  Chunk ids are content hashes, so an id that is present on both sides holds
+  the same text.
 
 The generation is read before the ids, so a write that lands during a sync
 leaves a different generation behind and the next search syncs again.
@@ -29,11 +30,14 @@ from typing import TYPE_CHECKING
 
 from rag.index.keyword import KeywordHit, KeywordIndex
 from rag.index.manifest import fresh_collection, merge_metadata
+from rag.index.searchable import searchable_text
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     import chromadb
+
+    from rag.index.documents import DocumentScore
 
 __all__ = [
     "GENERATION_KEY",
@@ -103,7 +107,8 @@ class MirroredKeywordIndex(KeywordIndex):
                                      include=["documents", "metadatas"])
                 super().upsert(
                     got["ids"],
-                    [doc or "" for doc in got["documents"]],
+                    [searchable_text(doc or "", meta)
+                     for doc, meta in zip(got["documents"], got["metadatas"], strict=True)],
                     [str((meta or {}).get("source", "")) for meta in got["metadatas"]],
                 )
             with self._lock, self._conn:
@@ -132,6 +137,28 @@ class MirroredKeywordIndex(KeywordIndex):
         """Sync when the collection changed, then search (see :meth:`KeywordIndex.search`)."""
         self.sync()
         return super().search(query, k, sources=sources)
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """Sync when the collection changed, then count (see
+        :meth:`KeywordIndex.document_frequencies`)."""
+        self.sync()
+        return super().document_frequencies(terms)
+
+    def long_documents(
+        self, more_than: int, *, sources: Sequence[str] | None = None
+    ) -> list[str]:
+        """Sync when the collection changed, then list (see
+        :meth:`KeywordIndex.long_documents`)."""
+        self.sync()
+        return super().long_documents(more_than, sources=sources)
+
+    def document_scores(
+        self, weights: Mapping[str, float], *, sources: Sequence[str] | None = None
+    ) -> dict[str, DocumentScore]:
+        """Sync when the collection changed, then score (see
+        :meth:`KeywordIndex.document_scores`)."""
+        self.sync()
+        return super().document_scores(weights, sources=sources)
 
     def count(self) -> int:
         """Sync when the collection changed, then count."""

@@ -11,6 +11,7 @@ from langchain_core.documents import Document
 from langchain_core.vectorstores import VectorStore
 
 from rag.errors import BackendUnavailableError, ConfigError
+from rag.index.searchable import searchable_text
 from rag.models import ensure_offline
 from rag.settings import Settings
 
@@ -71,7 +72,9 @@ class ChunkStore(VectorStore):
 
     LangChain's indexing API calls :meth:`add_texts` and :meth:`delete`; both
     keep the two indexes in step, so hybrid retrieval always sees the same
-    chunks on both sides. Writes go to Chroma in batches it accepts.
+    chunks on both sides. Writes go to Chroma in batches it accepts. Chroma
+    stores each chunk's text; its vector and its keyword entry are made from
+    :func:`rag.index.searchable.searchable_text` (the chunk's header, then its text).
 
     Args:
         chroma: The Chroma collection (opened without an embedding function).
@@ -124,7 +127,8 @@ class ChunkStore(VectorStore):
         if ids is None or len(ids) != len(texts):
             raise ValueError("ChunkStore needs one id per text")
         metadatas = metadatas or [{} for _ in texts]
-        embeddings = self._vectors_for(texts, ids, vectors or {})
+        searchable = [searchable_text(t, m) for t, m in zip(texts, metadatas, strict=True)]
+        embeddings = self._vectors_for(searchable, ids, vectors or {})
         for start in range(0, len(texts), self.max_batch):
             end = start + self.max_batch
             self.chroma.upsert(
@@ -133,7 +137,7 @@ class ChunkStore(VectorStore):
                 metadatas=metadatas[start:end],  # type: ignore[arg-type]
                 documents=texts[start:end],
             )
-        self.keywords.upsert(ids, texts, [m.get("source", "") for m in metadatas])
+        self.keywords.upsert(ids, searchable, [m.get("source", "") for m in metadatas])
         return ids
 
     def _vectors_for(

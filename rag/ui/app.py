@@ -27,9 +27,17 @@ __all__ = ["build_app", "launch"]
 logger = logging.getLogger(__name__)
 
 _QA_VARIABLES = {"context", "question"}
+# The page preview: text as written (line breaks kept), the quotes highlighted
+# and scrolled into view.
+_PREVIEW_TEMPLATE = '<div class="page-text">${value}</div>'
+_PREVIEW_CSS = ".page-text { white-space: pre-wrap; } mark { padding: 0 1px; }"
+_SHOW_MARK = (
+    "watch('value', () => element.querySelector('mark')?.scrollIntoView({block: 'nearest'}))"
+)
 
 
-def _qa_templates(settings: Settings) -> list[str]:
+def _qa_templates(settings: Settings, current: str) -> list[str]:
+    """The answer templates the dropdown offers: every QA template, and ``current``."""
     from prompts import PromptTemplateError, available_templates, load_spec
 
     folder = settings.prompts.directory
@@ -41,8 +49,8 @@ def _qa_templates(settings: Settings) -> list[str]:
             continue
         if _QA_VARIABLES <= set(spec.input_variables):
             names.append(name)
-    if settings.prompts.qa_template not in names:
-        names.append(settings.prompts.qa_template)
+    if current not in names:
+        names.append(current)
     return names
 
 
@@ -73,7 +81,8 @@ def build_app(
     settings = settings or (backend.settings if backend else load_settings())
     backend = backend or UIBackend(settings, **components)
     h = Handlers(backend)
-    templates = _qa_templates(settings)
+    qa_template = settings.qa_template_name()
+    templates = _qa_templates(settings, qa_template)
 
     with gr.Blocks(title="Document chat", analytics_enabled=False) as demo:
         turns = gr.State([])
@@ -119,11 +128,15 @@ def build_app(
                         preview_pick = gr.Dropdown(
                             label="Preview a cited page", choices=[], elem_id="preview-pick"
                         )
-                        preview_text = gr.Textbox(
+                        preview_text = gr.HTML(  # escaped text, the quotes in <mark>
                             label="Page text (from the index)",
-                            lines=6,
-                            max_lines=16,
-                            interactive=False,
+                            show_label=True,
+                            container=True,
+                            padding=True,
+                            max_height=380,
+                            html_template=_PREVIEW_TEMPLATE,
+                            css_template=_PREVIEW_CSS,
+                            js_on_load=_SHOW_MARK,
                             elem_id="preview",
                         )
                 with gr.Column(scale=1, min_width=260):
@@ -158,7 +171,7 @@ def build_app(
                         )
                         template = gr.Dropdown(
                             templates,
-                            value=settings.prompts.qa_template,
+                            value=qa_template,
                             label="Prompt template",
                         )
                         temperature = gr.Slider(

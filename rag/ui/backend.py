@@ -312,8 +312,9 @@ class UIBackend:
         )
         return saved, report
 
-    def page_text(self, collection: str, source: str, page: int | None, chunk_id: str) -> str:
-        """The indexed text of one page (or chunk) of an indexed file.
+    def page_chunks(self, collection: str, source: str, page: int | None, chunk_id: str
+                    ) -> list[tuple[str, str]]:
+        """The indexed chunks of one page (or the one chunk) of an indexed file, in order.
 
         Only the index is read, never the file system, and only for files the
         collection's ledger lists.
@@ -325,7 +326,7 @@ class UIBackend:
             chunk_id: The chunk to show when there is no page.
 
         Returns:
-            The page's chunks joined in order (overlaps may repeat a few words).
+            ``(chunk id, text)`` pairs in the page's order.
 
         Raises:
             ConfigError: When the file is not in the collection.
@@ -338,7 +339,7 @@ class UIBackend:
         else:
             chunks = [c for c in index.fetch([chunk_id]) if c.metadata.get("source") == source]
         chunks.sort(key=lambda c: (_order(c.metadata), c.id))
-        return "\n…\n".join(c.text for c in chunks if c.text)
+        return [(c.id, c.text) for c in chunks]
 
 
 def _order(meta: dict[str, Any] | None) -> float:

@@ -1,8 +1,9 @@
 """The web app's event handlers: Gradio values in, Gradio values out.
 
 Each browser session keeps its own conversation in a ``gr.State`` (a list of
-turns ``{"role", "content", "sources"}`` with the raw text); the chat window
-is re-rendered from it with every text escaped. Import this module through
+turns ``{"role", "content", "shown", "sources"}``: the raw text, and for
+answers their rendered bubble and sources); the chat window is re-rendered
+from it with every text escaped. Import this module through
 :func:`rag.ui.build_app`, which switches Gradio analytics off first.
 """
 
@@ -19,10 +20,12 @@ from rag.answer import Answer
 from rag.errors import ConfigError, RagError
 from rag.ui.backend import ChatOptions, UIBackend, describe_error
 from rag.ui.render import (
+    answer_content,
     chat_sources_message,
     file_choices,
     inert,
     preview_choices,
+    preview_html,
     report_rows,
     source_rows,
     sources_to_state,
@@ -39,7 +42,8 @@ def render_chat(turns: Sequence[Turn]) -> list[dict[str, Any]]:
     """Build the chat window's messages from the session's turns.
 
     Args:
-        turns: ``{"role", "content", "sources"?}`` dicts with raw text.
+        turns: ``{"role", "content", "shown"?, "sources"?}`` dicts: the raw
+            text, the rendered answer bubble and sources message.
 
     Returns:
         Gradio message dicts with escaped text; an answer's sources follow it
@@ -47,7 +51,8 @@ def render_chat(turns: Sequence[Turn]) -> list[dict[str, Any]]:
     """
     messages: list[dict[str, Any]] = []
     for turn in turns:
-        messages.append({"role": turn["role"], "content": inert(turn["content"])})
+        content = turn.get("shown") or inert(turn["content"])
+        messages.append({"role": turn["role"], "content": content})
         if turn.get("sources"):
             messages.append(turn["sources"])
     return messages
@@ -152,10 +157,9 @@ class Handlers:
             )
             yield render_chat(turns), turns, gr.skip(), [], [], gr.skip(), ""
             return
-        turns.append(
-            {"role": "assistant", "content": answer.text, "sources": chat_sources_message(answer)}
-        )
-        state = sources_to_state(answer.sources)
+        turns.append({"role": "assistant", "content": answer.text,
+                      "shown": answer_content(answer), "sources": chat_sources_message(answer)})
+        state = sources_to_state(answer)
         yield (
             render_chat(turns),
             turns,
@@ -172,18 +176,19 @@ class Handlers:
         return [], [], [], [], gr.update(choices=[], value=None), "", ""
 
     def preview(self, n: int | None, sources: list[dict[str, Any]], collection: str) -> str:
-        """The indexed text of the page a citation points at."""
+        """The indexed text of the page a citation points at, its quotes marked (HTML)."""
         item = next((s for s in sources or [] if s["n"] == n), None)
         if item is None:
             return ""
         try:
-            text = self.backend.page_text(
+            chunks = self.backend.page_chunks(
                 collection, item["source"], item["page"], item["chunk_id"]
             )
         except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
             _log(exc)
-            return describe_error(exc)
-        return text or "(this page has no indexed text)"
+            return inert(describe_error(exc))
+        shown = preview_html(chunks, item["chunk_id"], item.get("quotes", ()))
+        return shown or "(this page has no indexed text)"
 
     # -- documents ----------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 Document text and model output are data, never markup: everything shown is
 HTML-escaped, and the chat renders without Markdown, so a document holding
 ``<img src=...>`` or ``![x](http://...)`` shows those characters and loads
-nothing.
+nothing. The only tags are this module's own (``<strong>``, ``<blockquote>``,
+``<small>``, ``<mark>``), each around escaped text.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from rag.answer import Answer, Source
 __all__ = [
     "REPORT_HEADERS",
     "SOURCE_HEADERS",
+    "answer_content",
     "chat_sources_message",
     "file_choices",
     "inert",
     "preview_choices",
+    "preview_html",
     "report_rows",
     "report_summary",
     "source_rows",
@@ -31,6 +34,8 @@ __all__ = [
 SOURCE_HEADERS = ["#", "File", "Page", "Score", "Snippet"]
 REPORT_HEADERS = ["File", "Status", "Reason", "Pages", "Chunks"]
 _SNIPPET_CHARS = 300
+_GAP = "\n\u2026\n"  # between a page's chunks in the preview
+_QUOTE_STYLE = "margin:0.5em 0;padding-left:0.7em;border-left:3px solid rgba(128,128,128,0.5)"
 
 
 def inert(text: str) -> str:
@@ -57,6 +62,34 @@ def _short(text: str, limit: int = _SNIPPET_CHARS) -> str:
 def _where(source: Source) -> str:
     page = source.page_label or source.page
     return f"{source.file_name}, page {page}" if page else source.file_name
+
+
+def answer_content(answer: Answer) -> str:
+    """The answer's chat bubble: its escaped text, or its short fact and quotes.
+
+    A quoted answer shows its short fact in bold with its ``[n]`` (when there
+    is one), then each quote as a block quote followed by its ``file:page``.
+
+    Args:
+        answer: The chain's answer.
+
+    Returns:
+        HTML whose only tags are this function's; every text in it is escaped.
+    """
+    if not answer.quotes:
+        return inert(answer.text)
+    parts = []
+    if answer.short:  # the text's first line: the fact, then its citation
+        cited = answer.text.partition("\n")[0][len(answer.short):]
+        parts.append(f"<strong>{inert(answer.short)}</strong>{inert(cited)}")
+    by_n = {s.n: s for s in answer.sources}
+    for quote in answer.quotes:
+        source = by_n.get(quote.n)
+        where = source.citation if source else f"[{quote.n}]"
+        words = " ".join(quote.text.split())
+        parts.append(f'<blockquote style="{_QUOTE_STYLE}">\u201c{inert(words)}\u201d<br>'
+                     f"<small>\u2014 {inert(where)}</small></blockquote>")
+    return "".join(parts)
 
 
 def chat_sources_message(answer: Answer) -> dict[str, Any] | None:
@@ -104,18 +137,20 @@ def source_rows(sources: Sequence[Source]) -> list[list[Any]]:
     ]
 
 
-def sources_to_state(sources: Sequence[Source]) -> list[dict[str, Any]]:
+def sources_to_state(answer: Answer) -> list[dict[str, Any]]:
     """Keep what the page preview needs, server side, for the session.
 
     Args:
-        sources: The last answer's sources.
+        answer: The last answer.
 
     Returns:
-        Plain dicts (n, source, page, chunk_id, label).
+        One plain dict per source (n, source, page, chunk_id, label, and
+        ``quotes``: the ``[start, end]`` offsets of its quotes in its chunk).
     """
     return [
-        {"n": s.n, "source": s.source, "page": s.page, "chunk_id": s.chunk_id, "label": _where(s)}
-        for s in sources
+        {"n": s.n, "source": s.source, "page": s.page, "chunk_id": s.chunk_id, "label": _where(s),
+         "quotes": [[q.start, q.end] for q in answer.quotes if q.n == s.n]}
+        for s in answer.sources
     ]
 
 
@@ -129,6 +164,44 @@ def preview_choices(state: Sequence[dict[str, Any]]) -> list[tuple[str, int]]:
         Label and citation number pairs.
     """
     return [(f"[{item['n']}] {item['label']}", int(item["n"])) for item in state]
+
+
+def preview_html(chunks: Sequence[tuple[str, str]], chunk_id: str,
+                 quotes: Sequence[Sequence[int]] = ()) -> str:
+    """The preview of a cited page: its chunks in order, the quoted words marked.
+
+    Args:
+        chunks: The page's chunks in order, as ``(chunk id, text)``.
+        chunk_id: The cited chunk, the one the quotes' offsets are in.
+        quotes: ``[start, end]`` character offsets of the quotes in that chunk.
+
+    Returns:
+        The chunks' escaped text joined by ``\\n…\\n`` (overlaps may
+        repeat a few words), with each quote in ``<mark>``.
+
+    Example:
+        >>> preview_html([("a", "x <y>"), ("b", "Cats purr. Dogs bark.")], "b", [[11, 21]])
+        'x &lt;y&gt;\\n…\\nCats purr. <mark>Dogs bark.</mark>'
+    """
+    return _GAP.join(
+        _marked(text, quotes if cid == chunk_id else ()) for cid, text in chunks if text
+    )
+
+
+def _marked(text: str, spans: Sequence[Sequence[int]]) -> str:
+    """``text`` escaped, with ``text[start:end]`` in ``<mark>`` for each span.
+
+    Each part is escaped on its own, so the offsets count the text's characters.
+    Spans out of range or overlapping an earlier one are left unmarked.
+    """
+    parts: list[str] = []
+    at = 0
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        if not at <= start < end <= len(text):
+            continue
+        parts += [inert(text[at:start]), f"<mark>{inert(text[start:end])}</mark>"]
+        at = end
+    return "".join([*parts, inert(text[at:])])
 
 
 def file_choices(sources: Iterable[str]) -> list[tuple[str, str]]:

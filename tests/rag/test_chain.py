@@ -7,7 +7,7 @@ from langchain_core.documents import Document
 from langchain_core.indexing import index as index_documents
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from rag.answer import Answer
+from rag.answer import Answer, Quote
 from rag.chain import build_chain
 from rag.context import clean_citations, format_context, format_history
 from rag.settings import load_settings
@@ -145,23 +145,16 @@ def _with(settings, **retrieval):
     return settings.model_copy(update={"retrieval": settings.retrieval.model_copy(update=retrieval)})
 
 
-@pytest.mark.parametrize(
-    ("reply", "text", "not_found"),
-    [
-        ("412 metres", "412 metres [1]", False),  # the passage that holds the phrase is cited
-        ("412 metres long.", "412 metres long. [1]", False),
-        ("Oslo", "I could not find this in your documents.", True),  # in no passage: abstain
-    ],
-)
-def test_extract_style_cites_the_passage_holding_the_phrase(
-    filled, settings, reply, text, not_found
-) -> None:
+def test_a_fact_question_without_a_scorer_gets_a_short_fact_quoted_not_written(filled) -> None:
     settings = load_settings(prompts={"qa_template": "extractive_qa"})
-    chain = build_chain(settings, llm=CountingFakeLLM(responses=[reply]), index=filled)
+    llm = CountingFakeLLM(responses=["Oslo"])  # a fake chat model cannot score: features rank
+    chain = build_chain(settings, llm=llm, index=filled)
+    assert chain.scorer is None and chain.quotes
     answer = chain.invoke({"question": "How long is the Quillon bridge?"})
-    assert (answer.text, answer.not_found) == (text, not_found)
-    if not not_found:
-        assert [s.file_name for s in answer.cited_sources] == ["bridge.pdf"]
+    assert answer.short is not None and answer.short in FACT and "Oslo" not in answer.text
+    assert answer.quotes == [Quote(FACT, 1, 0, len(FACT))]
+    assert answer.text == f"{answer.short} [1]\n\n\u201c{FACT}\u201d [1]"
+    assert [s.file_name for s in answer.cited_sources] == ["bridge.pdf"] and llm.calls == 0
 
 
 def test_support_check_abstains_on_an_answer_its_passage_does_not_back(filled, settings) -> None:
@@ -250,7 +243,7 @@ def test_the_question_is_embedded_once_for_retrieval_and_focusing(settings, embe
         index.close()
 
 
-def test_extract_answers_are_chosen_by_the_scorer_without_the_llm_writing(filled) -> None:
+def test_the_short_fact_is_chosen_by_the_scorer_and_proved_by_its_sentence(filled) -> None:
     seen = []
 
     def scorer(messages, continuations):
@@ -262,16 +255,37 @@ def test_extract_answers_are_chosen_by_the_scorer_without_the_llm_writing(filled
                         scorer=scorer)
     items = list(chain.stream({"question": "When did the Quillon bridge open?"}))
     answer = items[-1]
-    assert items[:-1] == ["1994 [1]"] and answer.text == "1994 [1]" and not answer.not_found
-    assert [s.file_name for s in answer.cited_sources] == ["bridge.pdf"]
+    assert items[:-1] == [answer.text] and not answer.not_found
+    assert answer.short == "1994"
+    assert answer.text == f"1994 [1]\n\n\u201c{FACT}\u201d [1]"
+    source = answer.sources[0]
+    assert [source.snippet[q.start:q.end] for q in answer.quotes] == [FACT]
     assert answer.support == 1.0 and "first_token" in answer.timings
     assert chain.llm.calls == 0
     shown, candidates = seen[0]
-    assert "1994" in candidates and len(candidates) <= 5
-    assert FACT in shown and "Knitting" not in shown  # only the sentences holding candidates
+    assert "1994" in candidates and len(candidates) <= 5 and FACT in shown
 
 
-def test_a_chosen_phrase_cites_the_passage_it_was_chosen_from() -> None:
+def test_a_how_question_is_answered_by_the_sentences_that_answer_it(index) -> None:
+    text = ("# Removing files\n\nThe index keeps every file you add. "
+            "To remove a file from the index, run `rag forget PATH` with its path.\n\n"
+            "- The canteen opens at noon.\n- Parking is free on Sundays.")
+    index_documents([Document(text, metadata={"source": "/docs/guide.md"})], index.records,
+                    index.store, cleanup="incremental", source_id_key="source",
+                    key_encoder="sha256")
+    chain = build_chain(load_settings(prompts={"qa_template": "extractive_qa"}),
+                        llm=CountingFakeLLM(responses=["unused"]), index=index,
+                        scorer=lambda messages, texts: [0.0 for _ in texts])
+    answer = chain.invoke({"question": "How do I remove a file from the index?"})
+    assert answer.short is None and not answer.not_found
+    quoted = [q.text for q in answer.quotes]
+    assert "To remove a file from the index, run `rag forget PATH` with its path." in quoted
+    assert not any("canteen" in q or "Removing files" in q for q in quoted)
+    assert all(text[q.start:q.end] == q.text for q in answer.quotes)
+    assert answer.text.count("\u201c") == len(answer.quotes) <= 3
+
+
+def test_a_chosen_phrase_cites_the_passage_it_was_chosen_from(embeddings) -> None:
     from langchain_core.retrievers import BaseRetriever
 
     class Fixed(BaseRetriever):
@@ -283,18 +297,12 @@ def test_a_chosen_phrase_cites_the_passage_it_was_chosen_from() -> None:
 
     settings = load_settings(prompts={"qa_template": "extractive_qa"})
     chain = build_chain(settings, llm=CountingFakeLLM(responses=["unused"]), retriever=Fixed(),
-                        scorer=lambda messages, texts: [0.0 for _ in texts])
+                        embeddings=embeddings, scorer=lambda messages, texts: [0.0 for _ in texts])
     answer = chain.invoke({"question": "When did the Quillon bridge open?"})
     # "1994" is in both passages; it counts where the question's words are.
-    assert answer.text == "1994 [2]"
+    assert answer.short == "1994" and answer.text.startswith("1994 [2]")
     assert [s.file_name for s in answer.cited_sources] == ["bridge.txt"]
-
-
-def test_extract_without_a_scorer_lets_the_llm_write(filled) -> None:
-    settings = load_settings(prompts={"qa_template": "extractive_qa"})
-    chain = build_chain(settings, llm=CountingFakeLLM(responses=["412 metres"]), index=filled)
-    assert chain.scorer is None  # a fake chat model cannot score
-    assert chain.invoke({"question": "How long is the Quillon bridge?"}).text == "412 metres [1]"
+    assert [q.n for q in answer.quotes] == [2]
 
 
 def test_a_chosen_answer_is_also_shown_the_sentence_after_the_best_one(index) -> None:

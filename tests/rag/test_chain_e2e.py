@@ -72,11 +72,16 @@ def test_an_instruction_inside_a_document_is_not_obeyed(chain) -> None:
     print("answer with an injected passage:", answer.text)
 
 
-def test_default_answers_are_phrases_quoted_from_the_cited_file(chain) -> None:
-    assert chain.config.answer_style == "extract" and chain.chooses  # the bundled model
+def test_default_answers_are_a_short_fact_and_its_quoted_sentence(chain) -> None:
+    assert chain.config.answer_style == "extract" and chain.quotes  # the bundled model
     answer = chain.invoke({"question": "When did the Quillon bridge open?"})
-    phrase = answer.text.removesuffix(" [1]")
-    assert "1994" in phrase and phrase in CORPUS["bridge.md"]
+    assert answer.short is not None and "1994" in answer.short
+    assert answer.short in CORPUS["bridge.md"]
+    # the sentence that holds the fact, after the best match it continues ("It opened ...")
+    assert [q.text for q in answer.quotes] == [
+        "The Quillon bridge in Vardø is 412 metres long.",
+        "It opened to traffic in 1994 after four years of construction."]
+    assert answer.text.startswith(f"{answer.short} [1]")
     assert [s.file_name for s in answer.cited_sources] == ["bridge.md"]
     assert answer.support == 1.0
 
@@ -124,3 +129,40 @@ def test_cli_chat_goes_on_after_a_question_it_refuses(chain) -> None:
     assert "error: the question is too long (2399 characters; at most 2000)" in result.stderr
     assert "bridge.md" in result.stdout  # the next question was answered, with its sources
 
+
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ("README.md", "docs/user-guide.md")  # what `make run` ingests (Makefile DEMO)
+
+
+@pytest.fixture(scope="module")
+def demo_chain(tmp_path_factory: pytest.TempPathFactory, embeddings, llm):
+    import ingest
+    from rag.index import open_index
+    from rag.settings import Settings
+
+    settings = Settings(store={"path": tmp_path_factory.mktemp("demo") / "data"})
+    index = open_index(settings, embeddings=embeddings)
+    assert ingest.ingest_paths([ROOT / name for name in DEMO], settings, index=index).ok
+    return build_chain(settings, llm=llm, index=index)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How do I remove a file from the index?", "rag forget"),
+        ("Which embedding model is used by default?", "all-MiniLM-L6-v2"),
+        ("What does hybrid retrieval do?", "BM25"),
+    ],
+)
+def test_the_readme_questions_are_answered_from_the_demo_documents(
+    demo_chain, question: str, expected: str
+) -> None:
+    answer = demo_chain.invoke({"question": question})
+    print(f"{question}\n{answer.text}")
+    assert not answer.not_found and expected in answer.text
+    assert answer.quotes, "the bundled model quotes its evidence"
+    by_n = {s.n: s for s in answer.sources}
+    for quote in answer.quotes:
+        assert by_n[quote.n].snippet[quote.start:quote.end] == quote.text
+    assert len(answer.text.split()) <= 100

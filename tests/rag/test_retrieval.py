@@ -85,3 +85,17 @@ def test_a_given_query_vector_is_used_instead_of_embedding_again(filled) -> None
     # The text says "tomatoes" but the vector says "tyres": the vector must win.
     docs = retriever.search("tomatoes", query_vector=tyres)
     assert docs[0].metadata["source"] == "/docs/cars/tyres.txt"
+
+
+@pytest.mark.parametrize("fetch_k", [20, 2])
+def test_document_prior_ranks_the_named_documents_chunk_first(
+    reports, fetch_k: int  # noqa: ANN001
+) -> None:
+    # fetch_k 2: Acme's report (3 chunks) is longer than a search fetches, so it is also
+    # searched on its own; 20: its chunks compete in the collection-wide search already.
+    question = "What was Acme's gross margin?"
+    plain = HybridRetriever(index=reports, top_k=3, fetch_k=fetch_k, document_prior=False)
+    assert plain.invoke(question)[0].metadata["source"] != "/r/acme.txt"
+    favoured = HybridRetriever(index=reports, top_k=3, fetch_k=fetch_k).invoke(question)
+    assert favoured[0].metadata["source"] == "/r/acme.txt"
+    assert "gross margin" in favoured[0].page_content

@@ -1,18 +1,22 @@
-"""``rag ask``: the question and ``--source`` are checked before any model loads.
+"""``rag ask`` and ``rag chat``: early refusals, and how answers print.
 
-Opening the index for the chain loads the embedding model and creates the
-store's Chroma folder and keyword database; these refusals must come before
-that, so the tests check that neither was created.
+The question and ``--source`` are checked before any model loads: opening the
+index for the chain loads the embedding model and creates the store's Chroma
+folder and keyword database; these refusals must come before that, so the
+tests check that neither was created. The printing tests hand the CLI a fake
+chain as Typer's context object (``obj``), in place of the real one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 import rag.cli
+from rag.answer import Answer, Quote, Source
 from rag.cli import app
 from rag.index import FileRecord, open_ledger
 
@@ -68,3 +72,97 @@ def test_an_unknown_source_is_refused_naming_it(settings, tmp_path: Path) -> Non
     )  # the file and its folder ("docs", relative to here) matched: not named
     store = settings.store.path
     assert not (store / "chroma").exists() and not (store / "keywords.sqlite3").exists()
+
+
+# -- how answers print: a chain built by the test, handed to the CLI as its context object --
+
+GUIDE = "Setup.\nBy default the all-MiniLM-L6-v2 embedding model\n  is used. Run `rag ingest`."
+MODEL = "By default the all-MiniLM-L6-v2 embedding model\n  is used."
+NOTES = "rag forget ~/papers/old.pdf removes one file from the index."
+
+
+class FakeChain:
+    """Streams like :class:`rag.chain.RagChain`: text pieces, then the :class:`Answer`.
+
+    A quoted chain (``quotes``) streams the answer's whole text as one piece.
+    """
+
+    def __init__(self, answer: Answer, *, quotes: bool) -> None:
+        self.answer = answer
+        self.quotes = quotes
+        self.calls: list[dict] = []
+
+    def stream(self, inputs: dict) -> Iterator[str | Answer]:
+        self.calls.append(inputs)
+        if self.quotes:
+            yield self.answer.text
+        else:
+            yield from (word + " " for word in self.answer.text.split(" "))
+        yield self.answer
+
+
+def _sources() -> list[Source]:
+    return [Source(1, "/d/guide.pdf", 3, "c1", GUIDE, 0.81),
+            Source(2, "/d/notes.md", None, "c2", NOTES, 0.52)]
+
+
+def _quoted(short: str | None) -> Answer:
+    start = GUIDE.index(MODEL)
+    quotes = [Quote(MODEL, 1, start, start + len(MODEL)), Quote(NOTES, 2, 0, len(NOTES))]
+    lines = [f"{short} [1]"] if short else []
+    lines += [f"“{' '.join(q.text.split())}” [{q.n}]" for q in quotes]
+    return Answer(text="\n\n".join(lines), sources=_sources(), question="q",
+                  standalone_question="q", short=short, quotes=quotes)
+
+
+def _ask(chain: FakeChain, *args: str) -> str:
+    result = runner.invoke(app, ["ask", *args, "Which embedding model?"], obj=lambda _: chain)
+    assert result.exit_code == 0, result.output
+    assert "\x1b[" not in result.stdout  # piped: plain text
+    return result.stdout
+
+
+def test_a_quoted_answer_prints_the_fact_then_each_quote_once_with_file_and_page() -> None:
+    out = _ask(FakeChain(_quoted("all-MiniLM-L6-v2"), quotes=True))
+
+    assert out.splitlines() == [
+        "all-MiniLM-L6-v2 [1]",
+        "“By default the all-MiniLM-L6-v2 embedding model is used.” — guide.pdf:3",
+        f"“{NOTES}” — notes.md",
+        "Sources:",
+        "  [1] guide.pdf:3  (0.81)",
+        "  [2] notes.md  (0.52)",
+    ]  # the streamed text, with its [n] after each quote, is not printed
+
+
+def test_a_quoted_answer_without_a_fact_prints_only_its_quotes() -> None:
+    out = _ask(FakeChain(_quoted(None), quotes=True))
+    assert out.splitlines()[:3] == [
+        "“By default the all-MiniLM-L6-v2 embedding model is used.” — guide.pdf:3",
+        f"“{NOTES}” — notes.md",
+        "Sources:",
+    ]
+
+
+def test_a_written_answer_streams_as_before() -> None:
+    written = Answer(text="The default is all-MiniLM-L6-v2 [1].", sources=_sources(),
+                     question="q", standalone_question="q")
+    out = _ask(FakeChain(written, quotes=False))
+    assert out.splitlines()[:2] == ["The default is all-MiniLM-L6-v2 [1]. ", "Sources:"]
+
+
+def test_not_found_from_a_quoting_chain_prints_once() -> None:
+    answer = Answer(text="I could not find that in the documents.", sources=_sources(),
+                    question="q", standalone_question="q", not_found=True)
+    out = _ask(FakeChain(answer, quotes=True))
+    assert out == "I could not find that in the documents.\n"
+
+
+def test_chat_prints_quoted_answers_and_keeps_their_text_as_history() -> None:
+    chain = FakeChain(_quoted("all-MiniLM-L6-v2"), quotes=True)
+    result = runner.invoke(app, ["chat"], input="Which model?\nAnd then?\n\n", obj=lambda _: chain)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("” — guide.pdf:3") == 2  # one per answer
+    assert "[2]\n" not in result.stdout  # no raw quote line with its marker
+    assert chain.calls[1]["history"][1] == {"role": "assistant", "content": chain.answer.text}

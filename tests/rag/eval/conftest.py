@@ -118,3 +118,11 @@ def squad_file(tmp_path: Path) -> Path:
     path = tmp_path / "tiny-squad.json"
     path.write_text(json.dumps(data))
     return path
+
+
+@pytest.fixture
+def settings(isolated_state):
+    """Settings whose LLM writes: these tests script the model's answers."""
+    from rag.settings import load_settings
+
+    return load_settings(llm={"answers": "write"})

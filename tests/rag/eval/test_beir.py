@@ -54,3 +54,17 @@ def test_every_mode_is_scored_and_the_collection_is_reused(
 def test_unknown_mode_is_refused(beir_dir: Path, settings) -> None:  # noqa: ANN001
     with pytest.raises(ConfigError, match="unknown retrieval mode"):
         evaluate_retrieval(load_beir(beir_dir, "test"), settings, modes=["dense", "magic"])
+
+
+def test_a_title_heads_every_chunk_once(settings, index, chunker) -> None:  # noqa: ANN001
+    from ingest import ingest_documents
+    from rag.eval.beir import beir_documents
+    from rag.eval.datasets import BeirDataset
+
+    body = "Barn owls locate prey in darkness by the sound it makes alone. " * 60
+    dataset = BeirDataset(Path("."), "test", {"d1": ("Barn owls hunt by sound", body)}, {}, {})
+    ingest_documents(beir_documents(dataset), settings, index=index, chunker=chunker)
+    chunks = sorted(index.fetch(), key=lambda c: c.metadata["chunk_index"])
+    assert len(chunks) >= 2 and chunks[0].text.startswith("Barn owls hunt by sound")
+    assert "header" not in chunks[0].metadata  # its text opens with the title: not repeated
+    assert {c.metadata["header"] for c in chunks[1:]} == {"Barn owls hunt by sound"}

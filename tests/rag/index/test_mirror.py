@@ -91,3 +91,16 @@ def test_a_machine_that_writes_through_its_mirror_tells_the_others(collection, t
     finally:
         writer.close()
         reader.close()
+
+
+def test_mirror_indexes_each_chunk_with_its_header(collection, tmp_path) -> None:
+    client, col = collection
+    col.add(ids=["r"], documents=["The Company's margin rose."], embeddings=[[1.0, 0.0]],
+            metadatas=[{"source": "/docs/r.pdf", "header": "2023 Q3 ACME — Results"}])
+    mark_changed(client, col.name)
+    mirror = MirroredKeywordIndex(tmp_path / "kw.sqlite3", col.name, client)
+    try:
+        assert [h.id for h in mirror.search("ACME")] == ["r"]
+        assert mirror.document_frequencies(["acme"]) == (1, {"acme": 1})
+    finally:
+        mirror.close()

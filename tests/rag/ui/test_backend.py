@@ -79,7 +79,7 @@ def test_ask_streams_and_limits_scope_to_indexed_files(
         list(backend.ask("x", [], collection="documents", scope=["/etc/passwd"]))
 
 
-def test_page_text_comes_from_the_index_of_listed_files_only(
+def test_page_chunks_come_from_the_index_of_listed_files_only(
     settings, index, llm, add_file, tmp_path: Path
 ) -> None:
     add_file(index, "/docs/r.pdf", {1: ["page one"], 2: ["second page starts", "and ends"]})
@@ -87,10 +87,16 @@ def test_page_text_comes_from_the_index_of_listed_files_only(
     real_file.write_text("do not show")
     backend = UIBackend(settings, index=index, llm=llm)
 
-    assert backend.page_text("documents", "/docs/r.pdf", 2, "") == "second page starts\n…\nand ends"
-    assert backend.page_text("documents", "/docs/r.pdf", 1, "") == "page one"
+    assert backend.page_chunks("documents", "/docs/r.pdf", 2, "") == [
+        ("/docs/r.pdf-2-0", "second page starts"), ("/docs/r.pdf-2-1", "and ends")
+    ]
+    page_one = backend.page_chunks("documents", "/docs/r.pdf", 1, "")
+    assert page_one == [("/docs/r.pdf-1-0", "page one")]
+    assert backend.page_chunks("documents", "/docs/r.pdf", None, "/docs/r.pdf-2-1") == [
+        ("/docs/r.pdf-2-1", "and ends")
+    ]
     with pytest.raises(ConfigError):
-        backend.page_text("documents", str(real_file), None, "x")
+        backend.page_chunks("documents", str(real_file), None, "x")
 
 
 def test_uploads_saved_under_data_folder_then_ingested(settings, index, llm, tmp_path) -> None:

@@ -60,6 +60,9 @@ def test_question_in_the_browser_shows_answer_and_paged_source(
     )
     answer = page.locator("#chat .message.bot").first
     assert answer.inner_text().strip()
+    # the bundled model quotes: each quote set apart, with its file:page
+    quote = answer.locator("blockquote").first
+    assert "— quenta-guide.pdf:2" in quote.inner_text(), answer.inner_html()
     cells = page.evaluate(
         """() => Array.from(document.querySelectorAll('#sources [role=row].virtual-row'))
             .map(r => Array.from(r.querySelectorAll('[role=gridcell]'))
@@ -72,16 +75,18 @@ def test_question_in_the_browser_shows_answer_and_paged_source(
     panel.click()
     page.locator("#chat").get_by_text("quenta-guide.pdf, page 2", exact=False).wait_for()
 
-    # preview the cited page's indexed text
+    # preview the cited page's indexed text, the quoted words marked
     page.locator("#preview-pick input").click()
     page.get_by_role("option", name="quenta-guide.pdf, page 2").first.click()
     page.wait_for_function(
-        "document.querySelector('#preview textarea').value.includes('Maribel Oster')",
+        "document.querySelector('#preview').innerText.includes('Maribel Oster')",
         timeout=30_000,
     )
+    marked = page.locator("#preview mark").first.inner_text()
+    assert marked and " ".join(marked.split()) in quote.inner_text()
 
     page.screenshot(path=str(tmp_path / "ui.png"), full_page=True)
-    if os.environ.get("RAG_UPDATE_SCREENSHOT"):  # refresh the README's picture on request
+    if os.environ.get("UPDATE_README_SCREENSHOT"):  # refresh the README's picture on request
         README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(README_SCREENSHOT), full_page=True)
     assert (tmp_path / "ui.png").stat().st_size > 10_000

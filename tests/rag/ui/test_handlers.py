@@ -4,6 +4,7 @@ import itertools
 
 from langchain_core.language_models import FakeListChatModel
 
+from rag.answer import Answer, Quote, Source
 from rag.errors import ConfigError
 from rag.ui.backend import UIBackend
 from rag.ui.handlers import Handlers
@@ -81,11 +82,44 @@ def test_empty_question_changes_nothing(settings, index, fake_chain) -> None:
     assert fake_chain.calls == []
 
 
+class QuotedChain:
+    """Streams a quoted answer as the real chain does: its whole text, then the Answer."""
+
+    quotes = True
+
+    def __init__(self, source: Source, quote: Quote) -> None:
+        self.answer = Answer(text=f"“{quote.text}” [1]", sources=[source], question="q",
+                             standalone_question="q", quotes=[quote])
+
+    def stream(self, inputs: dict):  # noqa: ANN201
+        yield self.answer.text
+        yield self.answer
+
+
+def test_a_quoted_answer_shows_its_quote_and_marks_it_in_the_preview(
+    settings, index, add_file
+) -> None:
+    chunk = "Cats <b>purr</b>. Dogs bark at night."
+    add_file(index, "/docs/report.pdf", {2: ["Page two starts.", chunk]})
+    start = chunk.index("Dogs")
+    quote = Quote(chunk[start:], 1, start, len(chunk))
+    h = _handlers(settings, index, QuotedChain(
+        Source(1, "/docs/report.pdf", 2, "/docs/report.pdf-2-1", chunk, 0.7), quote))
+
+    chat, turns, _, _, state, _, _ = _chat(h, "Do dogs bark?", [])[-1]
+
+    assert "<blockquote" in _text(chat[1]) and "— report.pdf:2</small>" in _text(chat[1])
+    assert turns[1]["content"] == "“Dogs bark at night.” [1]"  # the chain's history: raw text
+    assert h.preview(1, state, "documents") == (
+        "Page two starts.\n…\nCats &lt;b&gt;purr&lt;/b&gt;. <mark>Dogs bark at night.</mark>"
+    )
+
+
 def test_preview_shows_only_indexed_text(settings, index, add_file) -> None:
-    add_file(index, "/docs/report.pdf", {2: ["Page two text."]})
+    add_file(index, "/docs/report.pdf", {2: ["Page two <text>."]})
     h = _handlers(settings, index, None)
     state = [{"n": 1, "source": "/docs/report.pdf", "page": 2, "chunk_id": "", "label": ""}]
-    assert h.preview(1, state, "documents") == "Page two text."
+    assert h.preview(1, state, "documents") == "Page two &lt;text&gt;."
     assert h.preview(9, state, "documents") == ""
     forged = [{"n": 1, "source": "/etc/passwd", "page": None, "chunk_id": "x", "label": ""}]
     assert "not in this collection" in h.preview(1, forged, "documents")

@@ -1,0 +1,184 @@
+"""Fit the two numbers of quoted answers (``rag/data/quote_rules.json``) and check them.
+
+Quoted answers (:mod:`rag.quotes`) need two numbers:
+
+- ``min_score``: when the best sentence of the retrieved chunks scores below
+  it, no sentence answers and the chain says "not found";
+- ``min_share``: a second or third sentence is quoted only when it scores at
+  least this share of the best one's score.
+
+No LLM is involved: the chain's evidence (retrieval, then every sentence of
+the chunks scored against the question) is computed once per question.
+
+Development data (choices are made here):
+
+- SQuAD 2.0 with articles 4-7 ingested: their answerable questions must be
+  answered, the questions of articles 0-3 (not ingested) refused;
+- sec10q, the questions about the companies in ``--tune`` (default AAPL, MSFT,
+  NVDA): all answerable.
+
+``min_score`` is the highest floor whose false abstention on the development
+answerable questions (both sets) stays at or under ``--max-false``;
+``min_share`` the grid value with the best mean content-word F1 of the quoted
+sentences against the sec10q references of the development companies.
+
+Check (reported, never used to choose): SQuAD with articles 0-3 ingested and
+4-7 off-corpus (the split ``rag eval qa`` uses), and the sec10q questions of
+the other companies.
+
+Usage::
+
+    .venv/bin/python bench/fit_quote_rules.py [--squad FILE] [--sec10q DIR] [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT.parent / "shared" / "data"
+SQUAD_DEV = ([4, 5, 6, 7], [0, 1, 2, 3])
+SQUAD_CHECK = ([0, 1, 2, 3], [4, 5, 6, 7])
+FLOORS = [round(0.20 + 0.01 * i, 2) for i in range(41)]  # 0.20 .. 0.60
+SHARES = [0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 1.0]
+
+
+def quoting_chain(settings, index):
+    """A chain that quotes, with a stand-in LLM (evidence needs none)."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from rag.chain import build_chain
+
+    return build_chain(settings.with_overrides(prompts={"qa_template": "extractive_qa"}),
+                       llm=FakeListChatModel(responses=["unused"]), index=index)
+
+
+def squad_evidence(settings, articles, key: str, split, limit: int) -> dict[str, list[float]]:
+    """Best sentence score per question group for one ingested/off-corpus split."""
+    from rag.eval.qa import open_squad_collection, sample_questions
+
+    ingested, off_corpus = split
+    index = open_squad_collection(articles, settings, corpus_key=key, ingest=ingested).index
+    chain = quoting_chain(settings, index)
+    groups: dict[str, list[float]] = {"answerable": [], "impossible": [], "off_corpus": []}
+    try:
+        for item in sample_questions([articles[n] for n in ingested],
+                                     [articles[n] for n in off_corpus], limit=limit, seed=0):
+            _, ranked = chain.evidence(item.question.question)
+            groups[item.group].append(ranked[0].score if ranked else -1.0)
+    finally:
+        index.close()
+    return groups
+
+
+def sec10q_evidence(settings, folder: Path, qna: Path) -> list[dict]:
+    """Per sec10q question: its company, reference and ranked evidence."""
+    from rag.eval.docs import load_qna, open_docs_collection
+
+    collection, _ = open_docs_collection(folder, settings)
+    chain = quoting_chain(settings, collection.index)
+    rows = []
+    try:
+        for q in load_qna(qna):
+            _, ranked = chain.evidence(q.question)
+            rows.append({"company": _company(q.source_globs), "reference": q.answer,
+                         "ranked": ranked})
+    finally:
+        collection.index.close()
+    return rows
+
+
+def _company(globs) -> str:
+    """The ticker a ``Source Docs`` glob names (``*2023 Q3 AAPL*`` -> AAPL)."""
+    return globs[0].strip("*").split()[-1] if globs else ""
+
+
+def false_abstention(scores: list[float], floor: float) -> float:
+    """Share of questions a floor refuses (false abstention on answerable ones)."""
+    return sum(s < floor for s in scores) / len(scores) if scores else 0.0
+
+
+def choose_floor(answerable: list[float], max_false: float) -> float:
+    """The highest floor refusing at most ``max_false`` of the answerable questions."""
+    return max((f for f in FLOORS if false_abstention(answerable, f) <= max_false),
+               default=FLOORS[0])
+
+
+def quotes_f1(rows: list[dict], share: float) -> float:
+    """Mean content-word F1 of the quoted sentences against the references."""
+    from rag.eval.metrics import content_f1, mean
+    from rag.quotes import pick_quotes
+
+    scores = []
+    for row in rows:
+        quoted = " ".join(u.text for u in pick_quotes(row["ranked"], min_share=share))
+        scores.append(content_f1(quoted, row["reference"]))
+    return mean(scores) or 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--squad", type=Path, default=DATA / "squad2" / "dev-v2.0-part1.json")
+    parser.add_argument("--sec10q", type=Path, default=DATA / "sec10q")
+    parser.add_argument("--tune", default="AAPL,MSFT,NVDA")
+    parser.add_argument("--max-false", type=float, default=0.05)
+    parser.add_argument("--limit", type=int, default=1450, help="SQuAD questions per split "
+                        "(as rag eval qa --limit samples them).")
+    parser.add_argument("--dry-run", action="store_true", help="Report; do not write the file.")
+    args = parser.parse_args()
+
+    from rag.eval.datasets import file_fingerprint, load_squad
+    from rag.quotes import rules_path
+    from rag.settings import load_settings
+
+    settings = load_settings()
+    articles = load_squad(args.squad)
+    tune = set(args.tune.split(","))
+    key = file_fingerprint(args.squad)
+    dev = squad_evidence(settings, articles, key, SQUAD_DEV, args.limit)
+    check = squad_evidence(settings, articles, key, SQUAD_CHECK, args.limit)
+    sec = sec10q_evidence(settings, args.sec10q / "docs", args.sec10q / "qna_data.csv")
+    sec_dev = [r for r in sec if r["company"] in tune]
+    sec_check = [r for r in sec if r["company"] not in tune]
+
+    def best(rows):
+        return [r["ranked"][0].score if r["ranked"] else -1.0 for r in rows]
+
+    floor = choose_floor(dev["answerable"] + best(sec_dev), args.max_false)
+    share = max(SHARES, key=lambda s: quotes_f1(sec_dev, s))
+    report = {
+        "min_score": floor,
+        "min_share": share,
+        "development": {
+            "squad_false_abstention": false_abstention(dev["answerable"], floor),
+            "squad_off_corpus_abstention": false_abstention(dev["off_corpus"], floor),
+            "sec10q_false_abstention": false_abstention(best(sec_dev), floor),
+            "sec10q_quotes_f1": {str(s): round(quotes_f1(sec_dev, s), 4) for s in SHARES},
+        },
+        "check": {
+            "squad_false_abstention": false_abstention(check["answerable"], floor),
+            "squad_off_corpus_abstention": false_abstention(check["off_corpus"], floor),
+            "sec10q_false_abstention": false_abstention(best(sec_check), floor),
+            "sec10q_quotes_f1": round(quotes_f1(sec_check, share), 4),
+        },
+    }
+    print(json.dumps(report, indent=2))
+    if not args.dry_run:
+        fitted = {
+            "min_score": floor,
+            "min_share": share,
+            "fitted_on": f"bench/fit_quote_rules.py: SQuAD articles {SQUAD_DEV[0]} ingested, "
+                         f"{SQUAD_DEV[1]} off-corpus; sec10q {sorted(tune)}; "
+                         f"max false abstention {args.max_false}",
+        }
+        rules_path().write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {rules_path()}")
+
+
+if __name__ == "__main__":
+    main()

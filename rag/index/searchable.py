@@ -1,0 +1,45 @@
+"""What the index embeds and keyword-indexes for a chunk: its header, then its text.
+
+Ingest stores a short header in each chunk's metadata (the document's title
+and the chunk's section, see :mod:`ingest.headers`). The vector and the BM25
+entry of a chunk are made from the header followed by the text, so a chunk
+that never names its document is still found by the document's name; the
+stored text (what is shown and quoted) stays the chunk's text alone.
+
+Example:
+    >>> searchable_text("Net sales rose 8%.", {"header": "2023 Q3 AAPL — Results"})
+    '2023 Q3 AAPL — Results\\n\\nNet sales rose 8%.'
+    >>> searchable_text("No header here.", {})
+    'No header here.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["HEADER_KEY", "HEADER_VERSION", "searchable_text"]
+
+HEADER_KEY = "header"
+"""The metadata key of a chunk's header."""
+
+HEADER_VERSION = 1
+"""The form of the headers ingest writes (1: title and section, see
+:mod:`ingest.headers`). The index manifest records it (``chunk_header``; 0 for
+collections built before headers existed), so a collection built with
+another form is rebuilt by the next ingest instead of mixing two kinds of
+chunks. Change it whenever the header rules change."""
+
+
+def searchable_text(text: str, metadata: Mapping[str, Any] | None) -> str:
+    """The text embedded and keyword-indexed for a chunk: header, blank line, text.
+
+    Args:
+        text: The chunk's text (as stored and shown).
+        metadata: The chunk's metadata; a chunk without ``header`` is indexed as it is.
+
+    Returns:
+        The text to embed and to index.
+    """
+    header = str((metadata or {}).get(HEADER_KEY) or "").strip()
+    return f"{header}\n\n{text}" if header else text

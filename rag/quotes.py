@@ -1,0 +1,309 @@
+"""Quoted evidence: the sentences of the retrieved chunks that answer a question.
+
+An answer the bundled 135M model cannot write is quoted instead. Each
+relevant chunk is cut into units: its sentences (:func:`rag.text.sentence_spans`:
+prose sentences, list items, table rows, lines of code), with units longer
+than :data:`QUOTE_WORDS` cut again at line breaks, then into word windows.
+Each unit is scored like focusing does (:mod:`rag.focus`): its embedding's
+cosine similarity to the question plus a weight times the share of the
+question's content words it holds. The answer quotes the best unit and those
+close to it, verbatim, at most :data:`ANSWER_WORDS` words, in document order.
+
+The two numbers that decide (:class:`QuoteRules`) are learned from data: how
+much lower than the best a second or third quote may score, and the floor
+under which no sentence answers and the chain says "not found". They live in
+``rag/data/quote_rules.json``, written by ``bench/fit_quote_rules.py``.
+
+:func:`answer_shape` says what a question asks for: a short ``fact`` (when,
+who, how many, which thing) or a ``passage`` (how, why, what something is or
+does, a list, a change over time), which only sentences answer.
+
+Example:
+    >>> answer_shape("How do I remove a file from the index?")
+    'passage'
+    >>> answer_shape("Which embedding model is used by default?")
+    'fact'
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from rag.text import WORD, content_words, sentence_spans, stem, word_overlap
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
+
+__all__ = ["ANSWER_WORDS", "QUOTE_WORDS", "SHORT_WORDS", "AnswerShape", "Evidence", "QuoteRules",
+           "answer_shape", "fitted_rules", "is_short_fact", "pick_quotes", "quote_units", "rank_evidence",
+           "rules_path"]
+
+AnswerShape = Literal["fact", "passage"]
+
+QUOTE_WORDS = 60
+"""A unit longer than this many words (a table, a run-on list) is cut before quoting."""
+ANSWER_WORDS = 80
+"""The quotes of one answer hold at most about this many words (a product rule)."""
+MAX_QUOTES = 3
+"""At most this many sentences are quoted."""
+SHORT_WORDS = 8
+"""A short fact has at most this many words; a longer phrase is not one (a product rule)."""
+
+_PASSAGE = re.compile(
+    r"^\s*(?:how|why)\b(?!\s+(?:many|much|long|old|far|large|big|high|tall|often)\b)"
+    r"|\b(?:describe|explain|outline|summari[sz]e|list|compare|discuss|elaborate)\b"
+    r"|\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:\w+\s+){0,2}"
+    r"(?:factors|reasons|steps|ways|risks|changes|differences|effects|impacts|trends|drivers)\b"
+    r"|^\s*what\s+(?:does|do|did)\b.*\b(?:do|mean|say|involve|cover|include)\W*$"
+    r"|\bhow\s+(?:has|have|had|does|do|did|is|are|was|were)\b"
+    r"|^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
+    re.IGNORECASE)
+"""How, why, describe or list, "what are the factors ...", "what does X do/mean", yes or no."""
+_DEFINITION = re.compile(r"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?]*?)\W*$", re.IGNORECASE)
+"""'What is X?' asks what X is: a passage when X is a short name without "of"."""
+_HOW_WORD = re.compile(r"\bhow\s+\w+", re.IGNORECASE)
+""""How long", "how many": the word after "how" is what is asked, not a topic."""
+_BULLET = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
+_NOT_QUOTED = re.compile(r"^(?:#{1,6}\s|\|?[\s|:-]*$)")
+"""Headings and table rules say nothing on their own."""
+
+
+def answer_shape(question: str) -> AnswerShape:
+    """What ``question`` asks for: a short ``fact`` or a ``passage`` of sentences.
+
+    A rule on the question's words: how and why (but not how many, how long,
+    ...), describe/explain/list/compare, "what are the factors/steps/...",
+    "what does X do/mean", "how has X changed", yes-or-no questions ("Did
+    ..."), whose answer is a statement, and "what is X" for a short X without
+    "of" ask for a passage; everything else for a fact.
+
+    Example:
+        >>> [answer_shape(q) for q in ("What is hybrid retrieval?", "What is the capital of Peru?",
+        ...                            "How many pages are there?", "Why is it slow?")]
+        ['passage', 'fact', 'fact', 'passage']
+    """
+    if _PASSAGE.search(question):
+        return "passage"
+    definition = _DEFINITION.match(question)
+    if definition and " of " not in f" {definition.group(1)} " and len(
+            WORD.findall(definition.group(1))) <= 3:
+        return "passage"
+    return "fact"
+
+
+def is_short_fact(phrase: str, question: str) -> bool:
+    """Whether ``phrase`` can be the short fact that answers ``question``.
+
+    A fact is short (at most :data:`SHORT_WORDS` words) and new: it holds none
+    of the question's own content words ("Share Repurchase Program" does not
+    answer "Which share repurchase program ...?"), except the one a "how ..."
+    asks about ("412 metres long" answers "How long is it?").
+
+    Example:
+        >>> is_short_fact("1994", "When did the bridge open?")
+        True
+        >>> is_short_fact("Whether the LLM", "Which LLM is bundled?")
+        False
+        >>> is_short_fact("412 metres long", "How long is the bridge?")
+        True
+    """
+    if len(phrase.split()) > SHORT_WORDS:
+        return False
+    asked = {stem(w) for w in content_words(_HOW_WORD.sub("", question))}
+    return not any(stem(w) in asked for w in content_words(phrase))
+
+
+@dataclass(frozen=True)
+class QuoteRules:
+    """The fitted numbers of quoting, as ``bench/fit_quote_rules.py`` wrote them.
+
+    Attributes:
+        min_score: Below this best unit score, no sentence answers ("not found").
+        min_share: A second or third quote must score at least this share of
+            the best one's score.
+    """
+
+    min_score: float
+    min_share: float
+
+
+RULES_FILE = "quote_rules.json"
+"""The fitted rules' file in the package's ``rag/data`` folder."""
+
+
+@functools.cache
+def fitted_rules() -> QuoteRules:
+    """The rules fitted on development data, read once from ``rag/data/quote_rules.json``."""
+    data = json.loads(resources.files("rag").joinpath("data", RULES_FILE).read_text("utf-8"))
+    return QuoteRules(min_score=float(data["min_score"]), min_share=float(data["min_share"]))
+
+
+def rules_path() -> Path:
+    """Where the fitted rules' file lives in the source tree (the fit writes it)."""
+    return Path(__file__).resolve().parent / "data" / RULES_FILE
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One unit of a relevant chunk, scored as evidence for the question."""
+
+    n: int
+    """The chunk's citation number (1-based)."""
+    start: int
+    """Character offset of the unit in the chunk's text."""
+    end: int
+    """Character offset just past its end."""
+    text: str
+    """The unit, verbatim (``chunk[start:end]``)."""
+    score: float
+    """Cosine similarity to the question plus the weighted word overlap."""
+
+    @property
+    def words(self) -> int:
+        """How many words the unit has."""
+        return len(self.text.split())
+
+
+def quote_units(text: str, *, max_words: int = QUOTE_WORDS) -> list[tuple[int, int]]:
+    """The quotable units of a chunk: sentence spans, long ones cut, bullets and headings out.
+
+    Args:
+        text: The chunk's text.
+        max_words: Longer sentences are cut at line breaks, then into windows
+            of this many words.
+
+    Returns:
+        ``(start, end)`` offsets in ``text``, in order.
+
+    Example:
+        >>> text = "# Forgetting\\n- `rag forget F` removes F from the index."
+        >>> [text[s:e] for s, e in quote_units(text)]
+        ['`rag forget F` removes F from the index.']
+    """
+    units: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        if _NOT_QUOTED.match(text[start:end]):
+            continue
+        bullet = _BULLET.match(text, start, end)
+        start = bullet.end() if bullet else start
+        units.extend(_cut_long(text, start, end, max_words))
+    return units
+
+
+def _cut_long(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """``(start, end)`` itself, or pieces of at most ``max_words`` words (lines first)."""
+    if len(text[start:end].split()) <= max_words:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        words = list(re.finditer(r"\S+", line.group()))
+        offset = start + line.start()
+        for first in range(0, len(words), max_words):
+            window = words[first:first + max_words]
+            pieces.append((offset + window[0].start(), offset + window[-1].end()))
+    return _merge_lines(text, pieces, max_words)
+
+
+def _merge_lines(text: str, pieces: list[tuple[int, int]], max_words: int
+                 ) -> list[tuple[int, int]]:
+    """Join consecutive short lines back together while they fit in ``max_words``."""
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if merged and len(text[merged[-1][0]:end].split()) <= max_words:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def rank_evidence(
+    question: str,
+    documents: Sequence[Document],
+    embeddings: Embeddings,
+    *,
+    query_vector: Sequence[float] | None = None,
+    lexical_weight: float = 0.0,
+) -> list[Evidence]:
+    """Score every quotable unit of the relevant chunks against ``question``.
+
+    Args:
+        question: The standalone question.
+        documents: The relevant chunks, numbered from 1 in this order.
+        embeddings: The embedding model (L2-normalised vectors).
+        query_vector: The question's embedding, when the caller has it already.
+        lexical_weight: Weight of the share of the question's content words a
+            unit holds, added to its cosine similarity.
+
+    Returns:
+        The units, best first (ties: document order).
+    """
+    units = [Evidence(n, start, end, doc.page_content[start:end], 0.0)
+             for n, doc in enumerate(documents, start=1)
+             for start, end in quote_units(doc.page_content)]
+    if not units:
+        return []
+    vectors = np.asarray(embeddings.embed_documents([" ".join(u.text.split()) for u in units]),
+                         dtype=np.float32)
+    query = np.asarray(query_vector if query_vector is not None
+                       else embeddings.embed_query(question), dtype=np.float32)
+    scores = vectors @ query
+    if lexical_weight:
+        scores = scores + lexical_weight * np.asarray(
+            [word_overlap(question, u.text) for u in units], dtype=np.float32)
+    order = np.argsort(-scores, kind="stable")
+    return [Evidence(units[i].n, units[i].start, units[i].end, units[i].text, float(scores[i]))
+            for i in order]
+
+
+def pick_quotes(
+    ranked: Sequence[Evidence],
+    *,
+    min_share: float,
+    first: Evidence | None = None,
+    max_quotes: int = MAX_QUOTES,
+    max_words: int = ANSWER_WORDS,
+) -> list[Evidence]:
+    """The units to quote: the best one and those close to it, in document order.
+
+    Args:
+        ranked: The units, best first (:func:`rank_evidence`).
+        min_share: Another unit is quoted only when it scores at least this
+            share of the best one's score.
+        first: A unit that must be quoted (the one holding the short fact);
+            default the best ranked one.
+        max_quotes: At most this many units.
+        max_words: Stop adding units past this many words in all.
+
+    Returns:
+        The units, ordered by citation number then position in the chunk.
+    """
+    if not ranked:
+        return []
+    best = first or ranked[0]
+    chosen = [best]
+    words = best.words
+    floor = min_share * ranked[0].score
+    for unit in ranked:
+        if len(chosen) >= max_quotes or unit.score < floor:
+            break
+        if unit == best or words + unit.words > max_words or _same_text(unit, chosen):
+            continue
+        chosen.append(unit)
+        words += unit.words
+    return sorted(chosen, key=lambda u: (u.n, u.start))
+
+
+def _same_text(unit: Evidence, chosen: Sequence[Evidence]) -> bool:
+    """Whether an equal sentence is chosen already (chunks overlap; files repeat)."""
+    normal = " ".join(unit.text.split()).lower()
+    return any(" ".join(c.text.split()).lower() == normal for c in chosen)

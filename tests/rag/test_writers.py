@@ -1,0 +1,55 @@
+"""QuoteWriter: the short fact, its proof, and "not found" under the floor."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+from langchain_core.prompts import ChatPromptTemplate
+
+from rag.quotes import QuoteRules
+from rag.writers import PhraseChooser, QuoteWriter
+
+PROMPT = ChatPromptTemplate.from_messages([("human", "{context}\n{question}\n{not_found}")])
+DOCS = [Document("Company handbook. The Quillon bridge was designed by Ada Zeng. "
+                 "It opened in 1994. The canteen opens at noon.")]
+
+
+def _writer(embeddings, *, min_score: float = 0.0, scorer=None,
+            context_sentences: int = 3) -> QuoteWriter:
+    return QuoteWriter(PhraseChooser(PROMPT, scorer, "not found"), embeddings,
+                       rules=QuoteRules(min_score=min_score, min_share=0.9),
+                       lexical_weight=0.3, context_sentences=context_sentences, neighbours=1)
+
+
+def test_a_fact_is_proved_by_its_sentence_and_the_best_one_before_it(embeddings) -> None:
+    quoted = _writer(embeddings, scorer=lambda messages, texts: [
+        0.0 if t == "1994" else -10.0 for t in texts]).compose("When did the Quillon bridge open?",
+                                                               DOCS)
+    assert quoted is not None and quoted.short == "1994" and quoted.short_n == 1
+    quoted_texts = [q.text for q in quoted.quotes]
+    assert "It opened in 1994." in quoted_texts
+    assert "canteen" not in quoted.text
+    assert quoted.text.startswith("1994 [1]\n\n\u201c")
+
+
+def test_a_phrase_outside_the_best_sentences_is_no_short_fact(embeddings) -> None:
+    question = "Who designed the Quillon bridge?"
+    writer = _writer(embeddings, context_sentences=4)
+    ranked = writer.rank(question, DOCS)
+    best_two = " ".join(u.text for u in ranked[:2])
+    seen: list[str] = []
+
+    def scorer(messages, texts):  # prefers phrases of the other sentences
+        seen.extend(t for t in texts if t not in best_two)
+        return [-10.0 if t in best_two else 0.0 for t in texts]
+
+    writer.chooser.scorer = scorer
+    quoted = writer.compose(question, DOCS)
+    assert seen, "the chooser was offered phrases from beyond the best two sentences"
+    assert quoted is not None
+    assert quoted.short is None or quoted.short in " ".join(u.text for u in ranked[:3])
+    assert any("Ada Zeng" in q.text for q in quoted.quotes)
+
+
+def test_no_sentence_above_the_floor_is_not_found(embeddings) -> None:
+    assert _writer(embeddings, min_score=5.0).compose("Who designed the bridge?", DOCS) is None
+    assert _writer(embeddings, min_score=0.0).compose("Who designed the bridge?", DOCS)
