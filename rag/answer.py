@@ -62,6 +62,11 @@ class Quote:
     end: int
     """Character offset just past the quote's end."""
 
+    @property
+    def flat_text(self) -> str:
+        """The quote on one line: its whitespace (PDF line breaks) collapsed, for display."""
+        return " ".join(self.text.split())
+
 
 @dataclass
 class Answer:
@@ -88,6 +93,8 @@ class Answer:
     short: str | None = None
     """The short fact (a phrase of the sources) when the question asks for one and
     the chain is confident of it; None otherwise."""
+    short_source: int | None = None
+    """The number of the source the short fact is quoted from (None without one)."""
     quotes: list[Quote] = field(default_factory=list)
     """The sentences that prove the answer, verbatim, in the order shown; empty for
     answers the LLM wrote and for "not found"."""

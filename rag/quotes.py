@@ -304,6 +304,8 @@ def pick_quotes(
 
 
 def _same_text(unit: Evidence, chosen: Sequence[Evidence]) -> bool:
-    """Whether an equal sentence is chosen already (chunks overlap; files repeat)."""
+    """Whether the sentence is chosen already, whole or in part: overlapping chunks
+    cut one sentence at different words, and files repeat sentences."""
     normal = " ".join(unit.text.split()).lower()
-    return any(" ".join(c.text.split()).lower() == normal for c in chosen)
+    return any(normal in other or other in normal
+               for other in (" ".join(c.text.split()).lower() for c in chosen))

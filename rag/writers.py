@@ -129,7 +129,7 @@ class Quoted:
     def text(self) -> str:
         """The answer as shown: the fact with its citation, then each quote on its own line."""
         lines = [f"{self.short} [{self.short_n}]"] if self.short else []
-        lines += [f"\u201c{' '.join(q.text.split())}\u201d [{q.n}]" for q in self.quotes]
+        lines += [f"\u201c{q.flat_text}\u201d [{q.n}]" for q in self.quoted()]
         return "\n\n".join(lines)
 
     def answer(self, sources: list[Source], question: str, standalone: str,
@@ -137,8 +137,11 @@ class Quoted:
         """The chain's :class:`~rag.answer.Answer` (quotes are verbatim: support 1)."""
         return Answer(text=self.text, sources=sources, question=question,
                       standalone_question=standalone, timings=timings, support=1.0,
-                      short=self.short,
-                      quotes=[Quote(q.text, q.n, q.start, q.end) for q in self.quotes])
+                      short=self.short, short_source=self.short_n, quotes=self.quoted())
+
+    def quoted(self) -> list[Quote]:
+        """The quotes as the answer carries them."""
+        return [Quote(q.text, q.n, q.start, q.end) for q in self.quotes]
 
 
 class QuoteWriter:

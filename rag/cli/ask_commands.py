@@ -116,16 +116,14 @@ def _print_quoted(answer: Answer) -> None:
     Whitespace inside a quote is collapsed; on a terminal the fact is bold and
     the citations dim.
     """
-    if answer.short:  # the text's first line: the fact, then its citation
-        line = Text(answer.text.partition("\n")[0])
-        line.stylize("bold", 0, len(answer.short))
-        console.print(line, soft_wrap=True)
+    if answer.short:
+        console.print(Text.assemble((answer.short, "bold"), f" [{answer.short_source}]"),
+                      soft_wrap=True)
     by_n = {s.n: s for s in answer.sources}
     for quote in answer.quotes:
         source = by_n.get(quote.n)
         where = source.citation if source else f"[{quote.n}]"
-        words = " ".join(quote.text.split())
-        console.print(Text.assemble(f"\u201c{words}\u201d", (f" \u2014 {where}", "dim")),
+        console.print(Text.assemble(f"\u201c{quote.flat_text}\u201d", (f" \u2014 {where}", "dim")),
                       soft_wrap=True)
 
 

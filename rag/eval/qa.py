@@ -264,9 +264,8 @@ def summarise(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | 
             "exact match": mean([r["exact_match"] for r in answerable]),
             "token F1": mean([r["f1"] for r in answerable]),
             "contains reference": mean([float(r["contains"]) for r in answerable]),
-            "with a short fact": mean([float(r.get("short") is not None) for r in answerable]),
-            "shown contains reference": mean([float(r.get("shown_contains", r["contains"]))
-                                              for r in answerable]),
+            "with a short fact": mean([float(r["short"] is not None) for r in answerable]),
+            "shown contains reference": mean([float(r["shown_contains"]) for r in answerable]),
             "gold in sources": mean([float(r["gold_source"] in r["sources"]) for r in answerable]),
             "gold cited": mean([float(r["gold_source"] in r["cited"]) for r in answerable]),
         },

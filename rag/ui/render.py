@@ -79,15 +79,13 @@ def answer_content(answer: Answer) -> str:
     if not answer.quotes:
         return inert(answer.text)
     parts = []
-    if answer.short:  # the text's first line: the fact, then its citation
-        cited = answer.text.partition("\n")[0][len(answer.short):]
-        parts.append(f"<strong>{inert(answer.short)}</strong>{inert(cited)}")
+    if answer.short:
+        parts.append(f"<strong>{inert(answer.short)}</strong> [{answer.short_source}]")
     by_n = {s.n: s for s in answer.sources}
     for quote in answer.quotes:
         source = by_n.get(quote.n)
         where = source.citation if source else f"[{quote.n}]"
-        words = " ".join(quote.text.split())
-        parts.append(f'<blockquote style="{_QUOTE_STYLE}">\u201c{inert(words)}\u201d<br>'
+        parts.append(f'<blockquote style="{_QUOTE_STYLE}">\u201c{inert(quote.flat_text)}\u201d<br>'
                      f"<small>\u2014 {inert(where)}</small></blockquote>")
     return "".join(parts)
 

@@ -68,6 +68,13 @@ def test_quotes_are_the_best_and_those_close_to_it_in_document_order() -> None:
     assert [(q.n, q.start) for q in quotes] == [(1, 50), (2, 0)]  # the repeat is dropped
 
 
+def test_a_sentence_cut_short_by_a_chunk_overlap_is_not_quoted_twice() -> None:
+    whole = "Year-over-year iPad net sales were relatively flat."
+    ranked = [_unit(1, 0, whole, 0.9), _unit(2, 0, "iPad net sales were relatively flat.", 0.89),
+              _unit(2, 60, "Mac net sales fell.", 0.8)]
+    assert [q.text for q in pick_quotes(ranked, min_share=0.5)] == [whole, "Mac net sales fell."]
+
+
 def test_quotes_stay_within_the_word_budget() -> None:
     long = " ".join(["word"] * (ANSWER_WORDS - 1))
     ranked = [_unit(1, 0, long, 0.9), _unit(1, 500, "another close sentence.", 0.89)]

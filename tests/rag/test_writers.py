@@ -33,20 +33,18 @@ def test_a_fact_is_proved_by_its_sentence_and_the_best_one_before_it(embeddings)
 
 def test_a_phrase_outside_the_best_sentences_is_no_short_fact(embeddings) -> None:
     question = "Who designed the Quillon bridge?"
-    writer = _writer(embeddings, context_sentences=4)
-    ranked = writer.rank(question, DOCS)
-    best_two = " ".join(u.text for u in ranked[:2])
+    ranked = _writer(embeddings, context_sentences=4).rank(question, DOCS)
+    allowed = [u.text for u in ranked[:2]] + ["It opened in 1994."]  # best two, after the best
+    assert "The canteen opens at noon." not in allowed
     seen: list[str] = []
 
-    def scorer(messages, texts):  # prefers phrases of the other sentences
-        seen.extend(t for t in texts if t not in best_two)
-        return [-10.0 if t in best_two else 0.0 for t in texts]
+    def scorer(messages, texts):  # prefers the phrases of the canteen sentence
+        seen.extend(texts)
+        return [0.0 if "noon" in t else -1000.0 for t in texts]
 
-    writer.chooser.scorer = scorer
-    quoted = writer.compose(question, DOCS)
-    assert seen, "the chooser was offered phrases from beyond the best two sentences"
-    assert quoted is not None
-    assert quoted.short is None or quoted.short in " ".join(u.text for u in ranked[:3])
+    quoted = _writer(embeddings, context_sentences=4, scorer=scorer).compose(question, DOCS)
+    assert any("noon" in t for t in seen), "the chooser was offered the canteen's phrases"
+    assert quoted is not None and quoted.short is None
     assert any("Ada Zeng" in q.text for q in quoted.quotes)
 
 

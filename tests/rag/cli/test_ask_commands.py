@@ -110,9 +110,10 @@ def _quoted(short: str | None) -> Answer:
     start = GUIDE.index(MODEL)
     quotes = [Quote(MODEL, 1, start, start + len(MODEL)), Quote(NOTES, 2, 0, len(NOTES))]
     lines = [f"{short} [1]"] if short else []
-    lines += [f"“{' '.join(q.text.split())}” [{q.n}]" for q in quotes]
+    lines += [f"“{q.flat_text}” [{q.n}]" for q in quotes]
     return Answer(text="\n\n".join(lines), sources=_sources(), question="q",
-                  standalone_question="q", short=short, quotes=quotes)
+                  standalone_question="q", short=short, short_source=1 if short else None,
+                  quotes=quotes)
 
 
 def _ask(chain: FakeChain, *args: str) -> str:

@@ -33,8 +33,8 @@ def _quoted() -> Answer:
     quotes = [Quote(MODEL, 1, GUIDE.index(MODEL), GUIDE.index(MODEL) + len(MODEL)),
               Quote(RISKY, 1, GUIDE.index(RISKY), len(GUIDE))]
     text = "all-MiniLM-L6-v2 [1]\n\n" + "\n\n".join(
-        f"“{' '.join(q.text.split())}” [1]" for q in quotes)
-    return _answer(text, [source], short="all-MiniLM-L6-v2", quotes=quotes)
+        f"“{q.flat_text}” [1]" for q in quotes)
+    return _answer(text, [source], short="all-MiniLM-L6-v2", short_source=1, quotes=quotes)
 
 
 def test_chat_sources_are_numbered_like_citations_and_escaped() -> None:
