@@ -1,7 +1,10 @@
-"""Fit the two numbers of quoted answers (``rag/data/quote_rules.json``) and check them.
+"""Fit the three numbers of quoted answers (``rag/data/quote_rules.json``) and check them.
 
-Quoted answers (:mod:`rag.quotes`) need two numbers:
+Quoted answers (:mod:`rag.quotes`) need three numbers:
 
+- ``rank_weight``: a sentence of the chunk retrieved ``n``-th scores this
+  weight divided by ``n`` more (the retriever knows which report a question
+  names; a sentence often does not say);
 - ``min_score``: when the best sentence of the retrieved chunks scores below
   it, no sentence answers and the chain says "not found";
 - ``min_share``: a second or third sentence is quoted only when it scores at
@@ -17,10 +20,12 @@ Development data (choices are made here):
 - sec10q, the questions about the companies in ``--tune`` (default AAPL, MSFT,
   NVDA): all answerable.
 
-``min_score`` is the highest floor whose false abstention on the development
-answerable questions (both sets) stays at or under ``--max-false``;
-``min_share`` the grid value with the best mean content-word F1 of the quoted
-sentences against the sec10q references of the development companies.
+``rank_weight`` and ``min_share`` are the grid pair with the best sum of
+source accuracy (the first quote's file is one of the question's ``Source
+Docs``) and mean content-word F1 of the quoted sentences against the
+references, on the sec10q questions of the development companies;
+``min_score`` is then the highest floor whose false abstention on the
+development answerable questions (both sets) stays at or under ``--max-false``.
 
 Check (reported, never used to choose): SQuAD with articles 0-3 ingested and
 4-7 off-corpus (the split ``rag eval qa`` uses), and the sec10q questions of
@@ -44,50 +49,67 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 SQUAD_DEV = ([4, 5, 6, 7], [0, 1, 2, 3])
 SQUAD_CHECK = ([0, 1, 2, 3], [4, 5, 6, 7])
-FLOORS = [round(0.20 + 0.01 * i, 2) for i in range(41)]  # 0.20 .. 0.60
+FLOORS = [round(0.20 + 0.01 * i, 2) for i in range(71)]  # 0.20 .. 0.90
 SHARES = [0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 1.0]
+RANK_WEIGHTS = [0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4]
+
+
+def progress(message: str) -> None:
+    """One line of progress on stderr (the report goes to stdout)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def quoting_chain(settings, index):
-    """A chain that quotes, with a stand-in LLM (evidence needs none)."""
+    """A chain that quotes, with a stand-in LLM (evidence needs none), scoring
+    sentences without the rank weight (the fit adds it)."""
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     from rag.chain import build_chain
+    from rag.quotes import QuoteRules
 
     return build_chain(settings.with_overrides(prompts={"qa_template": "extractive_qa"}),
-                       llm=FakeListChatModel(responses=["unused"]), index=index)
+                       llm=FakeListChatModel(responses=["unused"]), index=index,
+                       quote_rules=QuoteRules(min_score=0.0, min_share=1.0, rank_weight=0.0))
 
 
-def squad_evidence(settings, articles, key: str, split, limit: int) -> dict[str, list[float]]:
-    """Best sentence score per question group for one ingested/off-corpus split."""
+def squad_evidence(settings, articles, key: str, split, limit: int) -> dict[str, list]:
+    """The ranked sentences of each question, per question group, for one ingested/off-corpus split."""
     from rag.eval.qa import open_squad_collection, sample_questions
 
     ingested, off_corpus = split
     index = open_squad_collection(articles, settings, corpus_key=key, ingest=ingested).index
     chain = quoting_chain(settings, index)
-    groups: dict[str, list[float]] = {"answerable": [], "impossible": [], "off_corpus": []}
+    groups: dict[str, list] = {"answerable": [], "impossible": [], "off_corpus": []}
     try:
-        for item in sample_questions([articles[n] for n in ingested],
-                                     [articles[n] for n in off_corpus], limit=limit, seed=0):
+        items = sample_questions([articles[n] for n in ingested],
+                                 [articles[n] for n in off_corpus], limit=limit, seed=0)
+        for done, item in enumerate(items, start=1):
             _, ranked = chain.evidence(item.question.question)
-            groups[item.group].append(ranked[0].score if ranked else -1.0)
+            groups[item.group].append(ranked)
+            if done % 100 == 0:
+                progress(f"SQuAD articles {ingested}: {done}/{len(items)} questions")
     finally:
         index.close()
     return groups
 
 
 def sec10q_evidence(settings, folder: Path, qna: Path) -> list[dict]:
-    """Per sec10q question: its company, reference and ranked evidence."""
+    """Per sec10q question: its company, reference, expected files, the file of
+    each relevant chunk and the ranked evidence."""
     from rag.eval.docs import load_qna, open_docs_collection
 
     collection, _ = open_docs_collection(folder, settings)
     chain = quoting_chain(settings, collection.index)
     rows = []
     try:
-        for q in load_qna(qna):
-            _, ranked = chain.evidence(q.question)
+        questions = load_qna(qna)
+        for done, q in enumerate(questions, start=1):
+            relevant, ranked = chain.evidence(q.question)
             rows.append({"company": _company(q.source_globs), "reference": q.answer,
-                         "ranked": ranked})
+                         "globs": q.source_globs, "ranked": ranked,
+                         "files": [Path(str(d.metadata.get("source", ""))).name for d in relevant]})
+            if done % 20 == 0:
+                progress(f"sec10q: {done}/{len(questions)} questions")
     finally:
         collection.index.close()
     return rows
@@ -96,6 +118,14 @@ def sec10q_evidence(settings, folder: Path, qna: Path) -> list[dict]:
 def _company(globs) -> str:
     """The ticker a ``Source Docs`` glob names (``*2023 Q3 AAPL*`` -> AAPL)."""
     return globs[0].strip("*").split()[-1] if globs else ""
+
+
+def best_scores(rankings: list, rank_weight: float) -> list[float]:
+    """The best sentence's score of each question with ``rank_weight`` (-1 without sentences)."""
+    from rag.quotes import reweigh_ranks
+
+    return [reweigh_ranks(ranked, rank_weight)[0].score if ranked else -1.0
+            for ranked in rankings]
 
 
 def false_abstention(scores: list[float], floor: float) -> float:
@@ -109,16 +139,18 @@ def choose_floor(answerable: list[float], max_false: float) -> float:
                default=FLOORS[0])
 
 
-def quotes_f1(rows: list[dict], share: float) -> float:
-    """Mean content-word F1 of the quoted sentences against the references."""
-    from rag.eval.metrics import content_f1, mean
-    from rag.quotes import pick_quotes
+def quote_scores(rows: list[dict], share: float, rank_weight: float) -> tuple[float, float]:
+    """Source accuracy of the first quote and mean content-word F1 of the quotes."""
+    from rag.eval.metrics import content_f1, mean, source_matches
+    from rag.quotes import pick_quotes, reweigh_ranks
 
-    scores = []
+    right, f1 = [], []
     for row in rows:
-        quoted = " ".join(u.text for u in pick_quotes(row["ranked"], min_share=share))
-        scores.append(content_f1(quoted, row["reference"]))
-    return mean(scores) or 0.0
+        quotes = pick_quotes(reweigh_ranks(row["ranked"], rank_weight), min_share=share)
+        right.append(float(bool(quotes) and source_matches(row["files"][quotes[0].n - 1],
+                                                           row["globs"])))
+        f1.append(content_f1(" ".join(u.text for u in quotes), row["reference"]))
+    return mean(right) or 0.0, mean(f1) or 0.0
 
 
 def main() -> None:
@@ -146,30 +178,40 @@ def main() -> None:
     sec_dev = [r for r in sec if r["company"] in tune]
     sec_check = [r for r in sec if r["company"] not in tune]
 
-    def best(rows):
-        return [r["ranked"][0].score if r["ranked"] else -1.0 for r in rows]
+    def rankings(rows):
+        return [r["ranked"] for r in rows]
 
-    floor = choose_floor(dev["answerable"] + best(sec_dev), args.max_false)
-    share = max(SHARES, key=lambda s: quotes_f1(sec_dev, s))
+    grid = {(w, share): quote_scores(sec_dev, share, w) for w in RANK_WEIGHTS for share in SHARES}
+    weight, share = max(grid, key=lambda pair: sum(grid[pair]))
+    floor = choose_floor(best_scores(dev["answerable"] + rankings(sec_dev), weight), args.max_false)
+    check_source, check_f1 = quote_scores(sec_check, share, weight)
     report = {
+        "rank_weight": weight,
         "min_score": floor,
         "min_share": share,
         "development": {
-            "squad_false_abstention": false_abstention(dev["answerable"], floor),
-            "squad_off_corpus_abstention": false_abstention(dev["off_corpus"], floor),
-            "sec10q_false_abstention": false_abstention(best(sec_dev), floor),
-            "sec10q_quotes_f1": {str(s): round(quotes_f1(sec_dev, s), 4) for s in SHARES},
+            "squad_false_abstention": false_abstention(best_scores(dev["answerable"], weight), floor),
+            "squad_off_corpus_abstention": false_abstention(best_scores(dev["off_corpus"], weight),
+                                                            floor),
+            "sec10q_false_abstention": false_abstention(best_scores(rankings(sec_dev), weight),
+                                                        floor),
+            "sec10q_source_f1": {f"{w} {s}": [round(x, 4) for x in grid[w, s]] for w, s in grid},
         },
         "check": {
-            "squad_false_abstention": false_abstention(check["answerable"], floor),
-            "squad_off_corpus_abstention": false_abstention(check["off_corpus"], floor),
-            "sec10q_false_abstention": false_abstention(best(sec_check), floor),
-            "sec10q_quotes_f1": round(quotes_f1(sec_check, share), 4),
+            "squad_false_abstention": false_abstention(best_scores(check["answerable"], weight),
+                                                       floor),
+            "squad_off_corpus_abstention": false_abstention(best_scores(check["off_corpus"], weight),
+                                                            floor),
+            "sec10q_false_abstention": false_abstention(best_scores(rankings(sec_check), weight),
+                                                        floor),
+            "sec10q_source_accuracy": round(check_source, 4),
+            "sec10q_quotes_f1": round(check_f1, 4),
         },
     }
     print(json.dumps(report, indent=2))
     if not args.dry_run:
         fitted = {
+            "rank_weight": weight,
             "min_score": floor,
             "min_share": share,
             "fitted_on": f"bench/fit_quote_rules.py: SQuAD articles {SQUAD_DEV[0]} ingested, "

@@ -33,7 +33,9 @@ class RetrievalSettings(BaseModel):
         True,
         description="In 'hybrid', favour the chunks of the documents a question names by "
         "terms few documents hold (a company, a quarter, a title): their fused scores count "
-        "up to double, and a long best-matching document is also searched on its own "
+        "up to double, and a long best-matching document is also searched on its own; "
+        "a question about 'the latest' or 'most recent' report favours the newest of them "
+        "by the period in their file names "
         "(see rag.document_prior; measured by bench/doc_source_bench.py).",
     )
     min_relevance: float = Field(

@@ -40,7 +40,7 @@ from rag.scoring import ContinuationScorer, continuation_scorer
 from rag.retrieval import HybridRetriever, Retrieved, VectorRetriever
 from rag.chain_config import ChainConfig
 from rag.settings import Settings, load_settings
-from rag.quotes import Evidence, fitted_rules
+from rag.quotes import Evidence, QuoteRules, fitted_rules
 from rag.writers import LLMWriter, PhraseChooser, QuoteWriter
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ class RagChain(Runnable[dict, Answer]):
         embeddings: The embedding model, needed for ``context_sentences``.
         scorer: For ``extract`` answers: scores candidate short facts with
             the LLM (see :mod:`rag.scoring`); None ranks them by their features.
+        quote_rules: For ``extract`` answers: the floor, share and rank weight
+            of quoting; default the fitted ones (:func:`rag.quotes.fitted_rules`).
 
     Raises:
         ConfigError: For ``extract`` answers without ``embeddings``.
@@ -86,6 +88,7 @@ class RagChain(Runnable[dict, Answer]):
         config: ChainConfig,
         embeddings: Embeddings | None = None,
         scorer: ContinuationScorer | None = None,
+        quote_rules: QuoteRules | None = None,
     ) -> None:
         self.llm = llm
         self.retriever = retriever
@@ -100,9 +103,14 @@ class RagChain(Runnable[dict, Answer]):
                 raise ConfigError("quoted answers need the embedding model (embeddings=...)")
             self.writer = QuoteWriter(
                 PhraseChooser(qa_prompt, scorer, config.not_found_text), embeddings,
-                rules=fitted_rules(), lexical_weight=config.context_lexical_weight,
+                rules=quote_rules or fitted_rules(), lexical_weight=config.context_lexical_weight,
                 context_sentences=config.context_sentences,
                 neighbours=config.context_neighbours)
+
+    @property
+    def quotes(self) -> bool:
+        """Whether answers are quoted from the passages rather than written."""
+        return isinstance(self.writer, QuoteWriter)
 
     def invoke(self, input: dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         """Answer one question; see the module docstring for the input keys."""
@@ -205,9 +213,8 @@ class RagChain(Runnable[dict, Answer]):
 
     def shown_passages(self, question: str, *, sources: Sequence[str] | None = None
                        ) -> list[Document | None]:
-        """The passages the LLM is shown for a standalone ``question`` (no LLM call).
-
-        With quoted answers: those the short fact is chosen from.
+        """The passages the LLM is shown for a standalone ``question`` (no LLM call); with
+        quoted answers, those the short fact is chosen from.
 
         Args:
             question: A standalone question (no history is applied).
@@ -215,8 +222,7 @@ class RagChain(Runnable[dict, Answer]):
 
         Returns:
             One entry per relevant chunk, best first: its focused text, or None
-            when focusing kept none of its sentences. Empty when nothing is
-            relevant (the chain answers "not found").
+            when focusing kept none of its sentences; empty when nothing is relevant.
         """
         retrieved, query_vector = self._retrieve(question, sources, None)
         relevant = self._relevant(retrieved)
@@ -236,8 +242,8 @@ class RagChain(Runnable[dict, Answer]):
             sources: Source ids to limit retrieval to.
 
         Returns:
-            The chunks (numbered from 1 in this order) and their scored
-            sentences; both empty when no chunk is relevant.
+            The chunks (numbered from 1) and their scored sentences; both empty
+            when no chunk is relevant.
 
         Raises:
             ConfigError: When answers are written, not quoted.
@@ -279,11 +285,6 @@ class RagChain(Runnable[dict, Answer]):
             kwargs = {} if sources is None else {"sources": list(sources)}
             return Retrieved(self.retriever.invoke(query, config, **kwargs), None)
 
-    @property
-    def quotes(self) -> bool:
-        """Whether answers are quoted from the passages rather than written."""
-        return isinstance(self.writer, QuoteWriter)
-
     def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float, bool]:
         """Check that the passages back a written answer; cite the backing passage when needed.
 
@@ -317,6 +318,7 @@ def build_chain(
     index: Index | None = None,
     embeddings: Embeddings | None = None,
     scorer: ContinuationScorer | None = None,
+    quote_rules: QuoteRules | None = None,
 ) -> RagChain:
     """Build the question-answering chain from settings and optional components.
 
@@ -336,6 +338,8 @@ def build_chain(
         scorer: For ``extract`` templates, scores candidate phrases (see
             :mod:`rag.scoring`); defaults to ``continuation_scorer(llm)``,
             which is None for backends that cannot score (they then write).
+        quote_rules: For ``extract`` templates, the rules of quoting; default
+            the fitted ones (``bench/fit_quote_rules.py`` passes others).
 
     Returns:
         The chain (a LangChain ``Runnable``).
@@ -377,6 +381,7 @@ def build_chain(
         config=config,
         embeddings=embeddings,
         scorer=None if qa_style != "extract" else scorer or continuation_scorer(llm),
+        quote_rules=quote_rules,
     )
 
 

@@ -23,8 +23,16 @@ document's chunks compete there already). :class:`rag.retrieval.HybridRetriever`
 multiplies each fused chunk score by ``1 + score / best score`` of its
 document, so the chunks of the best-scoring document count double, and when
 that document is a long one it is searched on its own, its best chunk by
-vector and by keywords joining the fusion. These are product rules, not
-fitted numbers; ``bench/doc_source_bench.py`` measures them.
+vector and by keywords joining the fusion.
+
+A question that asks for the latest report ("the most recent 10-Q",
+:func:`rag.periods.asks_latest`) means the newest of the documents it names:
+of the documents scoring at least :data:`NAMED_SHARE` of the best (all of
+them when no term tells documents apart), those whose file names state a
+period (:func:`rag.periods.file_period`) are ordered by it; the newest gets
+the full share and is searched on its own, the older ones half their share.
+These are product rules, not fitted numbers; ``bench/doc_source_bench.py``
+measures them.
 
 Example:
     >>> round(term_weight(4, 20), 2), term_weight(20, 20)
@@ -39,11 +47,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rag.index.documents import chunk_terms
+from rag.periods import file_period
 
 if TYPE_CHECKING:
     from rag.index import Index
 
-__all__ = ["DocumentPrior", "document_prior", "question_weights", "term_weight"]
+__all__ = ["NAMED_SHARE", "DocumentPrior", "document_prior", "question_weights", "term_weight"]
+
+NAMED_SHARE = 0.75
+"""A document scoring at least this share of the best is named by the question as
+much as the best one (the reports of one company, say); "the latest" picks among them."""
 
 
 def term_weight(holders: int, documents: int) -> float:
@@ -99,6 +112,7 @@ def document_prior(
     candidates: Iterable[str],
     long_after: int,
     sources: Sequence[str] | None = None,
+    latest: bool = False,
 ) -> DocumentPrior | None:
     """Score the documents on the question's weighted terms (see the module docstring).
 
@@ -109,18 +123,50 @@ def document_prior(
         long_after: Documents with more chunks than this are scored too, and
             searched on their own when they score best (the retriever's ``fetch_k``).
         sources: The search's source filter (None: all documents).
+        latest: The question asks for the latest report (:func:`rag.periods.asks_latest`):
+            every document is scored, and the newest of those it names is favoured.
 
     Returns:
-        The prior, or None when no document holds a weighted term.
+        The prior, or None when no document holds a weighted term (and, for
+        ``latest``, no two named documents state a period).
     """
+    candidates = set(candidates)
+    if not weights and not latest:
+        return None
+    if latest:
+        scored = {source: s.score for source, s in
+                  index.document_scores(weights, sources=sources).items()} if weights else {}
+        shares = _shares(scored) or dict.fromkeys(candidates, 1.0)
+        newest = _newest_first(shares)
+        if newest is not None:
+            return newest
     if not weights:
         return None
     long = index.long_documents(long_after, sources=sources)
     scores = index.document_scores(weights, sources=sorted({*candidates, *long}))
-    top = max((s.score for s in scores.values()), default=0.0)
-    if top <= 0:
+    shares = _shares({source: s.score for source, s in scores.items()})
+    if not shares:
         return None
     return DocumentPrior(
-        shares={source: s.score / top for source, s in scores.items()},
-        best=sorted(src for src, s in scores.items() if s.score >= top and s.chunks > long_after),
+        shares=shares,
+        best=sorted(src for src, s in scores.items() if shares[src] >= 1.0 and s.chunks > long_after),
     )
+
+
+def _shares(scores: Mapping[str, float]) -> dict[str, float]:
+    """Each document's score divided by the best one (empty when none scores above 0)."""
+    top = max(scores.values(), default=0.0)
+    return {source: score / top for source, score in scores.items()} if top > 0 else {}
+
+
+def _newest_first(shares: Mapping[str, float]) -> DocumentPrior | None:
+    """The prior that favours the newest named document; None when fewer than two state a period."""
+    periods = {source: period for source, share in shares.items()
+               if share >= NAMED_SHARE and (period := file_period(source)) is not None}
+    if len(periods) < 2:
+        return None
+    newest = max(periods, key=lambda source: (periods[source], source))
+    favoured = {source: share / 2 if source in periods else share
+                for source, share in shares.items()}
+    favoured[newest] = 1.0
+    return DocumentPrior(shares=favoured, best=[newest])

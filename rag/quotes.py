@@ -6,13 +6,16 @@ prose sentences, list items, table rows, lines of code), with units longer
 than :data:`QUOTE_WORDS` cut again at line breaks, then into word windows.
 Each unit is scored like focusing does (:mod:`rag.focus`): its embedding's
 cosine similarity to the question plus a weight times the share of the
-question's content words it holds. The answer quotes the best unit and those
-close to it, verbatim, at most :data:`ANSWER_WORDS` words, in document order.
+question's content words it holds, plus a weight over its chunk's retrieval
+rank (the retriever knows which report a question names, which a sentence
+such as "Net sales rose 8%" does not say). The answer quotes the best unit and
+those close to it, verbatim, at most :data:`ANSWER_WORDS` words, in document order.
 
-The two numbers that decide (:class:`QuoteRules`) are learned from data: how
-much lower than the best a second or third quote may score, and the floor
-under which no sentence answers and the chain says "not found". They live in
-``rag/data/quote_rules.json``, written by ``bench/fit_quote_rules.py``.
+The three numbers that decide (:class:`QuoteRules`) are learned from data:
+the weight of the chunk's rank, how much lower than the best a second or
+third quote may score, and the floor under which no sentence answers and the
+chain says "not found". They live in ``rag/data/quote_rules.json``, written
+by ``bench/fit_quote_rules.py``.
 
 :func:`answer_shape` says what a question asks for: a short ``fact`` (when,
 who, how many, which thing) or a ``passage`` (how, why, what something is or
@@ -44,9 +47,9 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["ANSWER_WORDS", "QUOTE_WORDS", "SHORT_WORDS", "AnswerShape", "Evidence", "QuoteRules",
-           "answer_shape", "fitted_rules", "is_short_fact", "pick_quotes", "quote_units", "rank_evidence",
-           "rules_path"]
+__all__ = ["ANSWER_WORDS", "MAX_QUOTES", "QUOTE_WORDS", "SHORT_WORDS", "AnswerShape", "Evidence",
+           "QuoteRules", "answer_shape", "echoes", "fitted_rules", "is_short_fact", "is_table_row",
+           "pick_quotes", "quote_units", "rank_evidence", "reweigh_ranks", "rules_path"]
 
 AnswerShape = Literal["fact", "passage"]
 
@@ -104,10 +107,11 @@ def answer_shape(question: str) -> AnswerShape:
 def is_short_fact(phrase: str, question: str) -> bool:
     """Whether ``phrase`` can be the short fact that answers ``question``.
 
-    A fact is short (at most :data:`SHORT_WORDS` words) and new: it holds none
-    of the question's own content words ("Share Repurchase Program" does not
-    answer "Which share repurchase program ...?"), except the one a "how ..."
-    asks about ("412 metres long" answers "How long is it?").
+    A fact is short (at most :data:`SHORT_WORDS` words), lies within one table
+    cell (no ``|``), and is new: it holds none of the question's own content
+    words ("Share Repurchase Program" does not answer "Which share repurchase
+    program ...?"), except the one a "how ..." asks about ("412 metres long"
+    answers "How long is it?").
 
     Example:
         >>> is_short_fact("1994", "When did the bridge open?")
@@ -116,11 +120,41 @@ def is_short_fact(phrase: str, question: str) -> bool:
         False
         >>> is_short_fact("412 metres long", "How long is the bridge?")
         True
+        >>> is_short_fact("`MODEL_PATH` | `bundled`", "Which file is the default?")
+        False
     """
-    if len(phrase.split()) > SHORT_WORDS:
+    if len(phrase.split()) > SHORT_WORDS or "|" in phrase:
         return False
     asked = {stem(w) for w in content_words(_HOW_WORD.sub("", question))}
     return not any(stem(w) in asked for w in content_words(phrase))
+
+
+def echoes(unit: str, question: str) -> bool:
+    """Whether a unit holds the question itself (an example of asking it, a FAQ's
+    heading): it repeats the question, it does not answer it.
+
+    Example:
+        >>> echoes('$ rag ask "How do I remove a file?"', "How do I remove a file?")
+        True
+        >>> echoes("Run rag forget to remove a file.", "How do I remove a file?")
+        False
+    """
+    asked = " ".join(WORD.findall(question.lower()))
+    return len(asked.split()) >= 3 and asked in " ".join(WORD.findall(unit.lower()))
+
+
+def is_table_row(unit: str) -> bool:
+    """Whether a quotable unit is a row of a Markdown table (``| a | b |``).
+
+    A row states values (a setting, its default); it answers which or what
+    value, but not how, why or what something does.
+
+    Example:
+        >>> is_table_row("| retrieval mode | `hybrid` |"), is_table_row("Hybrid search fuses both.")
+        (True, False)
+    """
+    text = unit.strip()
+    return len(text) > 1 and text.startswith("|") and text.endswith("|")
 
 
 @dataclass(frozen=True)
@@ -131,10 +165,13 @@ class QuoteRules:
         min_score: Below this best unit score, no sentence answers ("not found").
         min_share: A second or third quote must score at least this share of
             the best one's score.
+        rank_weight: A unit of the chunk retrieved ``n``-th scores this weight
+            divided by ``n`` more.
     """
 
     min_score: float
     min_share: float
+    rank_weight: float = 0.0
 
 
 RULES_FILE = "quote_rules.json"
@@ -145,7 +182,8 @@ RULES_FILE = "quote_rules.json"
 def fitted_rules() -> QuoteRules:
     """The rules fitted on development data, read once from ``rag/data/quote_rules.json``."""
     data = json.loads(resources.files("rag").joinpath("data", RULES_FILE).read_text("utf-8"))
-    return QuoteRules(min_score=float(data["min_score"]), min_share=float(data["min_share"]))
+    return QuoteRules(min_score=float(data["min_score"]), min_share=float(data["min_share"]),
+                      rank_weight=float(data["rank_weight"]))
 
 
 def rules_path() -> Path:
@@ -233,8 +271,10 @@ def rank_evidence(
     *,
     query_vector: Sequence[float] | None = None,
     lexical_weight: float = 0.0,
+    rank_weight: float = 0.0,
 ) -> list[Evidence]:
-    """Score every quotable unit of the relevant chunks against ``question``.
+    """Score every quotable unit of the relevant chunks against ``question``
+    (except those that repeat the question, see :func:`echoes`).
 
     Args:
         question: The standalone question.
@@ -243,13 +283,16 @@ def rank_evidence(
         query_vector: The question's embedding, when the caller has it already.
         lexical_weight: Weight of the share of the question's content words a
             unit holds, added to its cosine similarity.
+        rank_weight: Added to the score of each unit of the ``n``-th chunk, divided by ``n``.
 
     Returns:
         The units, best first (ties: document order).
     """
     units = [Evidence(n, start, end, doc.page_content[start:end], 0.0)
              for n, doc in enumerate(documents, start=1)
-             for start, end in quote_units(doc.page_content)]
+             for start, end in quote_units(doc.page_content)
+             if not echoes(doc.page_content[start:end], question)]
+    units = _originals(units)
     if not units:
         return []
     vectors = np.asarray(embeddings.embed_documents([" ".join(u.text.split()) for u in units]),
@@ -260,9 +303,31 @@ def rank_evidence(
     if lexical_weight:
         scores = scores + lexical_weight * np.asarray(
             [word_overlap(question, u.text) for u in units], dtype=np.float32)
-    order = np.argsort(-scores, kind="stable")
-    return [Evidence(units[i].n, units[i].start, units[i].end, units[i].text, float(scores[i]))
-            for i in order]
+    return reweigh_ranks([Evidence(u.n, u.start, u.end, u.text, float(score))
+                          for u, score in zip(units, scores, strict=True)], rank_weight)
+
+
+def _originals(units: list[Evidence]) -> list[Evidence]:
+    """``units`` without those that quote another of them in quotation marks (an
+    example answer that cites a sentence of another file): the original is the evidence."""
+    flat = [" ".join(u.text.split()) for u in units]
+    quoted = [f"{o}{text}{c}" for text in flat if len(text.split()) >= 3
+              for o, c in (("\u201c", "\u201d"), ('"', '"'))]
+    return [u for u, text in zip(units, flat, strict=True)
+            if not any(q in text for q in quoted)]
+
+
+def reweigh_ranks(units: Sequence[Evidence], rank_weight: float) -> list[Evidence]:
+    """``units`` with ``rank_weight / n`` added to the score of each unit of chunk ``n``, best first.
+
+    Example:
+        >>> units = [Evidence(3, 0, 1, "a", 0.62), Evidence(1, 0, 1, "b", 0.58)]
+        >>> [(u.text, round(u.score, 3)) for u in reweigh_ranks(units, 0.1)]
+        [('b', 0.68), ('a', 0.653)]
+    """
+    scored = [Evidence(u.n, u.start, u.end, u.text, u.score + rank_weight / u.n) for u in units]
+    order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].n, scored[i].start))
+    return [scored[i] for i in order]
 
 
 def pick_quotes(

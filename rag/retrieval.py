@@ -29,6 +29,7 @@ from langchain_core.vectorstores.utils import maximal_marginal_relevance
 from pydantic import ConfigDict, InstanceOf
 
 from rag.document_prior import document_prior, question_weights
+from rag.periods import asks_latest
 from rag.index import Index, KeywordHit
 from rag.settings import RetrievalMode, RetrievalSettings
 
@@ -151,7 +152,8 @@ class HybridRetriever(BaseRetriever):
         sources: Limit every search to these source ids (``None`` = all).
         rrf_k: The reciprocal rank fusion constant of ``hybrid`` mode.
         document_prior: In ``hybrid`` mode, favour the documents the question
-            names (see :mod:`rag.document_prior`).
+            names, and the newest of them when it asks for the latest (see
+            :mod:`rag.document_prior`).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -268,11 +270,12 @@ class HybridRetriever(BaseRetriever):
         """
         rankings = [[cid for cid, _ in dense], [hit.id for hit in hits]]
         weights = question_weights(self.index, query) if self.document_prior else {}
-        if not weights:
+        latest = self.document_prior and asks_latest(query)
+        if not (weights or latest):
             return reciprocal_rank_fusion(rankings, self.rrf_k)
         source_of = self._sources(rankings[0], {hit.id: hit.source for hit in hits})
         prior = document_prior(self.index, weights, candidates=source_of.values(),
-                               long_after=self.fetch_k, sources=sources)
+                               long_after=self.fetch_k, sources=sources, latest=latest)
         if prior is None:
             return reciprocal_rank_fusion(rankings, self.rrf_k)
         if prior.best:

@@ -21,6 +21,7 @@ from rag.quotes import (
     QuoteRules,
     answer_shape,
     is_short_fact,
+    is_table_row,
     pick_quotes,
     rank_evidence,
 )
@@ -153,12 +154,14 @@ class QuoteWriter:
     (:func:`~rag.quotes.is_short_fact`) and lies in the best or
     second-best sentence, or in the one after the best, and that sentence (with
     the best one, when it is its neighbour) is quoted as its proof. Otherwise,
-    and for questions that ask for a passage, the best sentences are quoted.
+    and for questions that ask for a passage, the best sentences are quoted;
+    for a passage, rows of Markdown tables only when no prose sentence clears
+    the floor.
 
     Args:
         chooser: Picks the short fact.
         embeddings: Embeds the sentences (the index's model).
-        rules: The fitted floor and share (:func:`rag.quotes.fitted_rules`).
+        rules: The fitted floor, share and rank weight (:func:`rag.quotes.fitted_rules`).
         lexical_weight: Weight of the question's words in a sentence's score.
         context_sentences: How many of the best sentences the chooser sees.
         neighbours: Also show it this many sentences after the best one.
@@ -183,7 +186,10 @@ class QuoteWriter:
         ranked = self.rank(question, relevant, query_vector=query_vector)
         if not ranked or ranked[0].score < self.rules.min_score:
             return None
-        if answer_shape(question) == "fact":
+        shape = answer_shape(question)
+        if shape == "passage":
+            ranked = _prose_first(ranked, self.rules.min_score)
+        if shape == "fact":
             shown, after_best = self.shown(ranked, len(relevant))
             phrase = self.chooser.choose(question, shown)
             if phrase is not None and not is_short_fact(phrase.text, question):
@@ -199,7 +205,8 @@ class QuoteWriter:
              query_vector: Sequence[float] | None = None) -> list[Evidence]:
         """The relevant chunks' sentences, best first (:func:`rag.quotes.rank_evidence`)."""
         return rank_evidence(question, relevant, self.embeddings, query_vector=query_vector,
-                             lexical_weight=self.lexical_weight)
+                             lexical_weight=self.lexical_weight,
+                             rank_weight=self.rules.rank_weight)
 
     def shown(self, ranked: Sequence[Evidence], count: int
               ) -> tuple[list[Document | None], list[Evidence]]:
@@ -222,6 +229,13 @@ class QuoteWriter:
             shown.append(Document(page_content=" ".join(" ".join(u.text.split()) for u in kept))
                          if kept else None)
         return shown, after_best
+
+
+def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
+    """For a passage question, the units without Markdown table rows when one of them
+    clears the floor (a settings row does not say how or why); else all of them."""
+    prose = [u for u in ranked if not is_table_row(u.text)]
+    return prose if prose and prose[0].score >= floor else list(ranked)
 
 
 def _proof(phrase: PhraseCandidate, sentences: Sequence[Evidence]) -> Evidence | None:

@@ -26,12 +26,17 @@ REPORTS = {
 gross-margin chunk does not; the other two say "gross margin" more often."""
 
 
-@pytest.fixture
-def reports(index, settings, chunker):  # noqa: ANN001
-    """The index holding :data:`REPORTS`, ingested as documents (one chunk per page)."""
+def ingest_pages(index, settings, chunker, files: dict[str, list[str]]):  # noqa: ANN001, ANN201
+    """Ingest ``files`` (source to its pages' texts) into ``index``, one chunk per page."""
     from ingest import ingest_documents
 
     docs = [Document(text, metadata={"source": source})
-            for source, pages in REPORTS.items() for text in pages]
+            for source, pages in files.items() for text in pages]
     ingest_documents(docs, settings, index=index, chunker=chunker)
     return index
+
+
+@pytest.fixture
+def reports(index, settings, chunker):  # noqa: ANN001
+    """The index holding :data:`REPORTS`, ingested as documents (one chunk per page)."""
+    return ingest_pages(index, settings, chunker, REPORTS)

@@ -97,6 +97,20 @@ def test_ranking_puts_the_answering_sentence_first(embeddings) -> None:
     assert all(docs[r.n - 1].page_content[r.start:r.end] == r.text for r in ranked)
 
 
+def test_a_sentence_of_a_better_retrieved_chunk_wins_with_the_rank_weight(embeddings) -> None:
+    # nearly the same sentence in two reports: the one the retriever ranked first is quoted
+    docs = [Document("Intro. Net sales rose 8 percent."),
+            Document("Net sales rose 8 percent in the quarter.")]
+    question = "How did net sales change in the quarter?"
+    plain = rank_evidence(question, docs, embeddings, lexical_weight=0.3)
+    assert plain[0].n == 2
+    weighed = rank_evidence(question, docs, embeddings, lexical_weight=0.3, rank_weight=0.3)
+    assert weighed[0].n == 1
+    by_unit = {(u.n, u.start): u.score for u in plain}
+    assert all(u.score == pytest.approx(by_unit[u.n, u.start] + 0.3 / u.n) for u in weighed)
+
+
 def test_the_fitted_rules_are_read_from_package_data() -> None:
     rules = fitted_rules()
     assert -1.0 < rules.min_score < 2.0 and 0.0 < rules.min_share <= 1.0
+    assert 0.0 <= rules.rank_weight < 1.0

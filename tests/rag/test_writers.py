@@ -51,3 +51,42 @@ def test_a_phrase_outside_the_best_sentences_is_no_short_fact(embeddings) -> Non
 def test_no_sentence_above_the_floor_is_not_found(embeddings) -> None:
     assert _writer(embeddings, min_score=5.0).compose("Who designed the bridge?", DOCS) is None
     assert _writer(embeddings, min_score=0.0).compose("Who designed the bridge?", DOCS)
+
+
+SETTINGS_DOCS = [
+    Document("| setting | variable | default |\n|---|---|---|\n"
+             "| retrieval mode | `RAG_RETRIEVAL__MODE` | `hybrid` (or `dense`) |\n"
+             "| hybrid fusion constant | `RAG_RETRIEVAL__RRF_K` | `10` |"),
+    Document("Hybrid retrieval fuses vector search and keyword search by reciprocal rank fusion."),
+]
+
+
+def test_a_passage_question_is_answered_by_prose_before_table_rows(embeddings) -> None:
+    writer = _writer(embeddings)
+    question = "What does hybrid retrieval do?"
+    ranked = writer.rank(question, SETTINGS_DOCS)
+    assert ranked[0].text.startswith("| retrieval mode")  # a row scores best on the words
+    quoted = writer.compose(question, SETTINGS_DOCS)
+    assert quoted is not None and [q.n for q in quoted.quotes] == [2]
+    # a fact question may be answered by a row
+    fact = writer.compose("Which retrieval mode is the default?", SETTINGS_DOCS)
+    assert fact is not None and any(q.text.startswith("| retrieval mode") for q in fact.quotes)
+    # with no prose above the floor, the rows are quoted rather than nothing
+    rows_only = writer.compose(question, SETTINGS_DOCS[:1])
+    assert rows_only is not None and rows_only.quotes[0].text.startswith("|")
+
+
+def test_a_sentence_that_repeats_the_question_is_not_quoted(embeddings) -> None:
+    docs = [Document('Example:\n\n$ rag ask "How do I remove a file from the index?"\n\n'
+                     "Run `rag forget PATH` to remove a file from the index.")]
+    quoted = _writer(embeddings).compose("How do I remove a file from the index?", docs)
+    assert quoted is not None and "rag ask" not in quoted.text and "rag forget" in quoted.text
+
+
+def test_a_sentence_quoting_another_file_gives_way_to_the_original(embeddings) -> None:
+    docs = [Document('Example output:\n\n\u201c`rag forget F` removes one file from the index.\u201d'
+                     " \u2014 user-guide.md"),
+            Document("`rag forget F` removes one file from the index.")]
+    quoted = _writer(embeddings).compose("How do I remove a file from the index?", docs)
+    assert quoted is not None and [q.n for q in quoted.quotes] == [2]
+    assert "user-guide.md" not in quoted.text
