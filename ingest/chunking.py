@@ -265,7 +265,9 @@ def make_chunker(settings: Settings, embeddings: Embeddings) -> Chunker:
 def _token_functions(
     tokenizer: Any,
 ) -> tuple[Callable[[str], int], Callable[[str], list[tuple[int, int]]]]:
-    backend = getattr(tokenizer, "backend_tokenizer", None)
+    # a Hugging Face fast tokenizer wraps a `tokenizers` one; ONNX embeddings hold one directly
+    backend = getattr(tokenizer, "backend_tokenizer", None) or (
+        tokenizer if hasattr(tokenizer, "to_str") else None)
     if backend is not None:
         from tokenizers import Tokenizer
 

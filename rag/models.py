@@ -33,6 +33,7 @@ __all__ = [
     "BUNDLED_EMBEDDING",
     "BUNDLED_LLM",
     "BundledModel",
+    "embedding_identity",
     "ensure_offline",
     "make_embeddings",
     "make_llm",
@@ -167,6 +168,26 @@ def resolve_embedding_model(settings: EmbeddingSettings) -> tuple[str, str]:
     return BUNDLED_EMBEDDING.name, str(folder)
 
 
+def embedding_identity(settings: EmbeddingSettings) -> str:
+    """The name index manifests record for the embedding model: the model, and
+    ``(onnx-int8)`` when its vectors come from the quantized copy (they differ a
+    little from the float ones, so the two must not share a collection)."""
+    name = resolve_embedding_model(settings)[0]
+    return f"{name} (onnx-int8)" if settings.backend == "onnx-int8" else name
+
+
+def _onnx_embeddings(settings: Settings, folder: Path) -> Embeddings:
+    """The model in ``folder`` run by ONNX Runtime (exported under the data folder)."""
+    from rag.onnx_embeddings import OnnxEmbeddings, ensure_onnx_model
+
+    cfg = settings.embedding
+    if not folder.is_dir():
+        raise ConfigError(f"embedding backend {cfg.backend!r} needs a local model folder, "
+                          f"not {folder}")
+    path = ensure_onnx_model(folder, settings.store.path / "models", variant=cfg.backend)
+    return OnnxEmbeddings(path, folder, batch_size=cfg.batch_size)
+
+
 def resolve_llm_path(settings: LLMSettings) -> Path:
     """Find the GGUF file for the ``llamacpp`` provider.
 
@@ -214,6 +235,8 @@ def make_embeddings(settings: Settings) -> Embeddings:
             from rag.embeddings import SentenceTransformerEmbeddings
 
             _, location = resolve_embedding_model(cfg)
+            if cfg.backend != "torch":
+                return _onnx_embeddings(settings, Path(location))
             try:
                 return SentenceTransformerEmbeddings(
                     location, device=cfg.device, batch_size=cfg.batch_size

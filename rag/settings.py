@@ -85,6 +85,14 @@ class EmbeddingSettings(BaseModel):
         "package, or any sentence-transformers model name or folder, or the remote "
         "model name for 'openai'.",
     )
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch",
+        description="How a local model runs: 'torch' (sentence-transformers), 'onnx' "
+        "(ONNX Runtime, same vectors) or 'onnx-int8' (weights quantized to 8 bits; "
+        "its vectors differ slightly, so a collection built with another backend must "
+        "be re-indexed). ONNX files are made once from the model's folder "
+        "(see rag.onnx_embeddings).",
+    )
     device: str = Field("cpu", description="Torch device for local models.")
     batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
     base_url: str | None = Field(None, description="Endpoint for provider 'openai'.")

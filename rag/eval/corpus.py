@@ -40,7 +40,8 @@ def collection_name(kind: str, corpus_key: str, settings: Settings) -> str:
     Args:
         kind: A short prefix such as ``"beir"`` or ``"squad"``.
         corpus_key: Identifies the corpus content (a file fingerprint and selection).
-        settings: Its embedding and chunking sections count.
+        settings: Its embedding (model and, other than torch, backend) and
+            chunking sections count.
 
     Returns:
         ``eval-<kind>-<12 hex digits>``.
@@ -49,7 +50,8 @@ def collection_name(kind: str, corpus_key: str, settings: Settings) -> str:
 
     shape = {
         "corpus": corpus_key,
-        "embedding": [settings.embedding.provider, settings.embedding.model],
+        "embedding": [settings.embedding.provider, settings.embedding.model]
+        + ([settings.embedding.backend] if settings.embedding.backend != "torch" else []),
         "chunking": settings.chunking.model_dump(),
         "schema": SCHEMA_VERSION,
         "header": HEADER_VERSION,

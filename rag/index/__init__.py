@@ -85,13 +85,13 @@ def open_index(
             embedding model or index schema.
         BackendUnavailableError: When a Chroma server cannot be reached.
     """
-    from rag.models import make_embeddings, resolve_embedding_model
+    from rag.models import embedding_identity, make_embeddings
 
     cfg = settings.store
     if embeddings is None:
         embeddings = make_embeddings(settings)
     if embedding_name is None:
-        embedding_name = resolve_embedding_model(settings.embedding)[0]
+        embedding_name = embedding_identity(settings.embedding)
     client = client or make_chroma_client(settings)
     wanted = IndexManifest(
         embedding_model=embedding_name,
