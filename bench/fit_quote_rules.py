@@ -47,6 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT.parent / "shared" / "data"
+
+from doc_source_bench import company  # noqa: E402  (bench/ is the script's folder)
+
 SQUAD_DEV = ([4, 5, 6, 7], [0, 1, 2, 3])
 SQUAD_CHECK = ([0, 1, 2, 3], [4, 5, 6, 7])
 FLOORS = [round(0.20 + 0.01 * i, 2) for i in range(71)]  # 0.20 .. 0.90
@@ -105,7 +108,7 @@ def sec10q_evidence(settings, folder: Path, qna: Path) -> list[dict]:
         questions = load_qna(qna)
         for done, q in enumerate(questions, start=1):
             relevant, ranked = chain.evidence(q.question)
-            rows.append({"company": _company(q.source_globs), "reference": q.answer,
+            rows.append({"company": company(q.source_globs), "reference": q.answer,
                          "globs": q.source_globs, "ranked": ranked,
                          "files": [Path(str(d.metadata.get("source", ""))).name for d in relevant]})
             if done % 20 == 0:
@@ -113,11 +116,6 @@ def sec10q_evidence(settings, folder: Path, qna: Path) -> list[dict]:
     finally:
         collection.index.close()
     return rows
-
-
-def _company(globs) -> str:
-    """The ticker a ``Source Docs`` glob names (``*2023 Q3 AAPL*`` -> AAPL)."""
-    return globs[0].strip("*").split()[-1] if globs else ""
 
 
 def best_scores(rankings: list, rank_weight: float) -> list[float]:

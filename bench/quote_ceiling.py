@@ -56,25 +56,22 @@ def main() -> None:
     parser.add_argument("--sec10q", type=Path, default=DATA / "sec10q")
     args = parser.parse_args()
 
-    from langchain_core.language_models.fake_chat_models import FakeListChatModel
-
-    from rag.chain import build_chain
+    from fit_quote_rules import quoting_chain
     from rag.eval.docs import load_qna, open_docs_collection
     from rag.eval.metrics import check_facts, content_f1, mean
-    from rag.quotes import ANSWER_WORDS, MAX_QUOTES, fitted_rules, pick_quotes
+    from rag.quotes import ANSWER_WORDS, MAX_QUOTES, fitted_rules, pick_quotes, reweigh_ranks
     from rag.settings import load_settings
 
     settings = load_settings()
     collection, _ = open_docs_collection(args.sec10q / "docs", settings)
-    chain = build_chain(settings.with_overrides(prompts={"qa_template": "extractive_qa"}),
-                        llm=FakeListChatModel(responses=["unused"]), index=collection.index)
+    chain = quoting_chain(settings, collection.index)
     rules = fitted_rules()
     scores: dict[str, list[float]] = {"chain_f1": [], "ceiling_f1": [],
                                       "chain_numbers": [], "ceiling_numbers": []}
     questions = load_qna(args.sec10q / "qna_data.csv")
     try:
         for done, q in enumerate(questions, start=1):
-            _, ranked = chain.evidence(q.question)
+            ranked = reweigh_ranks(chain.evidence(q.question)[1], rules.rank_weight)
             quoted = (pick_quotes(ranked, min_share=rules.min_share)
                       if ranked and ranked[0].score >= rules.min_score else [])
             best = greedy_best(ranked, q.answer, max_quotes=MAX_QUOTES, max_words=ANSWER_WORDS)

@@ -2,7 +2,8 @@
 
 A model that can write gets the ``grounded_qa`` template (an answer in its own
 words with ``[n]`` citations); one that cannot gets ``extractive_qa`` (the chain
-quotes a phrase from the passages, chosen with the model's scores). With
+quotes the sentences that answer, led by a short fact chosen with the model's
+scores, see :class:`rag.writers.QuoteWriter`). With
 ``llm.answers = "auto"`` the choice follows the model, not the provider:
 
 - ``openai`` and ``ollama`` models write (they are served models, in practice

@@ -25,7 +25,38 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["focus_documents"]
+__all__ = ["focus_documents", "sentence_scores"]
+
+
+def sentence_scores(
+    question: str,
+    sentences: Sequence[str],
+    embeddings: Embeddings,
+    *,
+    query_vector: Sequence[float] | None = None,
+    lexical_weight: float = 0.0,
+) -> np.ndarray:
+    """Each sentence's cosine similarity to ``question`` plus ``lexical_weight`` times
+    the share of the question's content words it holds (focusing and quoting both rank so).
+
+    Args:
+        question: The (standalone) question.
+        sentences: The sentences, one line each.
+        embeddings: The embedding model (vectors are L2-normalised).
+        query_vector: The question's embedding, when the caller has it already.
+        lexical_weight: Weight of the word overlap (0: similarity alone).
+
+    Returns:
+        One score per sentence.
+    """
+    vectors = np.asarray(embeddings.embed_documents(list(sentences)), dtype=np.float32)
+    if query_vector is None:
+        query_vector = embeddings.embed_query(question)
+    scores = vectors @ np.asarray(query_vector, dtype=np.float32)
+    if lexical_weight:
+        scores = scores + lexical_weight * np.asarray(
+            [word_overlap(question, s) for s in sentences], dtype=np.float32)
+    return scores
 
 
 def focus_documents(
@@ -64,14 +95,8 @@ def focus_documents(
     sentences = [(n, s) for n, doc in enumerate(documents) for s in split_sentences(doc.page_content)]
     if not sentences:
         return [None for _ in documents]
-    vectors = np.asarray(embeddings.embed_documents([s for _, s in sentences]), dtype=np.float32)
-    if query_vector is None:
-        query_vector = embeddings.embed_query(question)
-    query = np.asarray(query_vector, dtype=np.float32)
-    scores = vectors @ query
-    if lexical_weight:
-        scores = scores + lexical_weight * np.asarray(
-            [word_overlap(question, s) for _, s in sentences], dtype=np.float32)
+    scores = sentence_scores(question, [s for _, s in sentences], embeddings,
+                             query_vector=query_vector, lexical_weight=lexical_weight)
     floor = min_share * float(scores.max()) if min_share > 0 else -np.inf
     ranked = np.argsort(-scores, kind="stable")[:max_sentences]
     chosen = {int(i) for n, i in enumerate(ranked) if n == 0 or scores[i] >= floor}

@@ -11,10 +11,11 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
-__all__ = ["sha256_file"]
+__all__ = ["cached_sha256", "sha256_file"]
 
 
 def sha256_file(path: Path, *, block_size: int = 1 << 20) -> str:
@@ -32,3 +33,19 @@ def sha256_file(path: Path, *, block_size: int = 1 << 20) -> str:
         for block in iter(lambda: handle.read(block_size), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def cached_sha256(path: Path) -> str:
+    """:func:`sha256_file`, computed once per path, size and modification time in a
+    process (model files are large and checked on every load).
+
+    Raises:
+        OSError: When the file cannot be read.
+    """
+    stat = path.stat()
+    return _hash_once(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _hash_once(path: Path, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)

@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import typing
@@ -127,25 +126,17 @@ def verify_sha256(path: Path, expected: str) -> None:
     Raises:
         ModelError: When the file is missing or its hash differs.
     """
+    from rag.hashing import cached_sha256
+
     try:
-        stat = path.stat()
+        actual = cached_sha256(path)
     except OSError as exc:
         raise ModelError(f"model file not found: {path}") from exc
-    actual = _sha256(path, stat.st_size, stat.st_mtime_ns)
     if actual != expected:
         raise ModelError(
             f"model file {path} failed its integrity check: sha256 {actual}, "
             f"expected {expected}. Reinstall the package that ships it."
         )
-
-
-@functools.lru_cache(maxsize=8)
-def _sha256(path: Path, size: int, mtime_ns: int) -> str:
-    """The file's hash, cached per (path, size, modification time)."""
-    from rag.hashing import sha256_file
-
-    logger.debug("hashing %s (%d bytes)", path, size)
-    return sha256_file(path)
 
 
 def resolve_embedding_model(settings: EmbeddingSettings) -> tuple[str, str]:

@@ -34,7 +34,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import ModelError
-from rag.hashing import sha256_file
+from rag.hashing import cached_sha256
 
 __all__ = ["OnnxEmbeddings", "OnnxVariant", "ensure_onnx_model"]
 
@@ -62,7 +62,7 @@ def ensure_onnx_model(model_dir: Path, cache_dir: Path, *, variant: OnnxVariant)
     weights = model_dir / WEIGHTS
     if not weights.is_file():
         raise ModelError(f"cannot export {model_dir} to ONNX: no {WEIGHTS} in it")
-    source = sha256_file(weights)
+    source = cached_sha256(weights)
     target = cache_dir / f"{variant}-{source[:12]}.onnx"
     if _verified(target, source):
         return target
@@ -80,7 +80,7 @@ def ensure_onnx_model(model_dir: Path, cache_dir: Path, *, variant: OnnxVariant)
             leftover.unlink(missing_ok=True)
         raise ModelError(f"cannot export {model_dir} to ONNX: {exc}") from exc
     _record(target).write_text(json.dumps({"source_sha256": source,
-                                           "sha256": sha256_file(target)}), encoding="utf-8")
+                                           "sha256": cached_sha256(target)}), encoding="utf-8")
     return target
 
 
@@ -93,7 +93,7 @@ def _verified(path: Path, source: str) -> bool:
     """Whether ``path`` exists, comes from weights with hash ``source`` and is intact."""
     try:
         record = json.loads(_record(path).read_text(encoding="utf-8"))
-        return record["source_sha256"] == source and record["sha256"] == sha256_file(path)
+        return record["source_sha256"] == source and record["sha256"] == cached_sha256(path)
     except (OSError, ValueError, KeyError, TypeError):
         return False
 

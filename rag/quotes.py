@@ -4,7 +4,7 @@ An answer the bundled 135M model cannot write is quoted instead. Each
 relevant chunk is cut into units: its sentences (:func:`rag.text.sentence_spans`:
 prose sentences, list items, table rows, lines of code), with units longer
 than :data:`QUOTE_WORDS` cut again at line breaks, then into word windows.
-Each unit is scored like focusing does (:mod:`rag.focus`): its embedding's
+Each unit is scored as focusing does (:func:`rag.focus.sentence_scores`): its embedding's
 cosine similarity to the question plus a weight times the share of the
 question's content words it holds, plus a weight over its chunk's retrieval
 rank (the retriever knows which report a question names, which a sentence
@@ -39,9 +39,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
-from rag.text import WORD, content_words, sentence_spans, stem, word_overlap
+from rag.focus import sentence_scores
+from rag.text import WORD, content_words, sentence_spans, stem
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -211,6 +210,11 @@ class Evidence:
         """How many words the unit has."""
         return len(self.text.split())
 
+    @property
+    def flat_text(self) -> str:
+        """The unit on one line, runs of white space as one space."""
+        return " ".join(self.text.split())
+
 
 def quote_units(text: str, *, max_words: int = QUOTE_WORDS) -> list[tuple[int, int]]:
     """The quotable units of a chunk: sentence spans, long ones cut, bullets and headings out.
@@ -295,14 +299,8 @@ def rank_evidence(
     units = _originals(units)
     if not units:
         return []
-    vectors = np.asarray(embeddings.embed_documents([" ".join(u.text.split()) for u in units]),
-                         dtype=np.float32)
-    query = np.asarray(query_vector if query_vector is not None
-                       else embeddings.embed_query(question), dtype=np.float32)
-    scores = vectors @ query
-    if lexical_weight:
-        scores = scores + lexical_weight * np.asarray(
-            [word_overlap(question, u.text) for u in units], dtype=np.float32)
+    scores = sentence_scores(question, [u.flat_text for u in units], embeddings,
+                             query_vector=query_vector, lexical_weight=lexical_weight)
     return reweigh_ranks([Evidence(u.n, u.start, u.end, u.text, float(score))
                           for u, score in zip(units, scores, strict=True)], rank_weight)
 
@@ -310,7 +308,7 @@ def rank_evidence(
 def _originals(units: list[Evidence]) -> list[Evidence]:
     """``units`` without those that quote another of them in quotation marks (an
     example answer that cites a sentence of another file): the original is the evidence."""
-    flat = [" ".join(u.text.split()) for u in units]
+    flat = [u.flat_text for u in units]
     quoted = [f"{o}{text}{c}" for text in flat if len(text.split()) >= 3
               for o, c in (("\u201c", "\u201d"), ('"', '"'))]
     return [u for u, text in zip(units, flat, strict=True)
@@ -371,6 +369,6 @@ def pick_quotes(
 def _same_text(unit: Evidence, chosen: Sequence[Evidence]) -> bool:
     """Whether the sentence is chosen already, whole or in part: overlapping chunks
     cut one sentence at different words, and files repeat sentences."""
-    normal = " ".join(unit.text.split()).lower()
+    normal = unit.flat_text.lower()
     return any(normal in other or other in normal
-               for other in (" ".join(c.text.split()).lower() for c in chosen))
+               for other in (c.flat_text.lower() for c in chosen))

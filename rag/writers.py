@@ -226,7 +226,7 @@ class QuoteWriter:
         shown: list[Document | None] = []
         for n in range(1, count + 1):
             kept = sorted((u for u in chosen if u.n == n), key=lambda u: u.start)
-            shown.append(Document(page_content=" ".join(" ".join(u.text.split()) for u in kept))
+            shown.append(Document(page_content=" ".join(u.flat_text for u in kept))
                          if kept else None)
         return shown, after_best
 
@@ -241,4 +241,4 @@ def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
 def _proof(phrase: PhraseCandidate, sentences: Sequence[Evidence]) -> Evidence | None:
     """The first of ``sentences`` in the phrase's passage that holds the phrase."""
     return next((u for u in sentences
-                 if u.n == phrase.passage and phrase.text in " ".join(u.text.split())), None)
+                 if u.n == phrase.passage and phrase.text in u.flat_text), None)
