@@ -10,7 +10,8 @@ callers (the CLI and the UI) can turn them into one clear line for people::
     ├── IngestError           a source could not be ingested (kept per file in reports)
     ├── IndexBusyError        another ingest kept the collection busy past our wait
     ├── QuestionError         a question that cannot be asked (empty, far too long)
-    └── BackendUnavailableError  a remote server (Chroma, LLM) is down or refuses us
+    ├── BackendUnavailableError  a remote server (Chroma, LLM) is down or refuses us
+    └── TuneError             a collection cannot be tuned (too small, nothing to revert to)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "ModelError",
     "QuestionError",
     "RagError",
+    "TuneError",
 ]
 
 
@@ -57,3 +59,7 @@ class QuestionError(RagError, ValueError):
 
 class BackendUnavailableError(RagError):
     """A remote backend (Chroma server, LLM server) cannot be reached or refused."""
+
+
+class TuneError(RagError):
+    """``rag tune`` cannot adapt the model: too few chunks, or nothing to revert to."""

@@ -175,7 +175,8 @@ def _onnx_embeddings(settings: Settings, folder: Path) -> Embeddings:
     if not folder.is_dir():
         raise ConfigError(f"embedding backend {cfg.backend!r} needs a local model folder, "
                           f"not {folder}")
-    path = ensure_onnx_model(folder, settings.store.path / "models", variant=cfg.backend)
+    exports = cfg.export_dir or settings.store.path / "models"
+    path = ensure_onnx_model(folder, exports, variant=cfg.backend)
     return OnnxEmbeddings(path, folder, batch_size=cfg.batch_size)
 
 

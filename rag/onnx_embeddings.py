@@ -12,7 +12,8 @@ weights changed or whose bytes no longer match is made again, never used.
 
 :class:`OnnxEmbeddings` tokenizes with the model's fast tokenizer (the
 ``tokenizers`` library, no ``transformers``) and runs the session; torch is
-imported only to export.
+imported only to export, in a child process, so the process that embeds and
+answers never loads it.
 
 Example:
     >>> from rag.onnx_embeddings import OnnxEmbeddings, ensure_onnx_model
@@ -26,7 +27,7 @@ import json
 import logging
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,11 +70,7 @@ def ensure_onnx_model(model_dir: Path, cache_dir: Path, *, variant: OnnxVariant)
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".{os.getpid()}.partial")
     try:
-        float32 = partial.with_suffix(".f32.partial") if variant == "onnx-int8" else partial
-        _export(model_dir, float32)
-        if variant == "onnx-int8":
-            _quantize(float32, partial)
-            float32.unlink()
+        _in_child(_make, model_dir, partial, variant)
         partial.replace(target)  # whole files only: a killed export leaves no model
     except Exception as exc:  # torch.onnx and onnxruntime raise many kinds
         for leftover in cache_dir.glob(f"{partial.stem}*"):
@@ -82,6 +79,25 @@ def ensure_onnx_model(model_dir: Path, cache_dir: Path, *, variant: OnnxVariant)
     _record(target).write_text(json.dumps({"source_sha256": source,
                                            "sha256": cached_sha256(target)}), encoding="utf-8")
     return target
+
+
+def _in_child(function: Callable[..., None], *args: Any) -> None:
+    """Run ``function(*args)`` in a fresh process and wait: torch, which exporting
+    needs, is then never loaded into the process that embeds and answers."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(function, *args).result()
+
+
+def _make(model_dir: Path, path: Path, variant: OnnxVariant) -> None:
+    """Export (and for ``onnx-int8`` quantize) the model in ``model_dir`` to ``path``."""
+    float32 = path.with_suffix(".f32.partial") if variant == "onnx-int8" else path
+    _export(model_dir, float32)
+    if variant == "onnx-int8":
+        _quantize(float32, path)
+        float32.unlink()
 
 
 def _record(path: Path) -> Path:
@@ -102,7 +118,9 @@ def _export(model_dir: Path, path: Path) -> None:
     """Export the transformer with mean pooling and L2 normalisation to ``path``."""
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # its weight-loading bar is noise in our output
     class Pooled(torch.nn.Module):
         def __init__(self, model: Any) -> None:
             super().__init__()
@@ -161,6 +179,7 @@ class OnnxEmbeddings(Embeddings):
         self.tokenizer.enable_truncation(self.max_seq_length)
         self.tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
+        options.enable_mem_pattern = False  # planned for one shape; batches vary: 0.7x the peak
         if threads:
             options.intra_op_num_threads = threads
         self.session = onnxruntime.InferenceSession(str(model_path), options,

@@ -17,25 +17,45 @@ from rag.models import ensure_offline
 ensure_offline()  # before any test imports huggingface_hub, transformers or gradio
 
 
+@pytest.fixture(scope="session")
+def onnx_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the ONNX files exported from the bundled model, shared by the session."""
+    return tmp_path_factory.mktemp("onnx-exports")
+
+
 @pytest.fixture(autouse=True)
-def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point every piece of state at a fresh temp folder; drop the user's RAG_ settings."""
+def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, onnx_exports: Path) -> Path:
+    """Point every piece of state at a fresh temp folder; drop the user's RAG_ settings.
+
+    Only the ONNX exports (made from the bundled model, checked on every load)
+    are shared by the session, so the default backend exports once.
+    """
     for key in list(os.environ):
         if key.startswith("RAG_"):
             monkeypatch.delenv(key)
     data = tmp_path / "rag-data"
     monkeypatch.setenv("RAG_STORE__PATH", str(data))
+    monkeypatch.setenv("RAG_EMBEDDING__EXPORT_DIR", str(onnx_exports))
     monkeypatch.chdir(tmp_path)
     return data
 
 
 @pytest.fixture(scope="session")
-def embeddings():
-    """The real bundled embedding model, loaded once."""
+def embeddings(onnx_exports: Path):
+    """The real bundled embedding model, run by the default backend, loaded once."""
     from rag.models import make_embeddings
     from rag.settings import Settings
 
-    return make_embeddings(Settings())
+    return make_embeddings(Settings(embedding={"export_dir": onnx_exports}))
+
+
+@pytest.fixture(scope="session")
+def torch_embeddings():
+    """The real bundled embedding model run by sentence-transformers (torch), loaded once."""
+    from rag.models import make_embeddings
+    from rag.settings import Settings
+
+    return make_embeddings(Settings(embedding={"backend": "torch"}))
 
 
 @pytest.fixture(scope="session")

@@ -62,7 +62,13 @@ def _root(
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to `app`.
-    from rag.cli import ask_commands, eval_commands, ingest_commands, ui_commands  # noqa: F401
+    from rag.cli import (  # noqa: F401
+        ask_commands,
+        eval_commands,
+        ingest_commands,
+        tune_commands,
+        ui_commands,
+    )
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; errors become one line on stderr and exit code 1."""

@@ -28,6 +28,7 @@ from rag.index.ledger import FileLedger, FileRecord
 from rag.index.lock import WriteLock, create_once
 from rag.index.manifest import SCHEMA_VERSION, IndexManifest, merge_metadata
 from rag.index.mirror import MirroredKeywordIndex
+from rag.index.reembed import recover_swap, reembed_collection, work_names
 from rag.index.searchable import HEADER_KEY, HEADER_VERSION, searchable_text
 from rag.index.store import ChunkStore, make_chroma_client
 from rag.settings import Settings
@@ -55,6 +56,7 @@ __all__ = [
     "make_chroma_client",
     "open_index",
     "open_ledger",
+    "reembed_collection",
     "searchable_text",
 ]
 
@@ -73,6 +75,8 @@ def open_index(
     Args:
         settings: The project settings.
         embeddings: The embedding model; defaults to ``make_embeddings(settings)``.
+            A collection whose manifest names a model tuned for it (``rag
+            tune``) opens with that model instead, unless ``embedding_name`` is given.
         embedding_name: The model name recorded in the manifest; defaults to the
             name the embedding settings resolve to.
         client: A Chroma client; defaults to ``make_chroma_client(settings)``.
@@ -88,11 +92,14 @@ def open_index(
     from rag.models import embedding_identity, make_embeddings
 
     cfg = settings.store
+    client = client or make_chroma_client(settings)
+    recover_swap(client, cfg.collection)
+    if embedding_name is None and (tuned := _tuned_model(settings, client)) is not None:
+        embeddings, embedding_name = tuned  # a shared base model would not match its vectors
     if embeddings is None:
         embeddings = make_embeddings(settings)
     if embedding_name is None:
         embedding_name = embedding_identity(settings.embedding)
-    client = client or make_chroma_client(settings)
     wanted = IndexManifest(
         embedding_model=embedding_name,
         embedding_dim=len(embeddings.embed_query("dimension probe")),
@@ -126,6 +133,33 @@ def open_index(
         manifest=manifest,
         wanted=wanted,
     )
+
+
+def _tuned_model(
+    settings: Settings, client: chromadb.ClientAPI
+) -> tuple[Embeddings, str] | None:
+    """The adapted model a collection's manifest names (``rag tune``), and that name.
+
+    None when the collection is new, embedded with the configured model, or
+    tuned from a model other than the configured one.
+    """
+    from rag.models import embedding_identity, make_embeddings, resolve_embedding_model
+    from rag.tuned import TunedModels
+
+    try:
+        metadata = client.get_collection(settings.store.collection, embedding_function=None).metadata
+    except Exception:  # noqa: BLE001  # missing: Chroma raises NotFoundError or ValueError by version
+        return None
+    manifest = IndexManifest.from_metadata(metadata)
+    models = TunedModels(settings.store.path / "tuned", settings.store.collection)
+    if manifest is None or models.parse(manifest.embedding_model.split(" (")[0]) is None:
+        return None
+    version = models.resolve(manifest.embedding_model.split(" (")[0])
+    if version.card.get("base_identity") != resolve_embedding_model(settings.embedding)[0]:
+        return None  # another model is configured now: the manifest check says so
+    tuned = settings.with_overrides(embedding={"model": str(version.folder)})
+    suffix = embedding_identity(tuned.embedding).removeprefix(str(version.folder))
+    return make_embeddings(tuned), version.identity + suffix
 
 
 def _keywords(settings: Settings, client: chromadb.ClientAPI) -> KeywordIndex:
@@ -197,8 +231,9 @@ def drop_index(settings: Settings, *, client: chromadb.ClientAPI | None = None) 
     """
     cfg = settings.store
     client = client or make_chroma_client(settings)
-    if cfg.collection in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
-        client.delete_collection(cfg.collection)
+    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    for name in ({cfg.collection} | work_names(cfg.collection)) & names:
+        client.delete_collection(name)  # with a re-embedding's shadow or old copy
     records = _records(settings)
     try:
         while keys := records.list_keys(limit=1000):

@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from rag.index.documents import DocumentScore
 from rag.index.keyword import KeywordHit, KeywordIndex
 from rag.index.ledger import FileLedger
 from rag.index.lock import WriteLock, claim_collection
-from rag.index.manifest import IndexManifest, merge_metadata
+from rag.index.manifest import IndexManifest, fresh_collection, merge_metadata
 from rag.index.mirror import collection_ids
 from rag.index.store import ChunkStore
 
@@ -286,6 +286,35 @@ class Index:
         """
         merge_metadata(self._client, self.collection, self.wanted.to_metadata())
         self.manifest = self.wanted
+
+    def reembed(self, embeddings: Embeddings, embedding_name: str, *,
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed every chunk again with another model and switch to it in one step.
+
+        Holds the write lock; a run killed before the switch leaves the old
+        vectors and manifest in use (see :mod:`rag.index.reembed`). This object
+        then uses the new model.
+
+        Args:
+            embeddings: The new model.
+            embedding_name: Its name, recorded in the manifest.
+            progress: Called with (chunks done, chunks in all).
+
+        Returns:
+            How many chunks were embedded.
+        """
+        from rag.index.reembed import reembed_collection
+
+        manifest = replace(self.manifest, embedding_model=embedding_name,
+                           embedding_dim=len(embeddings.embed_query("dimension probe")))
+        with self.writing():
+            done = reembed_collection(self._client, self.collection, embeddings, manifest,
+                                      progress=progress)
+        self._chroma = fresh_collection(self._client, self.collection)
+        self.embeddings, self.manifest = embeddings, manifest
+        self.wanted = replace(self.wanted, embedding_model=embedding_name,
+                              embedding_dim=manifest.embedding_dim)
+        return done
 
     @contextmanager
     def writing(self, timeout_s: float | None = None) -> Iterator[None]:

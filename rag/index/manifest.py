@@ -72,7 +72,8 @@ class IndexManifest:
                 f"{self.embedding_model} ({self.embedding_dim} dimensions) but the "
                 f"settings use {wanted.embedding_model} ({wanted.embedding_dim}): "
                 f"re-index it (rag ingest --reindex PATH), use another collection, "
-                f"or switch the embedding setting back"
+                f"or switch the embedding setting back "
+                f"(RAG_EMBEDDING__MODEL, RAG_EMBEDDING__BACKEND)"
             )
 
     def chunking_differs(self, wanted: IndexManifest) -> bool:

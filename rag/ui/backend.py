@@ -159,7 +159,10 @@ class UIBackend:
         except Exception as exc:  # noqa: BLE001 - chromadb raises plain exceptions
             logger.warning("cannot list collections: %s", exc)
             listed = []
+        from rag.index.reembed import NEXT, PREVIOUS
+
         names = {str(getattr(c, "name", c)) for c in listed}
+        names = {name for name in names if not name.endswith((NEXT, PREVIOUS))}  # rag tune's work
         names.update(self._indexes)
         names.add(self.default_collection)
         return sorted(names)

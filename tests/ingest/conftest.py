@@ -90,8 +90,16 @@ def clean_run_ids(paths, settings, embeddings, folder: Path, chunker) -> set[str
 
 @pytest.fixture(scope="session")
 def tokenizer(embeddings):
-    """The bundled model's tokenizer and its max sequence length."""
-    return embeddings.tokenizer, embeddings.max_seq_length
+    """Counts a text's tokens as the bundled model reads them (special tokens included,
+    never truncated), and the model's max sequence length."""
+    from tokenizers import Tokenizer
+
+    from rag.models import BUNDLED_EMBEDDING
+
+    raw = Tokenizer.from_file(str(BUNDLED_EMBEDDING.locate() / "tokenizer.json"))
+    raw.no_truncation()
+    raw.no_padding()
+    return (lambda text: len(raw.encode(text).ids)), embeddings.max_seq_length
 
 
 def run_as_nobody(work: Callable[..., Any], *args: Any) -> dict[str, Any]:

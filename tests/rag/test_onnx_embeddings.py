@@ -29,31 +29,32 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             for variant in ("onnx", "onnx-int8")}
 
 
-def _cosines(embeddings, onnx_path: Path) -> np.ndarray:  # noqa: ANN001
-    want = np.asarray(embeddings.embed_documents(TEXTS))
+def _cosines(torch_embeddings, onnx_path: Path) -> np.ndarray:  # noqa: ANN001
+    want = np.asarray(torch_embeddings.embed_documents(TEXTS))
     got = np.asarray(OnnxEmbeddings(onnx_path, BUNDLED_EMBEDDING.locate()).embed_documents(TEXTS))
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     return (want * got).sum(axis=1)
 
 
-def test_the_float_export_gives_torch_s_vectors(embeddings, exports) -> None:  # noqa: ANN001
-    assert _cosines(embeddings, exports["onnx"]).min() >= 0.999
+def test_the_float_export_gives_torch_s_vectors(torch_embeddings, exports) -> None:  # noqa: ANN001
+    assert _cosines(torch_embeddings, exports["onnx"]).min() >= 0.999
 
 
-def test_the_int8_export_is_smaller_and_close(embeddings, exports) -> None:  # noqa: ANN001
+def test_the_int8_export_is_smaller_and_close(torch_embeddings, exports) -> None:  # noqa: ANN001
     assert exports["onnx-int8"].stat().st_size < exports["onnx"].stat().st_size / 3
-    cosines = _cosines(embeddings, exports["onnx-int8"])
+    cosines = _cosines(torch_embeddings, exports["onnx-int8"])
     assert cosines.min() >= 0.97 and cosines.mean() >= 0.985
     assert cosines.min() < 0.999  # not the same vectors: a collection must not mix them
 
 
-def test_the_query_and_chunk_token_counts_match_torch_s(embeddings, exports) -> None:  # noqa: ANN001
+def test_the_query_and_chunk_token_counts_match_torch_s(torch_embeddings, exports) -> None:  # noqa: ANN001
     from ingest import make_chunker
     from rag.settings import Settings
 
     onnx = OnnxEmbeddings(exports["onnx"], BUNDLED_EMBEDDING.locate())
-    assert onnx.embed_query(TEXTS[0]) == pytest.approx(embeddings.embed_query(TEXTS[0]), abs=1e-4)
-    ours, theirs = make_chunker(Settings(), onnx), make_chunker(Settings(), embeddings)
+    assert onnx.embed_query(TEXTS[0]) == pytest.approx(torch_embeddings.embed_query(TEXTS[0]),
+                                                       abs=1e-4)
+    ours, theirs = make_chunker(Settings(), onnx), make_chunker(Settings(), torch_embeddings)
     assert ours.count_tokens(TEXTS[3]) == theirs.count_tokens(TEXTS[3]) > onnx.max_seq_length
 
 
@@ -79,17 +80,40 @@ def test_a_folder_without_weights_is_refused(tmp_path: Path) -> None:
         ensure_onnx_model(tmp_path, tmp_path / "cache", variant="onnx")
 
 
-def test_the_manifest_keeps_int8_vectors_apart(settings, index) -> None:  # noqa: ANN001
+def test_the_manifest_keeps_int8_vectors_apart(settings, torch_embeddings, monkeypatch) -> None:  # noqa: ANN001
     from rag.errors import IndexMismatchError
     from rag.index import open_index
     from rag.models import make_embeddings
+    from rag.settings import load_settings
 
-    index.close()  # built with torch (the fixture)
-    onnx_settings = settings.with_overrides(embedding={"backend": "onnx"})
+    torch_settings = settings.with_overrides(embedding={"backend": "torch"})
+    open_index(torch_settings, embeddings=torch_embeddings).close()
+    monkeypatch.delenv("RAG_EMBEDDING__EXPORT_DIR")  # the default place: the data folder
+    onnx_settings = load_settings().with_overrides(embedding={"backend": "onnx"})
     same = open_index(onnx_settings)  # float ONNX vectors are torch's: the collection opens
     assert isinstance(same.embeddings, OnnxEmbeddings)
     assert list((settings.store.path / "models").glob("onnx-*.onnx"))  # beside the data
     same.close()
     int8 = settings.with_overrides(embedding={"backend": "onnx-int8"})
-    with pytest.raises(IndexMismatchError, match="re-index"):
+    with pytest.raises(IndexMismatchError, match="RAG_EMBEDDING__BACKEND"):
         open_index(int8, embeddings=make_embeddings(int8))
+
+
+def test_the_default_runs_int8_without_torch_on_the_query_path(embeddings) -> None:  # noqa: ANN001
+    """A fresh process opens the index and embeds a question without importing torch.
+
+    (The ``embeddings`` fixture has made the session's export, so the child only loads it.)
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rag.settings import Settings\n"
+        "from rag.index import open_index\n"
+        "index = open_index(Settings())\n"
+        "print(len(index.embeddings.embed_query('hello')), 'torch' in sys.modules,"
+        " type(index.embeddings).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["384", "False", "OnnxEmbeddings"]
