@@ -159,11 +159,17 @@ def resolve_embedding_model(settings: EmbeddingSettings) -> tuple[str, str]:
     return BUNDLED_EMBEDDING.name, str(folder)
 
 
-def embedding_identity(settings: EmbeddingSettings) -> str:
+def embedding_identity(settings: EmbeddingSettings, *, model_name: str | None = None) -> str:
     """The name index manifests record for the embedding model: the model, and
     ``(onnx-int8)`` when its vectors come from the quantized copy (they differ a
-    little from the float ones, so the two must not share a collection)."""
-    name = resolve_embedding_model(settings)[0]
+    little from the float ones, so the two must not share a collection).
+
+    Args:
+        settings: The embedding settings (model and backend).
+        model_name: Another model's name run by the same backend (a tuned
+            version's, see :mod:`rag.tuned`); default the configured model's.
+    """
+    name = model_name or resolve_embedding_model(settings)[0]
     return f"{name} (onnx-int8)" if settings.backend == "onnx-int8" else name
 
 

@@ -87,6 +87,16 @@ class TunedModels:
             return None
         return int(match["number"])
 
+    def named(self, manifest_name: str) -> TunedVersion | None:
+        """The version a collection's manifest names (its backend's suffix, such as
+        `` (onnx-int8)``, ignored), checked; None when it names no tuned version.
+
+        Raises:
+            ModelError: When the named version is missing or its weights changed.
+        """
+        identity = manifest_name.split(" (")[0]
+        return self.resolve(identity) if self.parse(identity) is not None else None
+
     def resolve(self, identity: str) -> TunedVersion:
         """The saved version a manifest's model name names, checked against its hash.
 

@@ -28,7 +28,7 @@ from rag.index.ledger import FileLedger, FileRecord
 from rag.index.lock import WriteLock, create_once
 from rag.index.manifest import SCHEMA_VERSION, IndexManifest, merge_metadata
 from rag.index.mirror import MirroredKeywordIndex
-from rag.index.reembed import recover_swap, reembed_collection, work_names
+from rag.index.reembed import collection_names, recover_swap, reembed_collection, work_names
 from rag.index.searchable import HEADER_KEY, HEADER_VERSION, searchable_text
 from rag.index.store import ChunkStore, make_chroma_client
 from rag.settings import Settings
@@ -93,8 +93,8 @@ def open_index(
 
     cfg = settings.store
     client = client or make_chroma_client(settings)
-    recover_swap(client, cfg.collection)
-    if embedding_name is None and (tuned := _tuned_model(settings, client)) is not None:
+    stored = _stored_manifest(client, cfg.collection)
+    if embedding_name is None and (tuned := _tuned_model(settings, stored)) is not None:
         embeddings, embedding_name = tuned  # a shared base model would not match its vectors
     if embeddings is None:
         embeddings = make_embeddings(settings)
@@ -135,8 +135,21 @@ def open_index(
     )
 
 
+def _stored_manifest(client: chromadb.ClientAPI, name: str) -> IndexManifest | None:
+    """The manifest collection ``name`` holds (None: a new collection), after undoing
+    a re-embedding swap that was cut between its two renames."""
+    for _ in range(2):
+        try:
+            return IndexManifest.from_metadata(
+                client.get_collection(name, embedding_function=None).metadata)
+        except Exception:  # noqa: BLE001  # missing: Chroma raises NotFoundError or ValueError by version
+            if not recover_swap(client, name):
+                return None
+    return None
+
+
 def _tuned_model(
-    settings: Settings, client: chromadb.ClientAPI
+    settings: Settings, stored: IndexManifest | None
 ) -> tuple[Embeddings, str] | None:
     """The adapted model a collection's manifest names (``rag tune``), and that name.
 
@@ -146,20 +159,14 @@ def _tuned_model(
     from rag.models import embedding_identity, make_embeddings, resolve_embedding_model
     from rag.tuned import TunedModels
 
-    try:
-        metadata = client.get_collection(settings.store.collection, embedding_function=None).metadata
-    except Exception:  # noqa: BLE001  # missing: Chroma raises NotFoundError or ValueError by version
-        return None
-    manifest = IndexManifest.from_metadata(metadata)
     models = TunedModels(settings.store.path / "tuned", settings.store.collection)
-    if manifest is None or models.parse(manifest.embedding_model.split(" (")[0]) is None:
+    version = models.named(stored.embedding_model) if stored else None
+    if version is None:
         return None
-    version = models.resolve(manifest.embedding_model.split(" (")[0])
     if version.card.get("base_identity") != resolve_embedding_model(settings.embedding)[0]:
         return None  # another model is configured now: the manifest check says so
     tuned = settings.with_overrides(embedding={"model": str(version.folder)})
-    suffix = embedding_identity(tuned.embedding).removeprefix(str(version.folder))
-    return make_embeddings(tuned), version.identity + suffix
+    return make_embeddings(tuned), embedding_identity(tuned.embedding, model_name=version.identity)
 
 
 def _keywords(settings: Settings, client: chromadb.ClientAPI) -> KeywordIndex:
@@ -231,8 +238,7 @@ def drop_index(settings: Settings, *, client: chromadb.ClientAPI | None = None) 
     """
     cfg = settings.store
     client = client or make_chroma_client(settings)
-    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-    for name in ({cfg.collection} | work_names(cfg.collection)) & names:
+    for name in ({cfg.collection} | work_names(cfg.collection)) & collection_names(client):
         client.delete_collection(name)  # with a re-embedding's shadow or old copy
     records = _records(settings)
     try:

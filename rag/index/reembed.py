@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import chromadb
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["NEXT", "PREVIOUS", "recover_swap", "reembed_collection", "work_names"]
+__all__ = ["NEXT", "PREVIOUS", "collection_names", "recover_swap", "reembed_collection", "work_names"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ def work_names(name: str) -> set[str]:
     return {name + NEXT, name + PREVIOUS}
 
 
-def _names(client: chromadb.ClientAPI) -> set[str]:
+def collection_names(client: chromadb.ClientAPI) -> set[str]:
+    """The names of the client's collections (older Chroma lists names, newer objects)."""
     return {c if isinstance(c, str) else c.name for c in client.list_collections()}
 
 
@@ -48,7 +49,7 @@ def recover_swap(client: chromadb.ClientAPI, name: str) -> bool:
     Returns:
         Whether there was anything to recover.
     """
-    names = _names(client)
+    names = collection_names(client)
     if name not in names and name + PREVIOUS in names:
         fresh_collection(client, name + PREVIOUS).modify(name=name)
         logger.warning("collection %s restored after an interrupted re-embedding", name)
@@ -78,7 +79,7 @@ def reembed_collection(
     Returns:
         How many chunks were embedded.
     """
-    names = _names(client)
+    names = collection_names(client)
     for leftover in work_names(name) & names:
         client.delete_collection(leftover)
     old = fresh_collection(client, name)

@@ -189,11 +189,11 @@ def revert(settings: Settings | None = None, *, progress: Progress | None = None
     try:
         name = settings.store.collection
         models = TunedModels(settings.store.path / "tuned", name)
-        current = models.parse(index.manifest.embedding_model.split(" (")[0])
+        current = models.named(index.manifest.embedding_model)
         if current is None:
             raise TuneError(f"collection {name!r} uses {index.manifest.embedding_model}, "
                             f"not a tuned model: nothing to revert")
-        earlier = [v for v in models.versions() if v.number < current]
+        earlier = [v for v in models.versions() if v.number < current.number]
         if earlier:
             _switch(settings, index, earlier[-1].folder, earlier[-1].identity, progress)
             return earlier[-1].identity
@@ -211,11 +211,8 @@ def _model_in_use(settings: Settings, recorded: str) -> tuple[str, str]:
     from rag.tuned import TunedModels
 
     base_name, base_location = resolve_embedding_model(settings.embedding)
-    models = TunedModels(settings.store.path / "tuned", settings.store.collection)
-    identity = recorded.split(" (")[0]
-    if models.parse(identity) is not None:
-        return str(models.resolve(identity).folder), base_name
-    return base_location, base_name
+    version = TunedModels(settings.store.path / "tuned", settings.store.collection).named(recorded)
+    return (str(version.folder) if version else base_location), base_name
 
 
 def _switch(settings: Settings, index: Index, folder: Path, identity: str | None,
@@ -224,10 +221,9 @@ def _switch(settings: Settings, index: Index, folder: Path, identity: str | None
     None: the configured model) and switch to it in one step."""
     from rag.models import embedding_identity, make_embeddings
 
-    configured = identity is None
-    chosen = settings if configured else settings.with_overrides(embedding={"model": str(folder)})
-    suffix = "" if configured else embedding_identity(chosen.embedding).removeprefix(str(folder))
-    name = embedding_identity(settings.embedding) if configured else f"{identity}{suffix}"
+    chosen = settings if identity is None else settings.with_overrides(
+        embedding={"model": str(folder)})
+    name = embedding_identity(settings.embedding, model_name=identity)
     started = time.perf_counter()
     return index.reembed(
         make_embeddings(chosen), name,

@@ -141,7 +141,8 @@ def labelled_pairs(
     for question, source in rows:
         candidates = by_source.get(source) or by_source.get(Path(source).name)
         if candidates:
-            pairs.append(Pair(question, closest(question, candidates).text, source))
+            chunk = closest(question, candidates)  # held out with its file's other pairs
+            pairs.append(Pair(question, chunk.text, _source(chunk)))
     if not pairs:
         raise ConfigError(f"{path}: none of its {len(rows)} pairs names a file in the collection")
     return pairs

@@ -88,6 +88,7 @@ def train_model(
     )
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
     from sentence_transformers.sentence_transformer.training_args import BatchSamplers
+    from transformers import PrinterCallback
 
     model = SentenceTransformer(str(base), device="cpu")
     data = Dataset.from_dict({"anchor": [p.anchor for p in pairs],
@@ -107,12 +108,13 @@ def train_model(
             seed=seed,
             use_cpu=True,
             dataloader_num_workers=0,
-            disable_tqdm=progress is not None,
+            disable_tqdm=True,  # progress goes to ``progress``; the CLI draws its own bar
         )
         trainer = SentenceTransformerTrainer(
             model=model, args=args, train_dataset=data,
             loss=MultipleNegativesRankingLoss(model), callbacks=[clock.callback()],
         )
+        trainer.remove_callback(PrinterCallback)  # it would print the summary on stdout
         started = time.perf_counter()
         state = trainer.train()
         seconds = time.perf_counter() - started

@@ -21,11 +21,10 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both variants, exported once from the bundled model into a temp folder."""
-    folder = tmp_path_factory.mktemp("onnx")
+def exports(onnx_exports: Path) -> dict[str, Path]:
+    """Both variants, exported once from the bundled model (the session's folder)."""
     source = BUNDLED_EMBEDDING.locate()
-    return {variant: ensure_onnx_model(source, folder, variant=variant)
+    return {variant: ensure_onnx_model(source, onnx_exports, variant=variant)
             for variant in ("onnx", "onnx-int8")}
 
 

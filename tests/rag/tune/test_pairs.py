@@ -50,9 +50,9 @@ def test_a_csv_of_questions_and_sources_pairs_each_with_the_closest_chunk(tmp_pa
     csv_file.write_text("question,source\nWhat makes energy?,a.md\nWho built it?,/d/b.md\n"
                         "Unknown?,missing.md\n", encoding="utf-8")
     pairs = labelled_pairs(csv_file, chunks, closest=lambda q, cands: cands[-1])
-    assert [(p.anchor, p.positive) for p in pairs] == [
-        ("What makes energy?", "Alpha text about energy and ATP."),
-        ("Who built it?", "Beta text about bridges.")]
+    assert [(p.anchor, p.positive, p.source) for p in pairs] == [
+        ("What makes energy?", "Alpha text about energy and ATP.", "/d/a.md"),
+        ("Who built it?", "Beta text about bridges.", "/d/b.md")]
 
 
 def test_a_beir_folder_gives_its_queries_and_relevant_documents(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_a_beir_folder_gives_its_queries_and_relevant_documents(tmp_path: Path) 
     (tmp_path / "qrels" / "train.tsv").write_text("query-id\tcorpus-id\tscore\nq1\t42\t1\n")
     chunks = [_chunk("1", "Energy text here, about ATP.", "/corpus/42.md")]
     pairs = labelled_pairs(tmp_path, chunks, closest=lambda q, cands: cands[0])
-    assert [(p.anchor, p.source) for p in pairs] == [("energy in cells", "42")]
+    assert [(p.anchor, p.source) for p in pairs] == [("energy in cells", "/corpus/42.md")]
 
 
 def test_a_pairs_file_naming_no_indexed_file_is_refused(tmp_path: Path) -> None:

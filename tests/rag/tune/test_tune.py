@@ -48,7 +48,7 @@ def test_a_collection_too_small_is_refused_in_numbers(notes) -> None:  # noqa: A
         tune(notes)
 
 
-def test_a_better_model_is_kept_switched_whole_and_reverted(notes) -> None:  # noqa: ANN001
+def test_a_better_model_is_kept_switched_whole_and_reverted(notes, capsys) -> None:  # noqa: ANN001
     before = _vectors(notes)
     calls = []
 
@@ -62,6 +62,7 @@ def test_a_better_model_is_kept_switched_whole_and_reverted(notes) -> None:  # n
     assert report.kept and report.version == 1 and report.chunks_embedded == len(before)
     assert report.held_out_pairs == calls[0] > 0 and report.steps >= 1
     assert {stage for stage, *_ in steps} == {"train", "embed"}
+    assert capsys.readouterr().out == ""  # stdout stays the caller's (rag tune --json)
     after = _vectors(notes)
     assert after.keys() == before.keys()
     assert max(abs(a - b) for k in after for a, b in zip(after[k], before[k])) > 1e-3
