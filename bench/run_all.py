@@ -3,7 +3,8 @@
 Each script prints its Markdown table and writes its JSON under
 ``bench/results/``. They time things, so run this on a quiet machine: the
 ingest benchmark alone embeds the whole SciFact corpus (about half an hour
-on 2 cores), the others take minutes. ``--only NAME ...`` runs a subset.
+on 2 cores) and the tuning benchmark trains twice (about 45 minutes), the
+others take minutes. ``--only NAME ...`` runs a subset.
 
 Usage::
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# Quick ones first; the ingest benchmark last.
+# Quick ones first; the ingest and tuning benchmarks last.
 SCRIPTS = [
     "query_bench",
     "fusion_bench",
@@ -29,7 +30,9 @@ SCRIPTS = [
     "startup_bench",
     "ui_bench",
     "server_bench",
+    "onnx_bench",
     "ingest_bench",
+    "tune_bench",
 ]
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rag.cli import app
-from rag.cli._common import console, settings_from_cli
+from rag.cli._common import console, settings_from_cli, usage_error
 
 if TYPE_CHECKING:
     from rag.eval.run import EvalProgress, EvalRun, ProgressFn
@@ -129,14 +129,26 @@ def retrieval_command(
     modes: Annotated[
         str, typer.Option("--modes", help="Comma-separated modes: dense, bm25, hybrid.")
     ] = "dense,bm25,hybrid",
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Embed with this sentence-transformers model folder "
+                     "(e.g. a tuned version under <store>/tuned/) instead of the configured one."),
+    ] = None,
     limit: _Limit = None,
     out: _Out = None,
 ) -> None:
-    """Score retrieval modes on a BEIR dataset: nDCG@10, Recall@10/100, MRR@10, latency."""
+    """Score retrieval modes on a BEIR dataset: nDCG@10, Recall@10/100, MRR@10, latency.
+
+    The corpus gets its own collection per embedding model; a collection
+    tuned in place (``rag tune --collection eval-beir-...``) is scored with
+    its tuned model.
+    """
     from rag.eval.datasets import load_beir
     from rag.eval.beir import evaluate_retrieval
 
-    settings = settings_from_cli()
+    if model is not None and not model.is_dir():
+        usage_error(f"--model: {model} is not a model folder")
+    settings = settings_from_cli(embedding={"model": str(model.resolve())} if model else None)
     data = load_beir(dataset, split)
     console.print(
         f"{len(data.corpus)} documents, {len(data.queries)} judged queries ({split})",

@@ -60,7 +60,9 @@ def tune_command(
     recipe: Annotated[
         str, typer.Option("--recipe", help="Self-made pairs: heading or inverse-cloze.")
     ] = "heading",
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the pairs.")] = 1,
+    epochs: Annotated[int | None, typer.Option(
+        "--epochs", min=1, help="Passes over the pairs (default: 1, more for small labelled sets)."),
+    ] = None,
     max_minutes: Annotated[
         float | None, typer.Option("--max-minutes", min=0.1, help="Stop training after this long.")
     ] = None,
@@ -88,7 +90,10 @@ def tune_command(
 
         with _progress_bar() as progress:
             now = revert_model(settings, progress=progress)
-        console.print(f"collection {settings.store.collection!r} uses {now} again")
+        if as_json:
+            print_json({"collection": settings.store.collection, "model": now})
+        else:
+            console.print(f"collection {settings.store.collection!r} uses {now} again")
         return
     from rag.tune import tune
 
@@ -106,11 +111,13 @@ def _print(report: TuneReport) -> None:
     console.print(f"pairs: {report.pairs} to train on, {report.held_out_pairs} kept aside; "
                   f"{report.steps} steps" + (" (stopped at --max-minutes)" if report.stopped_early
                                             else ""))
-    console.print(f"held-out MRR@10: {report.before:.3f} before, {report.after:.3f} after")
+    for kind, (before, after) in report.checks.items():
+        console.print(f"held-out MRR@10, {kind} pairs: {before:.3f} before, {after:.3f} after")
     if report.kept:
         console.print(f"kept: collection {report.collection!r} now uses tuned model "
-                      f"v{report.version} ({report.chunks_embedded} chunks re-embedded, "
+                      f"v{report.version}, after pass {report.kept_pass} "
+                      f"({report.chunks_embedded} chunks re-embedded, "
                       f"{report.seconds:.0f} s); `rag tune --revert` goes back")
     else:
-        console.print("not kept: the new model was not better on the pairs kept aside; "
-                      "the collection is unchanged")
+        console.print("not kept: the new model was not better on every kind of pair kept "
+                      "aside; the collection is unchanged")

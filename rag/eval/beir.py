@@ -77,7 +77,9 @@ def evaluate_retrieval(
         modes: Retrieval modes to compare, all measured in this run.
         limit: Evaluate only the first ``limit`` judged queries.
         depth: Chunks retrieved per query (and candidates per side).
-        embeddings: The embedding model; defaults to the settings' model.
+        embeddings: The embedding model to build the collection with; defaults to
+            the settings' model. Queries are embedded with the model the
+            collection's vectors come from (a tuned collection's own).
         progress: Receives ``ingest`` then ``retrieval`` updates.
 
     Returns:
@@ -105,6 +107,7 @@ def evaluate_retrieval(
         embeddings=embeddings,
         progress=progress,
     )
+    embeddings = collection.index.embeddings  # a tuned collection's own model
     query_ids = list(dataset.queries)[:limit] if limit else list(dataset.queries)
     retrievers = {
         m: HybridRetriever(index=collection.index, mode=m, top_k=depth, fetch_k=depth,

@@ -75,6 +75,7 @@ class EvalCollection:
         """The facts a run records about its collection."""
         return {
             "name": self.index.collection,
+            "embedding_model": self.index.manifest.embedding_model,
             "reused": self.reused,
             "chunks": self.chunks,
             "ingest_s": round(self.ingest_s, 2),

@@ -7,8 +7,8 @@ one dropped. A process killed before the swap leaves the collection, its
 manifest (which names the model) and its vectors as they were; the shadow is
 dropped by the next run. Killed between the two renames, the collection is
 missing and ``<name>.prev`` exists: :func:`recover_swap`, run whenever the
-index opens, renames it back. The keyword index, the records and the file
-ledger do not depend on the model and are not touched.
+index opens, renames it back and drops the shadow. The keyword index, the
+records and the file ledger do not depend on the model and are not touched.
 """
 
 from __future__ import annotations
@@ -44,17 +44,22 @@ def collection_names(client: chromadb.ClientAPI) -> set[str]:
 
 
 def recover_swap(client: chromadb.ClientAPI, name: str) -> bool:
-    """Finish what a killed swap left: the old collection renamed back to ``name``.
+    """Undo what a killed swap left: the old collection renamed back to ``name``.
+
+    The finished shadow it was being swapped with is dropped too: nothing
+    uses it, and it holds a copy of every chunk.
 
     Returns:
         Whether there was anything to recover.
     """
     names = collection_names(client)
-    if name not in names and name + PREVIOUS in names:
-        fresh_collection(client, name + PREVIOUS).modify(name=name)
-        logger.warning("collection %s restored after an interrupted re-embedding", name)
-        return True
-    return False
+    if name in names or name + PREVIOUS not in names:
+        return False
+    fresh_collection(client, name + PREVIOUS).modify(name=name)
+    if name + NEXT in names:
+        client.delete_collection(name + NEXT)
+    logger.warning("collection %s restored after an interrupted re-embedding", name)
+    return True
 
 
 def reembed_collection(

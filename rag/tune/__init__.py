@@ -18,13 +18,14 @@ Example:
 
 from __future__ import annotations
 
+import math
 import random
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from rag.errors import TuneError
 from rag.settings import Settings, load_settings
@@ -32,6 +33,7 @@ from rag.tune.pairs import Pair, Recipe, chunk_pairs, labelled_pairs, split_held
 
 if TYPE_CHECKING:
     from rag.index import Index
+    from rag.tune.check import HeldOutCheck
 
 __all__ = ["MIN_CHUNKS", "TuneReport", "revert", "tune"]
 
@@ -41,6 +43,22 @@ HELD_OUT = 0.1
 """Share of the documents whose pairs are kept aside for the check."""
 DISTRACTORS = 2000
 """Other chunks each held-out question also searches."""
+CHECK_PAIRS = 500
+"""The most held-out pairs of each kind the check scores (its cost grows with them)."""
+BATCH = 32
+"""Pairs per step: each pair's negatives are the other 31 positives."""
+MINI_BATCH = 16
+"""Texts embedded at once while training (the cached loss): bounds training's memory
+whatever the batch, at some cost in speed."""
+MIN_STEPS = 100
+"""A small set of pairs is passed over again until training has taken about this many steps."""
+MAX_PASSES = 6
+"""But not more often than this; the check after each pass keeps the best one."""
+SELF_MADE_RATE = 2e-5
+"""Learning rate when self-made pairs are in the mix: they are noisy, so small steps keep
+the model near the general one it starts from."""
+LABELLED_RATE = 5e-5
+"""Learning rate on labelled pairs alone: real questions are worth larger steps."""
 
 Progress = Callable[[str, int, int, float], None]
 """Called with (stage, done, total, seconds so far); stages ``train`` and ``embed``."""
@@ -57,11 +75,17 @@ class TuneReport:
     steps: int
     stopped_early: bool
     before: float
-    """MRR@10 of the model in use before, on the held-out pairs."""
+    """MRR@10 of the model in use before on the held-out pairs (mean of :attr:`checks`)."""
     after: float
-    """MRR@10 of the trained model on the same pairs."""
+    """The same for the trained model (the pass kept, else the last pass)."""
+    checks: dict[str, list[float]]
+    """Each kind of held-out pair (``questions``, ``heading``, ``inverse-cloze``):
+    MRR@10 before and after."""
+    kept_pass: int | None
+    """The pass over the pairs whose model was kept."""
     kept: bool
-    """Whether the collection uses the new model now (only when ``after > before``)."""
+    """Whether the collection uses the new model now: only when it was better on
+    every kind of held-out pair."""
     version: int | None
     chunks_embedded: int
     seconds: float
@@ -77,7 +101,7 @@ def tune(
     pairs_file: Path | None = None,
     self_made: bool = True,
     recipe: Recipe = "heading",
-    epochs: int = 1,
+    epochs: int | None = None,
     max_minutes: float | None = None,
     seed: int = 0,
     min_chunks: int = MIN_CHUNKS,
@@ -93,12 +117,15 @@ def tune(
             (see :func:`rag.tune.pairs.labelled_pairs`).
         self_made: Also make pairs from the chunks (``recipe``).
         recipe: ``heading`` or ``inverse-cloze``.
-        epochs: Passes over the training pairs.
+        epochs: Passes over the training pairs (None: one, or for a small set enough
+            passes for about :data:`MIN_STEPS` steps, at most :data:`MAX_PASSES`).
         max_minutes: Stop training after this long (the check and the switch follow).
         seed: For the split and shuffling.
         min_chunks: Refuse collections with fewer chunks.
-        score: Scores a model on the held-out pairs among distractors
-            (default :func:`rag.tune.check.mrr_at_10`).
+        score: Scores a model on a set of held-out pairs among distractors
+            (default :func:`rag.tune.check.mrr_at_10`); the model is checked after
+            each pass, and the best pass that beats the old model on every kind
+            of held-out pair is kept (:class:`rag.tune.check.HeldOutCheck`).
         progress: Told how training and re-embedding go.
 
     Returns:
@@ -111,12 +138,10 @@ def tune(
     from sentence_transformers import SentenceTransformer
 
     from rag.index import open_index
-    from rag.tune.check import mrr_at_10
     from rag.tune.train import train_model
     from rag.tuned import TunedModels
 
     started = time.perf_counter()
-    score = score or mrr_at_10
     settings = settings or load_settings()
     index = open_index(settings)
     try:
@@ -129,35 +154,41 @@ def tune(
         location, base_identity = _model_in_use(settings, index.manifest.embedding_model)
         model = SentenceTransformer(location, device="cpu")
         pairs = chunk_pairs(chunks, recipe=recipe, seed=seed) if self_made else []
-        if pairs_file is not None:
-            pairs += labelled_pairs(pairs_file, chunks, closest=_nearest(model))
-        train, held = split_held_out(pairs, share=HELD_OUT, seed=seed)
-        held_texts = {pair.positive for pair in held}
-        others = [c.text for c in chunks if c.text not in held_texts]
-        distractors = random.Random(seed).sample(others, min(DISTRACTORS, len(others)))
-        before = score(model, held, distractors)
+        labelled = (labelled_pairs(pairs_file, chunks, closest=_nearest(model))
+                    if pairs_file is not None else [])
+        train, held = split_held_out(pairs + labelled, share=HELD_OUT, seed=seed)
+        check = _held_out_check(chunks, held, labelled, recipe if self_made else None,
+                                score=score, seed=seed)
+        check.baseline(model)
+        del model  # training loads its own copy
 
         models = TunedModels(settings.store.path / "tuned", name)
         models.clear_scratch()
         scratch = models.scratch()
         try:
             result = train_model(
-                location, train, scratch / "model", epochs=epochs, max_minutes=max_minutes,
-                seed=seed, progress=progress and (
+                location, train, scratch / "model", epochs=epochs or _passes(len(train)),
+                batch_size=BATCH, mini_batch_size=MINI_BATCH,
+                learning_rate=SELF_MADE_RATE if self_made else LABELLED_RATE,
+                max_minutes=max_minutes, seed=seed, checkpoint=check,
+                progress=progress and (
                     lambda p: progress("train", p.step, p.total, p.elapsed_s)),
             )
-            after = score(SentenceTransformer(str(scratch / "model"), device="cpu"),
-                          held, distractors)
-            report = TuneReport(collection=name, recipe=recipe if self_made else "labelled",
-                                pairs=len(train), held_out_pairs=len(held), steps=result.steps,
-                                stopped_early=result.stopped_early, before=before, after=after,
-                                kept=False, version=None, chunks_embedded=0,
-                                seconds=time.perf_counter() - started)
-            if after <= before:
+            checks = check.report()
+            report = TuneReport(
+                collection=name, recipe=recipe if self_made else "labelled", pairs=len(train),
+                held_out_pairs=len(held), steps=result.steps,
+                stopped_early=result.stopped_early,
+                before=_mean(v[0] for v in checks.values()),
+                after=_mean(v[1] for v in checks.values()), checks=checks,
+                kept_pass=result.saved_pass, kept=False, version=None, chunks_embedded=0,
+                seconds=time.perf_counter() - started)
+            if result.saved_pass is None:
                 return report
             version = models.save(scratch / "model", {
                 "base_model": location, "base_identity": base_identity,
                 "base_sha256": _weights_sha(Path(location)),
+                "replaces": index.manifest.embedding_model,
                 "data": f"collection {name!r}: {len(chunks)} chunks"
                         + (f", labelled pairs from {pairs_file}" if pairs_file else ""),
                 **{k: v for k, v in report.as_dict().items() if k not in {"kept", "version"}},
@@ -193,15 +224,46 @@ def revert(settings: Settings | None = None, *, progress: Progress | None = None
         if current is None:
             raise TuneError(f"collection {name!r} uses {index.manifest.embedding_model}, "
                             f"not a tuned model: nothing to revert")
-        earlier = [v for v in models.versions() if v.number < current.number]
-        if earlier:
-            _switch(settings, index, earlier[-1].folder, earlier[-1].identity, progress)
-            return earlier[-1].identity
+        previous = models.named(str(current.card.get("replaces", "")))
+        if previous is not None:
+            _switch(settings, index, previous.folder, previous.identity, progress)
+            return embedding_identity(settings.embedding, model_name=previous.identity)
         base = resolve_embedding_model(settings.embedding)[1]
         _switch(settings, index, Path(base), None, progress)
         return embedding_identity(settings.embedding)
     finally:
         index.close()
+
+
+def _held_out_check(chunks: Sequence[Any], held: Sequence[Pair], labelled: Sequence[Pair],
+                    recipe: Recipe | None, *, score: Any, seed: int) -> HeldOutCheck:
+    """The check on every kind of pair the held-out documents give: the labelled
+    questions among them, and (when self-made pairs are trained on) both recipes."""
+    from rag.tune.check import HeldOutCheck
+
+    labelled_set = set(labelled)
+    sets: dict[str, list[Pair]] = {"questions": [p for p in held if p in labelled_set]}
+    if recipe is not None:
+        sources = {pair.source for pair in held}
+        for kind in get_args(Recipe):
+            made = ([p for p in held if p not in labelled_set] if kind == recipe
+                    else chunk_pairs(chunks, recipe=kind, seed=seed))
+            sets[kind] = [p for p in made if p.source in sources]
+    held_texts = {pair.positive for pairs in sets.values() for pair in pairs}
+    others = [c.text for c in chunks if c.text not in held_texts]
+    distractors = random.Random(seed).sample(others, min(DISTRACTORS, len(others)))
+    return HeldOutCheck(sets, distractors, score=score, max_pairs=CHECK_PAIRS, seed=seed)
+
+
+def _mean(values: Iterable[float]) -> float:
+    listed = list(values)
+    return sum(listed) / len(listed) if listed else 0.0
+
+
+def _passes(pairs: int) -> int:
+    """Passes over ``pairs`` training pairs when the caller names none."""
+    steps_per_pass = max(1, math.ceil(pairs / BATCH))
+    return max(1, min(MAX_PASSES, math.ceil(MIN_STEPS / steps_per_pass)))
 
 
 def _model_in_use(settings: Settings, recorded: str) -> tuple[str, str]:

@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 import logging
-import tempfile
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +50,8 @@ class TrainResult:
     seconds: float
     stopped_early: bool
     """True when ``max_minutes`` ended it before the planned steps."""
+    saved_pass: int | None = None
+    """The pass whose model was saved (None: none passed the checkpoint)."""
 
 
 def train_model(
@@ -60,9 +62,12 @@ def train_model(
     epochs: int = 1,
     batch_size: int = 32,
     learning_rate: float = 2e-5,
+    mini_batch_size: int | None = None,
+    max_seq_length: int | None = None,
     max_minutes: float | None = None,
     seed: int = 0,
     progress: Callable[[TrainProgress], None] | None = None,
+    checkpoint: Callable[[Any], float | None] | None = None,
 ) -> TrainResult:
     """Train a copy of ``base`` on ``pairs`` and save it (sentence-transformers format).
 
@@ -73,12 +78,21 @@ def train_model(
         epochs: Passes over the pairs.
         batch_size: Pairs per step; each pair's negatives are the batch's others.
         learning_rate: Peak learning rate (linear warm-up over 10% of steps).
+        mini_batch_size: Embed a batch this many texts at a time and cache the
+            gradients (``CachedMultipleNegativesRankingLoss``): the same result in
+            a fraction of the memory. None: the whole batch at once.
+        max_seq_length: Cut texts to this many tokens while training (None: the
+            model's own limit).
         max_minutes: Stop after this long (the model trained so far is kept).
         seed: For shuffling.
         progress: Called after each step.
+        checkpoint: Scores the model at the end of each pass (and where time ran
+            out); None from it means not good enough. The model is saved at the
+            pass with the highest score, or not at all. Without it, the model is
+            saved at the end.
 
     Returns:
-        The steps run and whether time ran out.
+        The steps run, whether time ran out, and the pass saved.
     """
     from datasets import Dataset
     from sentence_transformers import (
@@ -86,17 +100,27 @@ def train_model(
         SentenceTransformerTrainer,
         SentenceTransformerTrainingArguments,
     )
-    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    from sentence_transformers.sentence_transformer.losses import (
+        CachedMultipleNegativesRankingLoss,
+        MultipleNegativesRankingLoss,
+    )
     from sentence_transformers.sentence_transformer.training_args import BatchSamplers
     from transformers import PrinterCallback
 
     model = SentenceTransformer(str(base), device="cpu")
+    saved_length = model.max_seq_length
+    if max_seq_length:
+        model.max_seq_length = min(max_seq_length, saved_length)
+    loss = (CachedMultipleNegativesRankingLoss(model, mini_batch_size=mini_batch_size)
+            if mini_batch_size else MultipleNegativesRankingLoss(model))
     data = Dataset.from_dict({"anchor": [p.anchor for p in pairs],
                               "positive": [p.positive for p in pairs]})
-    clock = _Clock(max_minutes, progress)
-    with tempfile.TemporaryDirectory(prefix="rag-tune-") as scratch:
+    keeper = _Keeper(model, out_dir, saved_length, checkpoint)
+    clock = _Clock(max_minutes, progress, keeper)
+    scratch = out_dir.parent / "trainer"  # the trainer's own files, next to the model
+    try:
         args = SentenceTransformerTrainingArguments(
-            output_dir=scratch,
+            output_dir=str(scratch),
             num_train_epochs=epochs,
             per_device_train_batch_size=batch_size,
             learning_rate=learning_rate,
@@ -112,26 +136,62 @@ def train_model(
         )
         trainer = SentenceTransformerTrainer(
             model=model, args=args, train_dataset=data,
-            loss=MultipleNegativesRankingLoss(model), callbacks=[clock.callback()],
+            loss=loss, callbacks=[clock.callback()],
         )
         trainer.remove_callback(PrinterCallback)  # it would print the summary on stdout
         started = time.perf_counter()
         state = trainer.train()
         seconds = time.perf_counter() - started
-    out_dir.mkdir(parents=True, exist_ok=True)
-    model.save(str(out_dir))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if checkpoint is None:
+        keeper.save()
+    elif not clock.at_pass_end:
+        keeper.check(clock.passes + 1)  # time ran out part-way through a pass
     steps = int(state.global_step)
     return TrainResult(steps=steps, planned_steps=clock.total or steps, seconds=seconds,
-                       stopped_early=clock.stopped)
+                       stopped_early=clock.stopped, saved_pass=keeper.saved_pass)
+
+
+class _Keeper:
+    """Saves the model: at the end, or at the best-scoring pass."""
+
+    def __init__(self, model: Any, out_dir: Path, max_seq_length: int,
+                 checkpoint: Callable[[Any], float | None] | None) -> None:
+        self.model = model
+        self.out_dir = out_dir
+        self.max_seq_length = max_seq_length
+        self.checkpoint = checkpoint
+        self.best: float | None = None
+        self.saved_pass: int | None = None
+
+    def check(self, number: int) -> None:
+        """Score the model after pass ``number``; save it if it is the best so far."""
+        assert self.checkpoint is not None
+        score = self.checkpoint(self.model)
+        if score is not None and (self.best is None or score > self.best):
+            self.best = score
+            self.save()
+            self.saved_pass = number
+
+    def save(self) -> None:
+        training_length = self.model.max_seq_length
+        self.model.max_seq_length = self.max_seq_length  # the saved model reads whole chunks
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.model.save(str(self.out_dir))
+        self.model.max_seq_length = training_length
 
 
 class _Clock:
     """Stops training at the time limit and reports each step."""
 
     def __init__(self, max_minutes: float | None,
-                 progress: Callable[[TrainProgress], None] | None) -> None:
+                 progress: Callable[[TrainProgress], None] | None, keeper: _Keeper) -> None:
         self.limit_s = max_minutes * 60 if max_minutes else None
         self.progress = progress
+        self.keeper = keeper
+        self.passes = 0
+        self.at_pass_end = False
         self.started = time.perf_counter()
         self.total = 0
         self.stopped = False
@@ -146,7 +206,14 @@ class _Clock:
                 clock.started = time.perf_counter()
                 clock.total = int(state.max_steps)
 
+            def on_epoch_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+                clock.passes += 1
+                clock.at_pass_end = True
+                if clock.keeper.checkpoint is not None:
+                    clock.keeper.check(clock.passes)
+
             def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+                clock.at_pass_end = False
                 elapsed = time.perf_counter() - clock.started
                 if clock.progress:
                     clock.progress(TrainProgress(int(state.global_step), clock.total, elapsed))

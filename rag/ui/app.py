@@ -2,14 +2,16 @@
 
 :func:`build_app` wires a :class:`~rag.ui.backend.UIBackend` (one LLM, the
 indexes, ingest) to the page: a chat tab with sources, scope and settings, and
-a documents tab for uploads. Questions share the one LLM through a queue
-(``concurrency_id="llm"``, one at a time); uploads run in their own queue, so
-ingesting never blocks chatting.
+a documents tab for uploads and the collection's embedding model (adapt it to
+the documents, or go back: :mod:`rag.ui.tuning`). Questions share the one LLM
+through a queue (``concurrency_id="llm"``, one at a time); uploads run in
+their own queue, so ingesting never blocks chatting, and so do tunes.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rag.errors import ConfigError
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     import gradio as gr
 
     from rag.ui.backend import UIBackend
+    from rag.ui.tuning import Tuning
 
 __all__ = ["build_app", "launch"]
 
@@ -58,6 +61,7 @@ def build_app(
     settings: Settings | None = None,
     *,
     backend: UIBackend | None = None,
+    tuning: Tuning | None = None,
     **components: Any,
 ) -> gr.Blocks:
     """Build the web app; nothing heavy loads until the first request.
@@ -65,6 +69,7 @@ def build_app(
     Args:
         settings: Defaults to :func:`rag.settings.load_settings`.
         backend: The shared services; defaults to ``UIBackend(settings, **components)``.
+        tuning: Adapts collections' embedding models; defaults to ``Tuning(backend)``.
         **components: Keyword arguments of :class:`~rag.ui.backend.UIBackend`:
             ``llm``, ``index``, ``embeddings``, ``client``, ``chain``,
             ``chain_factory``, ``ingest_fn``.
@@ -80,7 +85,7 @@ def build_app(
 
     settings = settings or (backend.settings if backend else load_settings())
     backend = backend or UIBackend(settings, **components)
-    h = Handlers(backend)
+    h = Handlers(backend, tuning=tuning)
     qa_template = settings.qa_template_name()
     templates = _qa_templates(settings, qa_template)
 
@@ -204,6 +209,13 @@ def build_app(
                     wrap=True,
                     label="Files in this collection",
                 )
+                model_line = gr.Markdown(elem_id="model-line")
+                with gr.Row():
+                    adapt = gr.Button("Adapt to these documents", elem_id="adapt")
+                    go_back = gr.Button(
+                        "Go back to the previous model", interactive=False, elem_id="go-back"
+                    )
+                tune_status = gr.Markdown(elem_id="tune-status")
 
         chat_outputs = [
             chatbot,
@@ -252,10 +264,11 @@ def build_app(
             api_visibility="private",
             queue=False,
         )
+        model_outputs = [model_line, adapt, go_back]
         collection.change(
             h.on_collection,
             collection,
-            [scope, file_list],
+            [scope, file_list, *model_outputs],
             api_name="collection",
             concurrency_id="reads",
         )
@@ -267,9 +280,24 @@ def build_app(
             concurrency_limit=1,  # its own queue: ingest never blocks chatting
             concurrency_id="ingest",
         )
+        tune_outputs = [tune_status, *model_outputs]
+        for button, start, action in (
+            (adapt, "Adapting the model to these documents; the chat keeps working.", h.adapt),
+            (go_back, "Going back to the previous model.", h.go_back),
+        ):
+            button.click(
+                partial(h.hold, start), outputs=tune_outputs, api_visibility="private", queue=False
+            ).then(
+                action,
+                inputs=collection,
+                outputs=tune_outputs,
+                api_name=action.__name__,
+                concurrency_limit=1,  # training takes the CPU: one tune or revert at a time
+                concurrency_id="tune",
+            )
         demo.load(
             h.on_load,
-            outputs=[collection, scope, file_list],
+            outputs=[collection, scope, file_list, *model_outputs],
             api_visibility="private",
             concurrency_id="reads",
         )

@@ -203,6 +203,15 @@ class UIBackend:
                 )
             return self._indexes[collection]
 
+    def forget(self, collection: str) -> None:
+        """Drop the opened index of ``collection``; the next request opens it again.
+
+        For when its model and vectors were switched (``rag tune``). Questions
+        already running keep the old index until they end.
+        """
+        with self._lock:
+            self._indexes.pop(collection, None)
+
     def files(self, collection: str) -> list[str]:
         """Source ids (absolute paths) of the files indexed in ``collection``."""
         return [record.source for record in self.index(collection).ledger.all()]

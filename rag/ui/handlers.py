@@ -10,7 +10,7 @@ from it with every text escaped. Import this module through
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from rag.ui.render import (
     source_rows,
     sources_to_state,
 )
+from rag.ui.tuning import ModelInfo, Tuning, progress_text
 
 __all__ = ["Handlers", "render_chat"]
 
@@ -70,15 +71,21 @@ def _log(exc: BaseException) -> None:
 
 
 class Handlers:
-    """Event handlers bound to one shared :class:`UIBackend`."""
+    """Event handlers bound to one shared :class:`UIBackend`.
 
-    def __init__(self, backend: UIBackend) -> None:
+    Args:
+        backend: The app's shared services.
+        tuning: Tunes collections' embedding models; defaults to ``Tuning(backend)``.
+    """
+
+    def __init__(self, backend: UIBackend, *, tuning: Tuning | None = None) -> None:
         self.backend = backend
+        self.tuning = tuning or Tuning(backend)
 
     # -- page and collection --------------------------------------------------------
 
     def on_load(self) -> tuple[Any, ...]:
-        """Fill the collection picker, the scope filter and the file list."""
+        """Fill the collection picker and what :meth:`on_collection` fills."""
         collection = self.backend.default_collection
         names = self.backend.collections()
         return (
@@ -87,21 +94,26 @@ class Handlers:
         )
 
     def on_collection(self, collection: str) -> tuple[Any, ...]:
-        """Show the files of the chosen collection; reset the scope filter.
+        """Show the files and the embedding model of the chosen collection; reset the scope.
 
         A name that is not in the store yet is not created here: the first
         upload (or question) creates it.
+
+        Outputs: scope filter, file list, model line, adapt button, go-back button.
         """
         try:
             if collection not in self.backend.collections():
                 self.backend.check_collection(collection)
-                return gr.update(choices=[], value=[]), []
+                return gr.update(choices=[], value=[]), [], *_model_outputs(
+                    self.tuning.configured(), can_adapt=False)
             files = self.backend.files(collection)
+            model = self.tuning.model(collection)
         except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
             _log(exc)
             gr.Warning(describe_error(exc))
-            return gr.update(choices=[], value=[]), []
-        return gr.update(choices=file_choices(files), value=[]), _file_rows(files)
+            return gr.update(choices=[], value=[]), [], "", *_buttons(False, False)
+        return (gr.update(choices=file_choices(files), value=[]), _file_rows(files),
+                *_model_outputs(model))
 
     # -- chat ---------------------------------------------------------------------------
 
@@ -214,7 +226,10 @@ class Handlers:
                     f"({update.chunks_written} chunks)",
                 )
 
-            saved, report = self.backend.ingest_uploads(files, collection, progress=on_progress)
+            with self.tuning.busy(collection, "files are being added to it"):
+                saved, report = self.backend.ingest_uploads(
+                    files, collection, progress=on_progress
+                )
             indexed = self.backend.files(collection)
         except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
             _log(exc)
@@ -229,6 +244,66 @@ class Handlers:
             gr.update(choices=file_choices(indexed)),
             _file_rows(indexed),
         )
+
+    # -- the embedding model ------------------------------------------------------------
+
+    @staticmethod
+    def hold(status: str) -> tuple[Any, ...]:
+        """Say what starts and disable both model buttons until it ends.
+
+        Outputs: tune status, model line, adapt button, go-back button.
+        """
+        return inert(status), gr.skip(), *_buttons(False, False)
+
+    def adapt(
+        self,
+        collection: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's injection idiom
+    ) -> tuple[Any, ...]:
+        """Tune the collection's embedding model on its documents, showing progress.
+
+        Outputs: tune status, model line, adapt button, go-back button.
+        """
+        return self._model_action(self.tuning.adapt, collection, progress)
+
+    def go_back(
+        self,
+        collection: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's injection idiom
+    ) -> tuple[Any, ...]:
+        """Go back to the model the collection used before its tuned one.
+
+        Outputs: tune status, model line, adapt button, go-back button.
+        """
+        return self._model_action(self.tuning.go_back, collection, progress)
+
+    def _model_action(
+        self, action: Callable[..., str], collection: str, progress: Callable[..., Any]
+    ) -> tuple[Any, ...]:
+        def on_progress(stage: str, done: int, total: int, seconds: float) -> None:
+            desc, unit = progress_text(stage, done, total, seconds)
+            progress((done, total), desc=desc, unit=unit)
+
+        try:
+            status = action(collection, progress=on_progress)
+        except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
+            _log(exc)
+            status = f"⚠ {describe_error(exc)}"
+        try:
+            model = self.tuning.model(collection)
+        except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
+            _log(exc)
+            return inert(status), inert(f"⚠ {describe_error(exc)}"), *_buttons(True, False)
+        return inert(status), *_model_outputs(model)
+
+
+def _model_outputs(model: ModelInfo, *, can_adapt: bool = True) -> tuple[Any, ...]:
+    """The model line, and the two buttons enabled when they can do something."""
+    return inert(model.line), *_buttons(can_adapt, model.tuned)
+
+
+def _buttons(adapt: bool, go_back: bool) -> tuple[Any, Any]:
+    return gr.update(interactive=adapt), gr.update(interactive=go_back)
 
 
 def _file_rows(files: Sequence[str]) -> list[list[str]]:

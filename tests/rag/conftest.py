@@ -40,3 +40,14 @@ def ingest_pages(index, settings, chunker, files: dict[str, list[str]]):  # noqa
 def reports(index, settings, chunker):  # noqa: ANN001
     """The index holding :data:`REPORTS`, ingested as documents (one chunk per page)."""
     return ingest_pages(index, settings, chunker, REPORTS)
+
+
+@pytest.fixture
+def notes(index, settings, chunker):  # noqa: ANN001, ANN201
+    """The settings of a collection holding the tune tests' field notes (48 chunks),
+    closed so that others may open it."""
+    from tests.rag.tune.helpers import field_notes
+
+    ingest_pages(index, settings, chunker, field_notes())
+    index.close()
+    return settings

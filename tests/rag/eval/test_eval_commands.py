@@ -99,3 +99,29 @@ def test_qa_with_the_configured_model(squad_file: Path, tmp_path: Path) -> None:
     assert len(saved["details"]) == 2 and saved["params"]["seed"] == 5
     assert saved["params"]["off_corpus_articles"] == "2"
     assert (out / "chart.png").read_bytes().startswith(PNG)
+
+
+def test_retrieval_with_another_model_gets_its_own_collection(
+    beir_dir: Path, tmp_path: Path
+) -> None:
+    from rag.models import resolve_embedding_model
+    from rag.settings import load_settings
+
+    folder = Path(resolve_embedding_model(load_settings().embedding)[1])
+    runs = {}
+    for name, extra in (("configured", []), ("folder", ["--model", str(folder)])):
+        out = tmp_path / name
+        result = runner.invoke(app, ["eval", "retrieval", "--dataset", str(beir_dir), "--modes",
+                                     "dense", "--out", str(out), *extra], env=WIDE)
+        assert result.exit_code == 0, result.output
+        runs[name] = json.loads((out / "results.json").read_text())["collection"]
+    assert str(folder) in runs["folder"]["embedding_model"]
+    assert str(folder) not in runs["configured"]["embedding_model"]
+    assert runs["folder"]["name"] != runs["configured"]["name"]
+
+
+def test_retrieval_model_must_be_a_folder(beir_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", "retrieval", "--dataset", str(beir_dir),
+                                 "--model", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert "is not a model folder" in result.output

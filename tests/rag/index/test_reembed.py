@@ -64,6 +64,7 @@ def test_a_swap_cut_between_its_two_renames_is_undone_on_open(
     index.close()
     client = make_chroma_client(settings)
     client.get_collection(settings.store.collection).modify(name=settings.store.collection + ".prev")
+    client.create_collection(settings.store.collection + ".next", embedding_function=None)  # the shadow
     again = open_index(settings, embeddings=embeddings)
     assert again.count() == count and _names(settings) == {settings.store.collection}
     again.close()

@@ -7,41 +7,7 @@ import pytest
 from rag.errors import TuneError
 from rag.index import open_index
 from rag.tune import revert, tune
-from tests.rag.conftest import ingest_pages
-
-TOPICS = ["volcanoes", "glaciers", "rivers", "deserts", "forests", "reefs", "caves", "tundra"]
-
-
-def _corpus() -> dict[str, list[str]]:
-    """Sixteen small documents, three chunk-sized pages each."""
-    files = {}
-    for n in range(16):
-        topic = TOPICS[n % len(TOPICS)]
-        files[f"/notes/{topic}-{n}.md"] = [
-            f"Field note {n} on {topic}. The survey team measured site {n} twice. "
-            f"Readings at site {n} were logged by hand. Samples went to lab {n % 3}.",
-            f"Weather during visit {n} to the {topic}: wind from the north. "
-            f"The crew camped for {n + 2} nights. Equipment list {n} was checked daily.",
-            f"Findings {n}: the {topic} site shows change since the last visit. "
-            f"A second visit is planned. Photos of site {n} are archived.",
-        ]
-    return files
-
-
-@pytest.fixture
-def notes(index, settings, chunker):  # noqa: ANN001
-    ingest_pages(index, settings, chunker, _corpus())
-    index.close()
-    return settings
-
-
-def _vectors(settings) -> dict[str, list[float]]:  # noqa: ANN001
-    index = open_index(settings)
-    try:
-        return {c.id: list(c.vector) for c in index.fetch(with_vectors=True)}
-    finally:
-        index.close()
-
+from tests.rag.tune.helpers import vectors
 
 def test_a_collection_too_small_is_refused_in_numbers(notes) -> None:  # noqa: ANN001
     with pytest.raises(TuneError, match=r"holds 48 chunks; tuning needs at least 200"):
@@ -49,12 +15,14 @@ def test_a_collection_too_small_is_refused_in_numbers(notes) -> None:  # noqa: A
 
 
 def test_a_better_model_is_kept_switched_whole_and_reverted(notes, capsys) -> None:  # noqa: ANN001
-    before = _vectors(notes)
-    calls = []
+    before = vectors(notes)
+    calls, models = [], []
 
     def trained_wins(model, held, distractors) -> float:  # noqa: ANN001
         calls.append(len(held))
-        return float(len(calls))  # the second score (the new model's) is higher
+        if model not in models:
+            models.append(model)
+        return float(len(models))  # the model in use 1.0, the trained one 2.0
 
     steps = []
     report = tune(notes, min_chunks=10, epochs=1, score=trained_wins,
@@ -63,7 +31,7 @@ def test_a_better_model_is_kept_switched_whole_and_reverted(notes, capsys) -> No
     assert report.held_out_pairs == calls[0] > 0 and report.steps >= 1
     assert {stage for stage, *_ in steps} == {"train", "embed"}
     assert capsys.readouterr().out == ""  # stdout stays the caller's (rag tune --json)
-    after = _vectors(notes)
+    after = vectors(notes)
     assert after.keys() == before.keys()
     assert max(abs(a - b) for k in after for a, b in zip(after[k], before[k])) > 1e-3
     index = open_index(notes)  # opens with the tuned model the manifest names
@@ -74,15 +42,26 @@ def test_a_better_model_is_kept_switched_whole_and_reverted(notes, capsys) -> No
     assert '"base_identity"' in card and '"after": 2.0' in card
 
     assert revert(notes) == "sentence-transformers/all-MiniLM-L6-v2 (onnx-int8)"
-    reverted = _vectors(notes)
+    reverted = vectors(notes)
     assert max(abs(a - b) for k in before for a, b in zip(reverted[k], before[k])) < 1e-5
     with pytest.raises(TuneError, match="nothing to revert"):
         revert(notes)
 
 
 def test_a_model_that_is_not_better_is_not_kept(notes) -> None:  # noqa: ANN001
-    before = _vectors(notes)
+    before = vectors(notes)
     report = tune(notes, min_chunks=10, score=lambda model, held, distractors: 0.5)
     assert not report.kept and report.version is None
-    assert _vectors(notes) == before
+    assert vectors(notes) == before
     assert not list((notes.store.path / "tuned" / "documents").glob("v*"))
+
+
+def test_the_best_pass_that_beats_the_old_model_everywhere_is_kept(notes) -> None:  # noqa: ANN001
+    # Two kinds of held-out pair; the model in use scores 1 on both, then each
+    # pass: 2 on both, 3 on both, and 4 on one kind but 0.5 on the other.
+    per_pass = iter([1, 1, 2, 2, 3, 3, 4, 0.5])
+    report = tune(notes, min_chunks=10, epochs=3,
+                  score=lambda model, held, distractors: float(next(per_pass)))
+    assert list(report.checks) == ["heading", "inverse-cloze"]
+    assert report.kept and report.kept_pass == 2
+    assert report.checks == {"heading": [1.0, 3.0], "inverse-cloze": [1.0, 3.0]}

@@ -284,6 +284,8 @@ def test_other_collections_are_not_served(guarded) -> None:
     job.result(timeout=60)
     chat = job.outputs()[-1][0]
     assert "not available in this app" in str(chat[-1]["content"])
+    status, *_ = client.predict("someone-elses", api_name="/adapt")  # the rules of uploads
+    assert "not available in this app" in status
 
 
 def test_server_files_cannot_be_passed_off_as_uploads(guarded) -> None:

@@ -142,3 +142,15 @@ def test_an_allow_list_keeps_other_collections_out(settings, index, llm) -> None
         with pytest.raises(ConfigError, match="not available in this app"):
             list(backend.ask("q?", [], collection=name))
     assert backend.index("papers").collection == "papers"
+
+
+def test_a_forgotten_collection_is_opened_again(settings, index, llm, add_file) -> None:
+    add_file(index, "/docs/a.txt", {0: ["alpha text"]})
+    backend = UIBackend(settings, index=index, llm=llm)
+
+    backend.forget("documents")
+    backend.forget("never-opened")
+
+    reopened = backend.index("documents")
+    assert reopened is not index and backend.index("documents") is reopened
+    assert backend.files("documents") == ["/docs/a.txt"]

@@ -90,5 +90,15 @@ def test_question_in_the_browser_shows_answer_and_paged_source(
         README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(README_SCREENSHOT), full_page=True)
     assert (tmp_path / "ui.png").stat().st_size > 10_000
+
+    # the documents tab names the collection's embedding model; two files are too few to tune
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#model-line").get_by_text("Embedding model: all-MiniLM-L6-v2").wait_for()
+    assert page.locator("#go-back").is_disabled()  # nothing tuned to go back from
+    page.locator("#adapt").click()
+    page.locator("#tune-status").get_by_text("tuning needs at least 200", exact=False).wait_for(
+        timeout=60_000
+    )
+    assert page.locator("#adapt").is_enabled()
     assert outside == []  # nothing left the machine
     page.close()

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 import itertools
+import re
+from collections.abc import Callable
+from functools import partial
 
 from langchain_core.language_models import FakeListChatModel
 
 from rag.answer import Answer, Quote, Source
 from rag.errors import ConfigError
+from rag.tune import tune
 from rag.ui.backend import UIBackend
 from rag.ui.handlers import Handlers
+from rag.ui.tuning import Tuning
+from tests.rag.conftest import ingest_pages
 
 
 def _handlers(settings, index, chain) -> Handlers:
@@ -131,10 +137,122 @@ def test_choosing_a_collection_lists_its_files_and_creates_nothing(
     add_file(index, "/docs/a.txt", {0: ["alpha"]})
     h = _handlers(settings, index, None)
 
-    scope, rows = h.on_collection("documents")
+    scope, rows, model, adapt, go_back = h.on_collection("documents")
     assert scope["choices"] == [("a.txt", "/docs/a.txt")] and scope["value"] == []
     assert rows == [["a.txt", "/docs/a.txt"]]
+    assert model == "Embedding model: all-MiniLM-L6-v2 (onnx-int8)"
+    assert adapt["interactive"] and not go_back["interactive"]
 
-    scope, rows = h.on_collection("brand-new")
+    scope, rows, model, adapt, go_back = h.on_collection("brand-new")
     assert (scope["choices"], rows) == ([], [])
+    assert model == "Embedding model: all-MiniLM-L6-v2 (onnx-int8), once files are added"
+    assert not adapt["interactive"] and not go_back["interactive"]
     assert h.backend.collections() == ["documents"]
+
+
+class FakeProgress:
+    """Records what a handler tells ``gr.Progress``; can act on the first call."""
+
+    def __init__(self, on_first: Callable[[], None] | None = None) -> None:
+        self.calls: list[tuple] = []
+        self.on_first = on_first
+
+    def __call__(self, progress: tuple[int, int], desc: str = "", unit: str = "") -> None:
+        self.calls.append((progress, desc, unit))
+        if len(self.calls) == 1 and self.on_first:
+            self.on_first()
+
+
+def _harbour_logs() -> dict[str, list[str]]:
+    """Sixteen small documents of three chunk-sized pages: 48 chunks."""
+    ports = ["Brest", "Cork", "Bergen", "Gdansk"]
+    return {
+        f"/logs/{ports[n % 4].lower()}-{n}.md": [
+            f"Harbour log {n} of {ports[n % 4]}. Berth {n} took a cargo ship at dawn. "
+            f"The pilot boarded at buoy {n % 5}. Tugs {n} and {n + 1} assisted.",
+            f"Tides at {ports[n % 4]} on day {n}: high water at {n % 12 + 1} o'clock. "
+            f"Crane {n % 3} was out of service. Ballast water was tested twice.",
+            f"Inspection {n}: hull plates of the ship at berth {n} were sound. "
+            f"Customs cleared {n * 7} containers. The next call is in {n + 3} days.",
+        ]
+        for n in range(16)
+    }
+
+
+def test_adapting_switches_the_collections_model_and_going_back_restores_it(
+    settings, index, chunker
+) -> None:
+    ingest_pages(index, settings, chunker, _harbour_logs())
+    models: list[object] = []
+
+    def trained_wins(model, held, distractors) -> float:  # noqa: ANN001
+        if model not in models:
+            models.append(model)
+        return 0.25 * (models.index(model) + 1)  # the model in use 0.25, the trained one 0.5
+
+    backend = UIBackend(settings, index=index, llm=FakeListChatModel(responses=["unused"]))
+    tuning = Tuning(backend, tune=partial(tune, min_chunks=10, score=trained_wins))
+    h = Handlers(backend, tuning=tuning)
+    meanwhile: list[str] = []
+    progress = FakeProgress(lambda: meanwhile.append(h.adapt("documents", FakeProgress())[0]))
+
+    status, model, adapt, go_back = h.adapt("documents", progress)
+
+    assert re.fullmatch(r"Held-out MRR@10: 0\.250 before, 0\.500 after\. Kept: 'documents' now "
+                        r"uses tuned model v1 \(48 chunks re-embedded, \d+ (s|min) in all\)\.",
+                        status), status
+    assert model == ("Embedding model: tuned v1 of all-MiniLM-L6-v2 (onnx-int8), "
+                     "adapted to this collection")
+    assert adapt["interactive"] and go_back["interactive"]
+    assert meanwhile == ["⚠ collection 'documents' is busy (its model is being adapted); "
+                         "try again when that has finished"]
+    stages = {unit: [(done, total) for (done, total), _, u in progress.calls if u == unit]
+              for unit in ("steps", "chunks")}
+    assert stages["steps"] and stages["steps"][-1][0] == stages["steps"][-1][1]
+    assert stages["chunks"][-1] == (48, 48)
+    assert any(desc.startswith("Training the model, about ") for _, desc, _ in progress.calls)
+    reopened = backend.index("documents")  # the cached index was dropped
+    assert reopened is not index and reopened.embeddings is not index.embeddings
+    assert reopened.manifest.embedding_model.startswith("tuned:documents/v1:")
+    assert reopened.search_dense(reopened.embeddings.embed_query("tides at Cork"), 3)
+
+    status, model, adapt, go_back = h.go_back("documents", FakeProgress())
+
+    assert status == "Gone back: 'documents' uses all-MiniLM-L6-v2 (onnx-int8) again."
+    assert model == "Embedding model: all-MiniLM-L6-v2 (onnx-int8)"
+    assert adapt["interactive"] and not go_back["interactive"]
+    assert backend.index("documents").manifest.embedding_model == (
+        "sentence-transformers/all-MiniLM-L6-v2 (onnx-int8)")
+
+
+def test_a_small_collection_is_refused_in_numbers(settings, index, add_file) -> None:
+    add_file(index, "/docs/a.txt", {1: ["alpha", "beta", "gamma"]})
+    h = _handlers(settings, index, None)  # the real tune, with its real minimum
+
+    status, model, adapt, go_back = h.adapt("documents", FakeProgress())
+
+    assert re.fullmatch(r"⚠ collection 'documents' holds 3 chunks; tuning needs at least 200 .*",
+                        status), status
+    assert model == "Embedding model: all-MiniLM-L6-v2 (onnx-int8)"
+    assert adapt["interactive"] and not go_back["interactive"]
+    assert not list((settings.store.path / "tuned").glob("documents/v*"))
+    status = h.go_back("documents", FakeProgress())[0]
+    assert status.startswith("⚠ collection 'documents' uses ") and "nothing to revert" in status
+
+
+def test_no_upload_while_the_collection_is_being_adapted(
+    settings, index, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    note = tmp_path / "gradio" / "abc" / "note.txt"
+    note.parent.mkdir(parents=True)
+    note.write_text("Ferries leave at nine.", encoding="utf-8")
+    h = _handlers(settings, index, None)
+
+    with h.tuning.busy("documents", "its model is being adapted"):
+        status, rows, *_ = h.upload([str(note)], "documents")
+
+    assert status == ("⚠ collection 'documents' is busy (its model is being adapted); "
+                      "try again when that has finished")
+    assert rows == [] and h.backend.files("documents") == []
+    assert not (settings.store.path / "uploads").exists()
