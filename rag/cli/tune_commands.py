@@ -112,7 +112,9 @@ def _print(report: TuneReport) -> None:
                   f"{report.steps} steps" + (" (stopped at --max-minutes)" if report.stopped_early
                                             else ""))
     for kind, (before, after) in report.checks.items():
-        console.print(f"held-out MRR@10, {kind} pairs: {before:.3f} before, {after:.3f} after")
+        each = ", ".join(f"{scores[kind]:.3f}" for scores in report.passes)
+        console.print(f"held-out MRR@10, {kind} pairs: {before:.3f} before, {after:.3f} after"
+                      + (f" (each pass: {each})" if len(report.passes) > 1 else ""))
     if report.kept:
         console.print(f"kept: collection {report.collection!r} now uses tuned model "
                       f"v{report.version}, after pass {report.kept_pass} "

@@ -81,6 +81,8 @@ class TuneReport:
     checks: dict[str, list[float]]
     """Each kind of held-out pair (``questions``, ``heading``, ``inverse-cloze``):
     MRR@10 before and after."""
+    passes: list[dict[str, float]]
+    """Each pass's scores on the kinds of held-out pair (MRR@10)."""
     kept_pass: int | None
     """The pass over the pairs whose model was kept."""
     kept: bool
@@ -180,7 +182,7 @@ def tune(
                 held_out_pairs=len(held), steps=result.steps,
                 stopped_early=result.stopped_early,
                 before=_mean(v[0] for v in checks.values()),
-                after=_mean(v[1] for v in checks.values()), checks=checks,
+                after=_mean(v[1] for v in checks.values()), checks=checks, passes=check.history,
                 kept_pass=result.saved_pass, kept=False, version=None, chunks_embedded=0,
                 seconds=time.perf_counter() - started)
             if result.saved_pass is None:

@@ -60,6 +60,8 @@ class HeldOutCheck:
         self.before: dict[str, float] = {}
         self.last: dict[str, float] = {}
         self.best: dict[str, float] | None = None
+        self.history: list[dict[str, float]] = []
+        """Each checked model's scores, in the order checked (one per pass)."""
 
     def scores(self, model: Any) -> dict[str, float]:
         """The model's score on each set."""
@@ -74,6 +76,7 @@ class HeldOutCheck:
         """A trained model's mean score when it beats the baseline on every set, else None
         (also when there is nothing to check it on)."""
         self.last = self.scores(model)
+        self.history.append(self.last)
         if not self.sets or not all(self.last[name] > self.before[name] for name in self.sets):
             return None
         mean = _mean(self.last)

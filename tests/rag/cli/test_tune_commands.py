@@ -8,6 +8,7 @@ turns them into one line on stderr, as the installed command does.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,10 @@ def test_a_real_tune_reports_as_json(index, settings, chunker, capsys) -> None: 
         assert model_in_use(settings).startswith("tuned:documents/v1:")
     else:
         assert report["version"] is None and model_in_use(settings) == model
+
+    code, out, err = run_main(capsys, "--epochs", "2")  # again, for people
+    assert code == 0, err
+    said = " ".join(out.split())  # as one line, whatever the terminal's width
+    assert re.search(r"held-out MRR@10, heading pairs: \d\.\d{3} before, \d\.\d{3} after "
+                     r"\(each pass: \d\.\d{3}, \d\.\d{3}\)", said), out
+    assert "inverse-cloze pairs" in said and (" kept: " in said or " not kept: " in said)

@@ -65,3 +65,6 @@ def test_the_best_pass_that_beats_the_old_model_everywhere_is_kept(notes) -> Non
     assert list(report.checks) == ["heading", "inverse-cloze"]
     assert report.kept and report.kept_pass == 2
     assert report.checks == {"heading": [1.0, 3.0], "inverse-cloze": [1.0, 3.0]}
+    assert report.passes == [{"heading": 2.0, "inverse-cloze": 2.0},
+                             {"heading": 3.0, "inverse-cloze": 3.0},
+                             {"heading": 4.0, "inverse-cloze": 0.5}]

@@ -69,7 +69,8 @@ def test_a_model_not_kept_is_said_with_its_scores() -> None:
     report = TuneReport(collection="docs", recipe="heading", pairs=900, held_out_pairs=100,
                         steps=30, stopped_early=True, before=0.5, after=0.55,
                         checks={"heading": [0.5, 0.6], "inverse-cloze": [0.5, 0.5]},
-                        kept_pass=None, kept=False, version=None, chunks_embedded=0, seconds=60)
+                        passes=[{"heading": 0.6, "inverse-cloze": 0.5}], kept_pass=None,
+                        kept=False, version=None, chunks_embedded=0, seconds=60)
     assert result_line(report) == (
         "Held-out MRR@10: 0.500 before, 0.550 after. Not kept: the adapted model was not "
         "better on every kind of passage kept aside; nothing changed.")
