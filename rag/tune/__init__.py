@@ -22,9 +22,10 @@ import math
 import random
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from statistics import fmean
 from typing import TYPE_CHECKING, Any, get_args
 
 from rag.errors import TuneError
@@ -176,13 +177,14 @@ def tune(
                 progress=progress and (
                     lambda p: progress("train", p.step, p.total, p.elapsed_s)),
             )
-            checks = check.report()
+            checks = check.report(result.saved_pass)
             report = TuneReport(
                 collection=name, recipe=recipe if self_made else "labelled", pairs=len(train),
                 held_out_pairs=len(held), steps=result.steps,
                 stopped_early=result.stopped_early,
-                before=_mean(v[0] for v in checks.values()),
-                after=_mean(v[1] for v in checks.values()), checks=checks, passes=check.history,
+                before=fmean([v[0] for v in checks.values()] or [0.0]),
+                after=fmean([v[1] for v in checks.values()] or [0.0]), checks=checks,
+                passes=check.history,
                 kept_pass=result.saved_pass, kept=False, version=None, chunks_embedded=0,
                 seconds=time.perf_counter() - started)
             if result.saved_pass is None:
@@ -255,11 +257,6 @@ def _held_out_check(chunks: Sequence[Any], held: Sequence[Pair], labelled: Seque
     others = [c.text for c in chunks if c.text not in held_texts]
     distractors = random.Random(seed).sample(others, min(DISTRACTORS, len(others)))
     return HeldOutCheck(sets, distractors, score=score, max_pairs=CHECK_PAIRS, seed=seed)
-
-
-def _mean(values: Iterable[float]) -> float:
-    listed = list(values)
-    return sum(listed) / len(listed) if listed else 0.0
 
 
 def _passes(pairs: int) -> int:

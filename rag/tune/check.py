@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
+from statistics import fmean
 from typing import Any
 
 import numpy as np
@@ -45,8 +46,8 @@ class HeldOutCheck:
         >>> check = HeldOutCheck({"questions": [Pair("q", "p")]}, [],
         ...                      score=lambda model, pairs, distractors: model)
         >>> check.baseline(0.5)
-        >>> check(0.4) is None, check(0.7), check.best
-        (True, 0.7, {'questions': 0.7})
+        >>> check(0.4) is None, check(0.7), check.report(chosen=2)
+        (True, 0.7, {'questions': [0.5, 0.7]})
     """
 
     def __init__(self, sets: Mapping[str, Sequence[Pair]], distractors: Sequence[str], *,
@@ -58,8 +59,6 @@ class HeldOutCheck:
         self.distractors = list(distractors)
         self.score = score or mrr_at_10
         self.before: dict[str, float] = {}
-        self.last: dict[str, float] = {}
-        self.best: dict[str, float] | None = None
         self.history: list[dict[str, float]] = []
         """Each checked model's scores, in the order checked (one per pass)."""
 
@@ -75,23 +74,17 @@ class HeldOutCheck:
     def __call__(self, model: Any) -> float | None:
         """A trained model's mean score when it beats the baseline on every set, else None
         (also when there is nothing to check it on)."""
-        self.last = self.scores(model)
-        self.history.append(self.last)
-        if not self.sets or not all(self.last[name] > self.before[name] for name in self.sets):
+        scores = self.scores(model)
+        self.history.append(scores)
+        if not self.sets or not all(scores[name] > self.before[name] for name in self.sets):
             return None
-        mean = _mean(self.last)
-        if self.best is None or mean > _mean(self.best):
-            self.best = self.last
-        return mean
+        return fmean(scores.values())
 
-    def report(self) -> dict[str, list[float]]:
-        """Each set's score before and after (the best passing model's, else the last one's)."""
-        after = self.best or self.last
-        return {name: [self.before[name], after.get(name, 0.0)] for name in self.sets}
-
-
-def _mean(scores: Mapping[str, float]) -> float:
-    return sum(scores.values()) / len(scores) if scores else 0.0
+    def report(self, chosen: int | None) -> dict[str, list[float]]:
+        """Each set's score before and after: after the ``chosen``-th check (1-based, the
+        model kept), else after the last one."""
+        after = self.history[chosen - 1] if chosen else (self.history or [self.before])[-1]
+        return {name: [self.before[name], after[name]] for name in self.sets}
 
 
 def mrr_at_10(model: Any, pairs: Sequence[Pair], distractors: Sequence[str]) -> float:

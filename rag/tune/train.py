@@ -3,11 +3,14 @@
 sentence-transformers' own trainer with ``MultipleNegativesRankingLoss``
 (each pair's positive is the answer, the batch's other positives are the
 negatives) and a sampler that keeps duplicate texts out of a batch. A
-callback stops training cleanly when the time is up and reports progress.
+callback stops training cleanly when the time is up and reports progress,
+and after each pass a checkpoint scores the model: it is saved at the best
+pass the checkpoint accepts, or not at all.
 
 Example:
     >>> from rag.tune.train import train_model
-    >>> steps = train_model("base/", pairs, "out/", epochs=1, max_minutes=5)  # doctest: +SKIP
+    >>> result = train_model("base/", pairs, "out/", epochs=2, max_minutes=5,
+    ...                      checkpoint=check)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -63,13 +66,12 @@ def train_model(
     batch_size: int = 32,
     learning_rate: float = 2e-5,
     mini_batch_size: int | None = None,
-    max_seq_length: int | None = None,
     max_minutes: float | None = None,
     seed: int = 0,
     progress: Callable[[TrainProgress], None] | None = None,
-    checkpoint: Callable[[Any], float | None] | None = None,
+    checkpoint: Callable[[Any], float | None],
 ) -> TrainResult:
-    """Train a copy of ``base`` on ``pairs`` and save it (sentence-transformers format).
+    """Train a copy of ``base`` on ``pairs``; save its best accepted pass (sentence-transformers).
 
     Args:
         base: The model folder (or name) to start from.
@@ -81,15 +83,12 @@ def train_model(
         mini_batch_size: Embed a batch this many texts at a time and cache the
             gradients (``CachedMultipleNegativesRankingLoss``): the same result in
             a fraction of the memory. None: the whole batch at once.
-        max_seq_length: Cut texts to this many tokens while training (None: the
-            model's own limit).
         max_minutes: Stop after this long (the model trained so far is kept).
         seed: For shuffling.
         progress: Called after each step.
         checkpoint: Scores the model at the end of each pass (and where time ran
             out); None from it means not good enough. The model is saved at the
-            pass with the highest score, or not at all. Without it, the model is
-            saved at the end.
+            pass with the highest score, or not at all.
 
     Returns:
         The steps run, whether time ran out, and the pass saved.
@@ -108,14 +107,11 @@ def train_model(
     from transformers import PrinterCallback
 
     model = SentenceTransformer(str(base), device="cpu")
-    saved_length = model.max_seq_length
-    if max_seq_length:
-        model.max_seq_length = min(max_seq_length, saved_length)
     loss = (CachedMultipleNegativesRankingLoss(model, mini_batch_size=mini_batch_size)
             if mini_batch_size else MultipleNegativesRankingLoss(model))
     data = Dataset.from_dict({"anchor": [p.anchor for p in pairs],
                               "positive": [p.positive for p in pairs]})
-    keeper = _Keeper(model, out_dir, saved_length, checkpoint)
+    keeper = _Keeper(model, out_dir, checkpoint)
     clock = _Clock(max_minutes, progress, keeper)
     scratch = out_dir.parent / "trainer"  # the trainer's own files, next to the model
     try:
@@ -144,9 +140,7 @@ def train_model(
         seconds = time.perf_counter() - started
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    if checkpoint is None:
-        keeper.save()
-    elif not clock.at_pass_end:
+    if not clock.at_pass_end:
         keeper.check(clock.passes + 1)  # time ran out part-way through a pass
     steps = int(state.global_step)
     return TrainResult(steps=steps, planned_steps=clock.total or steps, seconds=seconds,
@@ -154,20 +148,18 @@ def train_model(
 
 
 class _Keeper:
-    """Saves the model: at the end, or at the best-scoring pass."""
+    """Saves the model at the best pass the checkpoint accepts."""
 
-    def __init__(self, model: Any, out_dir: Path, max_seq_length: int,
-                 checkpoint: Callable[[Any], float | None] | None) -> None:
+    def __init__(self, model: Any, out_dir: Path,
+                 checkpoint: Callable[[Any], float | None]) -> None:
         self.model = model
         self.out_dir = out_dir
-        self.max_seq_length = max_seq_length
         self.checkpoint = checkpoint
         self.best: float | None = None
         self.saved_pass: int | None = None
 
     def check(self, number: int) -> None:
         """Score the model after pass ``number``; save it if it is the best so far."""
-        assert self.checkpoint is not None
         score = self.checkpoint(self.model)
         if score is not None and (self.best is None or score > self.best):
             self.best = score
@@ -175,11 +167,8 @@ class _Keeper:
             self.saved_pass = number
 
     def save(self) -> None:
-        training_length = self.model.max_seq_length
-        self.model.max_seq_length = self.max_seq_length  # the saved model reads whole chunks
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.model.save(str(self.out_dir))
-        self.model.max_seq_length = training_length
 
 
 class _Clock:
@@ -209,8 +198,7 @@ class _Clock:
             def on_epoch_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
                 clock.passes += 1
                 clock.at_pass_end = True
-                if clock.keeper.checkpoint is not None:
-                    clock.keeper.check(clock.passes)
+                clock.keeper.check(clock.passes)
 
             def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
                 clock.at_pass_end = False

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rag.errors import IndexBusyError, ModelError
 
@@ -121,14 +121,10 @@ class Tuning:
             TuneError: When the collection is too small to tune.
             IndexBusyError: When other work on the collection is running.
         """
-        tune = self._tune
-        if tune is None:
-            from rag.tune import tune
-        with self.busy(collection, "its model is being adapted") as name:
-            try:
-                report = tune(self.backend.settings_for(name), progress=progress)
-            finally:
-                self.backend.forget(name)
+        from rag.tune import tune
+
+        _, report = self._run(self._tune or tune, collection, "its model is being adapted",
+                              progress)
         return result_line(report)
 
     def go_back(self, collection: str, *, progress: Progress | None = None) -> str:
@@ -141,15 +137,22 @@ class Tuning:
             TuneError: When the collection does not use a tuned model.
             IndexBusyError: When other work on the collection is running.
         """
-        revert = self._revert
-        if revert is None:
-            from rag.tune import revert
-        with self.busy(collection, "it is going back to its previous model") as name:
+        from rag.tune import revert
+
+        name, now = self._run(self._revert or revert, collection,
+                              "it is going back to its previous model", progress)
+        return f"Gone back: {name!r} uses {describe_model(now, self._versions(name)).words} again."
+
+    def _run(self, work: Callable[..., Any], collection: str, what: str,
+             progress: Progress | None) -> tuple[str, Any]:
+        """Run ``work(settings, progress=...)`` on the collection, marked busy with ``what``;
+        afterwards the backend opens the collection afresh (its model may have changed).
+        Returns the checked collection name and what ``work`` returned."""
+        with self.busy(collection, what) as name:
             try:
-                now = revert(self.backend.settings_for(name), progress=progress)
+                return name, work(self.backend.settings_for(name), progress=progress)
             finally:
                 self.backend.forget(name)
-        return f"Gone back: {name!r} uses {describe_model(now, self._versions(name)).words} again."
 
     def _versions(self, collection: str) -> TunedModels:
         from rag.tuned import TunedModels
