@@ -1,14 +1,18 @@
-"""Web UI latency: page load and time to answer, in a real browser.
+"""Web UI latency: page load, time to answer, and the cited page's picture, in a real browser.
 
 Starts the app in-process with the real models loaded lazily (as ``rag ui``
-does), over a small corpus (the project's docs and a two-page PDF), and drives
-Debian's Chromium with Playwright. Prints one Markdown table.
+does), over a small corpus (the project's docs, a two-page PDF and a real
+10-Q report from ``../shared/data/sec10q``), and drives Debian's Chromium
+with Playwright. After the questions of each visit, the last answer's first
+citation is picked in the page preview and timed until its picture has
+loaded. Prints one Markdown table.
 
 Usage: ``.venv/bin/python bench/ui_bench.py``
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
 import sys
 import tempfile
@@ -27,7 +31,17 @@ FLAGS = [
     "--disable-sync",
 ]
 BOT = "#chat .message.bot:not(.pending)"  # answers, not the "loading" bubble
-QUESTIONS = ["Who keeps the lighthouse of Quenta?", "How many steps does the lighthouse have?"]
+QUESTIONS = [
+    "Who keeps the lighthouse of Quenta?",
+    "How many steps does the lighthouse have?",
+    "What were Apple's total net sales for the three months ended June 25, 2022?",
+]
+REPORT = ROOT.parent / "shared" / "data" / "sec10q" / "docs" / "2022 Q3 AAPL.pdf"
+"""A real report: its pages are full pages of text and tables."""
+PICTURE_LOADED = (
+    "(() => { const img = document.querySelector('#preview-image img');"
+    " return img !== null && img.complete && img.naturalWidth > 0; })()"
+)
 
 
 def _corpus(folder: Path) -> None:
@@ -45,9 +59,21 @@ def _corpus(folder: Path) -> None:
         pdf.add_page()
         pdf.multi_cell(0, 8, text)
     pdf.output(str(folder / "quenta-guide.pdf"))
+    shutil.copyfile(REPORT, folder / REPORT.name)
     for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         if doc.is_file():
             (folder / doc.name).write_text(doc.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _picture_shown(page, visit: str) -> tuple[str, float]:  # noqa: ANN001 - playwright Page
+    """Pick the last answer's first citation in the page preview; time until its picture loads."""
+    page.locator("#preview-pick input").click()
+    option = page.get_by_role("option").first
+    label = option.inner_text().strip()
+    started = time.perf_counter()
+    option.click()
+    page.wait_for_function(PICTURE_LOADED, timeout=60_000)
+    return f"{visit} visit: picture of the cited page ({label})", time.perf_counter() - started
 
 
 def main() -> None:
@@ -107,6 +133,7 @@ def main() -> None:
                 done = time.perf_counter() - t1
                 rows.append((f"{visit} visit, question {n}: first words", first))
                 rows.append((f"{visit} visit, question {n}: answer and sources", done))
+            rows.append(_picture_shown(page, visit))
             page.close()
         browser.close()
     demo.close()

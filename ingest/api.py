@@ -7,12 +7,15 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.chunking import Chunker, make_chunker
 from ingest.discover import MISSING, Discovery, discover
 from ingest.jobs import document_batches, file_batches
+from ingest.loaders import load_file
+from ingest.ocr import make_ocr
 from ingest.pipeline import Progress, Writer, run_pipeline
 from ingest.rebuild import finish_rebuild, needs_rebuild, with_ledger_files
 from ingest.report import FileEntry, IngestReport, ProgressCallback
@@ -184,6 +187,7 @@ def ingest_paths(
             chunker,
             password=password,
             group_size=_group_size(settings, group_size),
+            load=partial(load_file, ocr=make_ocr(settings.ocr)),
             reread=rebuild,
         )
         clock = index.clock()

@@ -58,6 +58,7 @@ class Part:
     engine: str = ""
     unreadable_pages: tuple[int, ...] = ()
     scanned_pages: int = 0
+    ocr_pages: tuple[int, ...] = ()
     note: str = ""
     """What the report should say about a file that was indexed (engine, bad pages)."""
 
@@ -78,6 +79,7 @@ class Part:
             engine=self.engine,
             unreadable_pages=self.unreadable_pages,
             scanned_pages=self.scanned_pages,
+            ocr_pages=self.ocr_pages,
         )
 
 
@@ -180,6 +182,7 @@ def _parts(
         engine=stats.engine,
         unreadable_pages=tuple(stats.unreadable),
         scanned_pages=stats.scanned_pages,
+        ocr_pages=stats.ocr_pages,
         **extra,
     )
 

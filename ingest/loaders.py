@@ -1,4 +1,5 @@
-"""File loaders: PDF (one page each), text, Markdown, reStructuredText, HTML, DOCX.
+"""File loaders: PDF (one page each), images (OCR), text, Markdown, reStructuredText,
+HTML, DOCX.
 
 Each loader returns a :class:`LoadedFile` whose pages are produced lazily, so
 a 1,000-page PDF is never held in memory at once. Loaders raise
@@ -14,9 +15,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.text import BinaryContentError, decode_text, iter_text
 from rag.errors import IngestError
+
+if TYPE_CHECKING:
+    from ingest.ocr import OcrEngine
 
 __all__ = [
     "LOADERS",
@@ -44,7 +49,8 @@ class Page:
     label: str | None = None
     """The page label printed on the page (PDF), else None."""
     engine: str = ""
-    """The PDF engine that read the page (``pypdf``, ``pdfium``); empty for other formats."""
+    """What read the page: a PDF engine (``pypdf``, ``pdfium``) or ``ocr``; empty for
+    other formats."""
     images: bool = False
     """The page has no text but draws images (a scan, most likely); PDF only."""
     error: str = ""
@@ -58,7 +64,7 @@ class LoadedFile:
     """A file ready for chunking."""
 
     file_type: str
-    """The loader kind: pdf, text, markdown, rst, html or docx."""
+    """The loader kind: pdf, image, text, markdown, rst, html or docx."""
     pages: Iterator[Page]
     title: str | None = None
 
@@ -75,6 +81,11 @@ _SUFFIXES = {
     ".html": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 
 
@@ -88,19 +99,24 @@ def file_type(path: Path) -> str | None:
     return _SUFFIXES.get(path.suffix.lower())
 
 
-def load_file(path: Path, *, password: str | None = None) -> LoadedFile:
+def load_file(
+    path: Path, *, password: str | None = None, ocr: OcrEngine | None = None
+) -> LoadedFile:
     """Open a file with the loader its name asks for; the content must agree.
 
     Args:
         path: The file.
         password: Tried on encrypted PDFs after the empty password.
+        ocr: Reads image files and PDF pages without a text layer; None
+            skips image files and leaves scanned pages empty.
 
     Returns:
         The loaded file with lazy pages.
 
     Raises:
         SkipFile: Unsupported type, an empty (0-byte) file, encrypted without
-            the right password, binary content behind a text name.
+            the right password, binary content behind a text name, an image
+            with OCR off.
         IngestError: The file is broken or cannot be read.
     """
     kind = file_type(path)
@@ -113,7 +129,11 @@ def load_file(path: Path, *, password: str | None = None) -> LoadedFile:
         if kind == "pdf":
             from ingest.pdf import load_pdf  # ingest.pdf builds on this module's types
 
-            return load_pdf(path, password)
+            return load_pdf(path, password, ocr=ocr)
+        if kind == "image":
+            from ingest.images import load_image  # ingest.images builds on this module's types
+
+            return load_image(path, ocr=ocr)
         return LOADERS[kind](path)
     except BinaryContentError as exc:
         raise SkipFile(str(exc)) from exc

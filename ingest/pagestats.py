@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ingest.loaders import LoadedFile, Page
-from ingest.pdf import ENGINES
+from ingest.pdf_engines import ENGINES
 
-__all__ = ["PageStats", "empty_reason", "read_note"]
+__all__ = ["OCR", "PageStats", "empty_reason", "page_runs", "read_note"]
+
+OCR = "ocr"
+"""The engine name of pages read by OCR (:attr:`ingest.ocr.TesseractOcr.name`)."""
+
+_SAY = {OCR: "OCR"}
+"""How the report names an engine, where not by its name."""
 
 
 class PageStats:
@@ -21,6 +27,8 @@ class PageStats:
         self.pages = 0
         self.empty_pages = 0
         self.scanned_pages = 0
+        self.ocr_blank: list[int] = []
+        """Scanned pages on which OCR found no text (blank scans)."""
         self.chunks = 0
         self.engines: dict[str, list[int]] = {}
         self.unreadable: list[int] = []
@@ -39,17 +47,41 @@ class PageStats:
             self.unreadable.append(number)
             self.errors.append(page.error)
             return
-        if page.engine:
+        blank = page.number is not None and not page.text.strip()
+        if page.engine and not (blank and page.engine == OCR):
             self.engines.setdefault(page.engine, []).append(number)
-        if page.number is not None and not page.text.strip():
+        if blank:
             self.empty_pages += 1
-            self.scanned_pages += int(page.images)
+            if page.engine == OCR:
+                self.ocr_blank.append(number)
+            self.scanned_pages += int(page.images and page.engine != OCR)
+
+    @property
+    def ocr_pages(self) -> tuple[int, ...]:
+        """The pages whose text OCR read."""
+        return tuple(self.engines.get(OCR, ()))
 
     @property
     def engine(self) -> str:
         """The engines that read pages, preferred first, joined by ``+``."""
         rank = {engine.name: n for n, engine in enumerate(ENGINES)}
         return "+".join(sorted(self.engines, key=lambda name: rank.get(name, len(rank))))
+
+
+def page_runs(numbers: Sequence[int]) -> str:
+    """Page numbers with runs shortened.
+
+    Example:
+        >>> page_runs([2, 4, 5, 6, 7]), page_runs([])
+        ('2, 4-7', '')
+    """
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _page_list(numbers: Sequence[int]) -> str:
@@ -59,14 +91,7 @@ def _page_list(numbers: Sequence[int]) -> str:
         >>> _page_list([3]), _page_list([2, 4, 5, 6, 7])
         ('page 3', 'pages 2, 4-7')
     """
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    named = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
-    return f"{'page' if len(numbers) == 1 else 'pages'} {named}"
+    return f"{'page' if len(numbers) == 1 else 'pages'} {page_runs(numbers)}"
 
 
 def _unreadable_note(stats: PageStats) -> str:
@@ -83,19 +108,23 @@ def read_note(stats: PageStats) -> str:
         stats: The file's page counts.
 
     Returns:
-        Notes such as ``read by pdfium`` or ``page 3 unreadable (...)``,
+        Notes such as ``read by pdfium``, ``pages 2-4 read by OCR`` or
+        ``page 3 unreadable (...)``,
         joined by ``; ``; empty when everything was read by the preferred engine.
     """
     preferred = ENGINES[0].name
     others = {name: pages for name, pages in stats.engines.items() if name != preferred}
     notes: list[str] = []
     if others and preferred not in stats.engines:
-        notes.append("read by " + " and ".join(others))
+        notes.append("read by " + " and ".join(_SAY.get(name, name) for name in others))
     else:
-        notes.extend(f"{_page_list(pages)} read by {name}" for name, pages in others.items())
+        notes.extend(f"{_page_list(pages)} read by {_SAY.get(name, name)}"
+                     for name, pages in others.items())
     notes.append(_unreadable_note(stats))
     if stats.scanned_pages:
-        notes.append(f"{stats.scanned_pages} page(s) without a text layer (scanned?)")
+        notes.append(f"{stats.scanned_pages} page(s) without a text layer (scanned; OCR is off)")
+    if stats.ocr_blank:
+        notes.append(f"OCR found no text on {_page_list(stats.ocr_blank)}")
     return "; ".join(note for note in notes if note)
 
 
@@ -108,10 +137,12 @@ def empty_reason(loaded: LoadedFile, stats: PageStats) -> str:
 
     Returns:
         ``no pages``; ``no text layer (scanned?)...`` only when some empty
-        page shows images; ``no text in N page(s) (blank, ...)`` otherwise;
-        with the unreadable pages, if any. Non-PDF files: whitespace only.
+        page shows images and OCR is off; ``OCR found no text...`` for scans
+        and images OCR read as blank; ``no text in N page(s) (blank, ...)``
+        otherwise; with the unreadable pages, if any. Other files:
+        whitespace only.
     """
-    if loaded.file_type != "pdf":
+    if loaded.file_type not in ("pdf", "image"):
         return "no text (whitespace only)"
     if stats.pages == 0:
         return "no pages"
@@ -119,8 +150,10 @@ def empty_reason(loaded: LoadedFile, stats: PageStats) -> str:
     if stats.scanned_pages:
         notes.append(
             f"no text layer (scanned?): {stats.scanned_pages} of {stats.pages} page(s) "
-            "show images but no text; run OCR first"
+            "show images but no text, and OCR is off (ocr.enabled)"
         )
+    elif stats.ocr_blank:
+        notes.append(f"OCR found no text on {_page_list(stats.ocr_blank)}")
     elif stats.empty_pages:
         notes.append(
             f"no text in {stats.empty_pages} page(s) (blank, drawings or a form; no images)"

@@ -11,228 +11,48 @@ the loader (the time its consumer spends between pages does not count); the
 pages after that are reported unreadable rather than read. A single page
 cannot be interrupted, but pypdf's own limits and PDFium's page-at-a-time
 reading bound it.
+
+A page without a usable text layer (fewer than :data:`MIN_LAYER_CHARS`
+letters and digits) that draws images is a scan: given an OCR engine, the
+loader renders it with PDFium and reads it by OCR (``engine="ocr"``). OCR
+time does not count against the budget: a long scanned file is slow, not
+broken, and each page is bounded by its pixels
+(:data:`ingest.pdf_engines.MAX_RENDER_PIXELS`).
+
+The engines themselves are in :mod:`ingest.pdf_engines`.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from ingest.loaders import LoadedFile, Page, SkipFile
+from ingest.pdf_engines import ENGINES, OpenPdf, PdfEngine
 from rag.errors import IngestError
 
-__all__ = [
-    "ENGINES",
-    "TIME_BUDGET_S",
-    "OpenPdf",
-    "PdfEngine",
-    "PdfiumEngine",
-    "PypdfEngine",
-    "load_pdf",
-]
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ingest.ocr import OcrEngine
+
+__all__ = ["MIN_LAYER_CHARS", "OCR_THREADS", "TIME_BUDGET_S", "load_pdf"]
 
 logger = logging.getLogger(__name__)
-
 TIME_BUDGET_S = 180.0
 """Seconds of text extraction one PDF may take; its later pages are reported unreadable."""
 
-_PDFIUM = threading.RLock()
-"""PDFium is not thread-safe: every call into it holds this lock."""
+MIN_LAYER_CHARS = 32
+"""Letters and digits a page's text layer needs to be used as it is when the page draws
+images (a scanned page may carry a stamp or a page number as text)."""
 
-
-class OpenPdf(Protocol):
-    """A PDF opened by one engine; pages are 0-based here."""
-
-    engine: str
-    page_count: int
-    title: str | None
-
-    def label(self, index: int) -> str | None:
-        """The printed label of a page (``"iv"``), or None when the file has none."""
-
-    def text(self, index: int) -> str:
-        """Extract a page's text; raises when the page cannot be read."""
-
-    def has_images(self, index: int) -> bool:
-        """Whether the page draws any image (False when that cannot be told)."""
-
-    def close(self) -> None:
-        """Release the file."""
-
-
-class PdfEngine(Protocol):
-    """Opens PDFs; raises :class:`SkipFile` for encryption, anything else when broken."""
-
-    name: str
-
-    def open(self, path: Path, password: str | None) -> OpenPdf:
-        """Open ``path``, decrypting with ``password`` (after the empty one) if needed."""
-
-
-def _encrypted(password: str | None) -> SkipFile:
-    hint = "wrong password" if password else "needs a password (--password)"
-    return SkipFile(f"encrypted PDF: {hint}")
-
-
-class _PypdfFile:
-    engine = "pypdf"
-
-    def __init__(self, reader, title: str | None) -> None:  # noqa: ANN001 - pypdf.PdfReader
-        self._reader = reader
-        self.page_count = len(reader.pages)
-        self.title = title
-        self._labels: list[str] | None = None
-
-    def label(self, index: int) -> str | None:
-        if self._labels is None:
-            try:
-                self._labels = list(self._reader.page_labels)
-            except Exception:  # broken label trees are common and harmless
-                self._labels = []
-        return self._labels[index] if index < len(self._labels) else None
-
-    def text(self, index: int) -> str:
-        return self._reader.pages[index].extract_text() or ""
-
-    def has_images(self, index: int) -> bool:
-        try:  # image XObjects (forms included) and inline images, listed, not decoded
-            return len(self._reader.pages[index].images) > 0
-        except Exception:
-            return False
-
-    def close(self) -> None:
-        self._reader.close()
-
-
-class PypdfEngine:
-    """pypdf, with its own limits on arrays, streams and recursion left on."""
-
-    name = "pypdf"
-
-    def open(self, path: Path, password: str | None) -> OpenPdf:
-        """Open with pypdf (non-strict); see :class:`PdfEngine`."""
-        from pypdf import PasswordType, PdfReader
-        from pypdf.errors import DependencyError
-
-        try:
-            reader = PdfReader(str(path), strict=False)
-            if reader.is_encrypted:
-                tried = ["", password] if password else [""]
-                if not any(reader.decrypt(p) != PasswordType.NOT_DECRYPTED for p in tried):
-                    raise _encrypted(password)
-            return _PypdfFile(reader, _pypdf_title(reader))
-        except SkipFile:
-            raise
-        except DependencyError as exc:
-            raise IngestError(f"cannot decrypt PDF: {exc}") from exc
-        except Exception as exc:  # PdfReadError, LimitReachedError, broken objects
-            raise IngestError(f"corrupt PDF: {exc}") from exc
-
-
-def _pypdf_title(reader) -> str | None:  # noqa: ANN001 - pypdf.PdfReader
-    try:
-        if reader.metadata is not None and reader.metadata.title:
-            return str(reader.metadata.title).strip() or None
-    except Exception:  # broken info dictionaries are common and harmless
-        return None
-    return None
-
-
-class _PdfiumFile:
-    engine = "pdfium"
-
-    def __init__(self, document) -> None:  # noqa: ANN001 - pypdfium2.PdfDocument
-        self._doc = document
-        with _PDFIUM:
-            self.page_count = len(document)
-            try:
-                self.title = (document.get_metadata_value("Title") or "").strip() or None
-            except Exception:
-                self.title = None
-
-    def label(self, index: int) -> str | None:
-        with _PDFIUM:
-            try:
-                return self._doc.get_page_label(index) or None
-            except Exception:
-                return None
-
-    def text(self, index: int) -> str:
-        with _PDFIUM:  # one page and its text page open at a time
-            page = self._doc[index]
-            try:
-                textpage = page.get_textpage()
-                try:
-                    text = textpage.get_text_range()
-                finally:
-                    textpage.close()
-            finally:
-                page.close()
-        # PDFium ends lines with CR LF and marks hyphens that break a word with U+FFFE.
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-")
-
-    def has_images(self, index: int) -> bool:
-        import pypdfium2.raw as pdfium_c
-
-        with _PDFIUM:
-            try:
-                page = self._doc[index]
-            except Exception:
-                return False
-            try:
-                found = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8)
-                return next(found, None) is not None
-            except Exception:
-                return False
-            finally:
-                page.close()
-
-    def close(self) -> None:
-        with _PDFIUM:
-            self._doc.close()
-
-
-class PdfiumEngine:
-    """PDFium through pypdfium2: lenient with broken files, reads page by page."""
-
-    name = "pdfium"
-
-    def open(self, path: Path, password: str | None) -> OpenPdf:
-        """Open with PDFium; see :class:`PdfEngine`."""
-        import pypdfium2 as pdfium
-        import pypdfium2.raw as pdfium_c
-
-        for attempt in [None, password] if password else [None]:
-            try:
-                with _PDFIUM:
-                    _reset_pdfium_error()
-                    document = pdfium.PdfDocument(str(path), password=attempt)
-                return _PdfiumFile(document)
-            except pdfium.PdfiumError as exc:
-                if getattr(exc, "err_code", None) != pdfium_c.FPDF_ERR_PASSWORD:
-                    raise IngestError(str(exc)) from exc
-        raise _encrypted(password)
-
-
-def _reset_pdfium_error() -> None:
-    """Set PDFium's last error to "format" by failing to load a few bytes.
-
-    Some failures (a PDF without pages) leave the last error as it was, so a
-    password error from an earlier file would be blamed on the next one.
-    """
-    import pypdfium2.raw as pdfium_c
-
-    junk = b"not a PDF"
-    pdfium_c.FPDF_LoadMemDocument(junk, len(junk), None)
-
-
-ENGINES: tuple[PdfEngine, ...] = (PypdfEngine(), PdfiumEngine())
-"""The engines tried in order: the first that opens a file reads it; the next read
-what it cannot (the whole file, or single pages)."""
+OCR_THREADS = 2
+"""Scanned pages of one file read by OCR at once (each keeps one core busy)."""
 
 
 def load_pdf(
@@ -242,6 +62,7 @@ def load_pdf(
     engines: Sequence[PdfEngine] = ENGINES,
     time_budget_s: float = TIME_BUDGET_S,
     clock: Callable[[], float] = time.perf_counter,
+    ocr: OcrEngine | None = None,
 ) -> LoadedFile:
     """Open a PDF with the first engine that can; its pages come lazily.
 
@@ -251,6 +72,8 @@ def load_pdf(
         engines: Engines in order of preference (tests inject failing ones).
         time_budget_s: Seconds of extraction for the whole file.
         clock: Seconds, for the budget.
+        ocr: Reads the pages that have no usable text layer but draw
+            images; None leaves them empty (reported as scanned).
 
     Returns:
         The file, with a :class:`Page` per page; unreadable pages have empty
@@ -267,7 +90,7 @@ def load_pdf(
     doc, rest = _open_first(path, password, engines)
     if doc is None:
         return LoadedFile("pdf", iter(()))
-    reader = _Reader(path, password, doc, rest, time_budget_s, clock)
+    reader = _Reader(path, password, doc, rest, time_budget_s, clock, ocr)
     return LoadedFile("pdf", reader.pages(), doc.title)
 
 
@@ -311,6 +134,7 @@ class _Reader:
         fallbacks: list[PdfEngine],
         budget: float,
         clock: Callable[[], float],
+        ocr: OcrEngine | None = None,
     ) -> None:
         self.path = path
         self.password = password
@@ -319,22 +143,47 @@ class _Reader:
         self.budget = budget
         self.clock = clock
         self.spent = 0.0
+        self.ocr = ocr
 
     def pages(self) -> Iterator[Page]:
-        """Every page of the main engine's count, in order; closes the files at the end."""
+        """Every page of the main engine's count, in order; closes the files at the end.
+
+        Scanned pages are read by OCR in :data:`OCR_THREADS` threads, a few
+        pages ahead of the one yielded; the pages still come in order.
+        """
+        pool = ThreadPoolExecutor(OCR_THREADS, "ocr") if self.ocr is not None else None
+        ahead: deque[Page | Future[Page]] = deque()
         try:
             for index in range(self.docs[0].page_count):
-                if self.spent >= self.budget:
-                    yield self._unreadable(index, f"not read: the {self.budget:g} s time budget "
-                                                  "of the file was spent")
-                    continue
-                started = self.clock()
-                page = self._read(index)
-                self.spent += self.clock() - started
-                yield page
+                ahead.append(self._page(index, pool))
+                while ahead and (len(ahead) > OCR_THREADS or isinstance(ahead[0], Page)):
+                    yield _done(ahead.popleft())
+            while ahead:
+                yield _done(ahead.popleft())
         finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
             for doc in self.docs:
                 doc.close()
+
+    def _page(self, index: int, pool: ThreadPoolExecutor | None) -> Page | Future[Page]:
+        """The page read from its text layer, or the OCR of it under way."""
+        if self.spent >= self.budget:
+            return self._unreadable(index, f"not read: the {self.budget:g} s time budget "
+                                           "of the file was spent")
+        started = self.clock()
+        page = self._read(index)
+        self.spent += self.clock() - started
+        if pool is None or self.ocr is None or not self._scanned(index, page):
+            return page
+        renderer = next((d for d in self._engines() if d.renders), None)
+        if renderer is None:
+            return page
+        try:
+            image = renderer.render(index, self.ocr.dpi)
+        except Exception as exc:  # a page PDFium cannot draw must not lose the others
+            return self._ocr_failed(page, exc)
+        return pool.submit(self._read_by_ocr, index, page, image, self.ocr)
 
     def _label(self, index: int) -> str:
         return self.docs[0].label(index) or str(index + 1)
@@ -373,6 +222,29 @@ class _Reader:
         logger.warning("%s: page %d unreadable: %s", self.path, index + 1, "; ".join(errors))
         return self._unreadable(index, "; ".join(errors))
 
+    def _scanned(self, index: int, page: Page) -> bool:
+        """A page read without error, with too little text, that draws images."""
+        if page.error or sum(c.isalnum() for c in page.text) >= MIN_LAYER_CHARS:
+            return False
+        return page.images or self.docs[0].has_images(index)
+
+    def _ocr_failed(self, page: Page, exc: Exception) -> Page:
+        logger.warning("%s: page %s: OCR failed: %s", self.path, page.number, exc)
+        return Page(page.text, page.number, page.label, engine=page.engine,
+                    images=page.images, error=f"OCR failed: {exc}")
+
+    def _read_by_ocr(self, index: int, page: Page, image: Image.Image, ocr: OcrEngine) -> Page:
+        """The page as OCR reads its image; the text layer when OCR finds less."""
+        try:
+            text = ocr.read(image)
+        except Exception as exc:  # a page OCR cannot read must not lose the others
+            return self._ocr_failed(page, exc)
+        if not text.strip() and not page.text.strip():  # a blank scan: OCR read it, found nothing
+            return Page("", index + 1, self._label(index), engine=ocr.name, images=True)
+        if sum(c.isalnum() for c in text) <= sum(c.isalnum() for c in page.text):
+            return page
+        return Page(text, index + 1, self._label(index), engine=ocr.name)
+
     def _engines(self) -> Iterator[OpenPdf]:
         """The open files in order, opening the next fallback only when needed."""
         yield from list(self.docs)
@@ -385,3 +257,8 @@ class _Reader:
                 continue
             self.docs.append(doc)
             yield doc
+
+
+def _done(page: Page | Future[Page]) -> Page:
+    """The page, waiting for its OCR if it is still being read."""
+    return page.result() if isinstance(page, Future) else page

@@ -193,6 +193,7 @@ class Writer:
                     pages=part.pages,
                     chunks=part.total_chunks,
                     empty_pages=part.empty_pages,
+                    ocr_pages=part.ocr_pages,
                     ingested_at=dt.datetime.now(dt.timezone.utc),
                 )
             )

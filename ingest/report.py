@@ -42,8 +42,11 @@ class FileEntry:
             and for files not read in this run.
         unreadable_pages: 1-based numbers of the PDF pages no engine could read
             (or left unread when the file's time budget was spent).
-        scanned_pages: The empty pages that draw images (likely scans: they
-            need OCR); the other empty pages are blank, drawings or forms.
+        scanned_pages: The empty pages that draw images (likely scans) left
+            unread because OCR is off; the other empty pages are blank,
+            drawings or forms.
+        ocr_pages: 1-based numbers of the pages (PDF pages without a text
+            layer, frames of an image file) whose text OCR read.
     """
 
     source: str
@@ -55,6 +58,7 @@ class FileEntry:
     engine: str = ""
     unreadable_pages: tuple[int, ...] = ()
     scanned_pages: int = 0
+    ocr_pages: tuple[int, ...] = ()
 
     @property
     def name(self) -> str:
@@ -107,8 +111,13 @@ class IngestReport:
 
     @property
     def scanned_pages(self) -> int:
-        """The empty pages that draw images (likely scans, needing OCR) over all files."""
+        """The empty pages that draw images (likely scans) left unread, OCR off, over all files."""
         return sum(entry.scanned_pages for entry in self.entries)
+
+    @property
+    def ocr_pages(self) -> int:
+        """Pages read by OCR over all files."""
+        return sum(len(entry.ocr_pages) for entry in self.entries)
 
     @property
     def unreadable_pages(self) -> int:

@@ -43,6 +43,7 @@ __all__ = [
     "ChunkingSettings",
     "EmbeddingSettings",
     "LLMSettings",
+    "OcrSettings",
     "PromptSettings",
     "RetrievalMode",
     "RetrievalSettings",
@@ -195,6 +196,27 @@ class ChunkingSettings(BaseModel):
     overlap_tokens: int = Field(32, ge=0, description="Tokens shared by neighbours.")
 
 
+class OcrSettings(BaseModel):
+    """Reading scanned pages and image files (Tesseract, offline)."""
+
+    enabled: bool = Field(
+        True,
+        description="Read PDF pages without a text layer and image files (PNG, JPEG, TIFF) "
+        "by OCR; off: such pages are reported as scanned and image files are skipped.",
+    )
+    language: str = Field(
+        "eng", description="Tesseract language code(s), '+'-joined; each needs its model."
+    )
+    tessdata: Path | None = Field(
+        None, description="Folder of Tesseract models; unset: the bundled English model."
+    )
+    dpi: int = Field(
+        300, ge=150, le=600,
+        description="Highest resolution a scanned PDF page is read at; a scan is read at its "
+        "own resolution between 150 dpi and this.",
+    )
+
+
 class PromptSettings(BaseModel):
     """Which prompt templates the chain uses."""
 
@@ -240,6 +262,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     ui: UISettings = Field(default_factory=UISettings)

@@ -107,6 +107,7 @@ def report_data(report: IngestReport) -> dict[str, Any]:
         "counts": report.counts,
         "empty_pages": report.empty_pages,
         "scanned_pages": report.scanned_pages,
+        "ocr_pages": report.ocr_pages,
         "unreadable_pages": report.unreadable_pages,
         "chunks_per_s": round(report.chunks_per_s, 3),
     }
@@ -168,9 +169,11 @@ def _print_totals(report: IngestReport) -> None:
     if report.chunks_written:
         line += f" ({report.chunks_per_s:.1f} chunks/s)"
     note(line)
+    if report.ocr_pages:
+        note(f"{report.ocr_pages} page(s) read by OCR (see the reason column)")
     if report.scanned_pages:
         note(f"[yellow]{report.scanned_pages} page(s) show images but no text "
-             "(scanned? run OCR first)[/]")
+             "(scanned? OCR is off: ocr.enabled)[/]")
     if blank := report.empty_pages - report.scanned_pages:
         note(f"{blank} page(s) without text (blank, drawings or forms)")
     if report.unreadable_pages:
@@ -263,11 +266,12 @@ def _show(report: IngestReport, *, as_json: bool) -> None:
 
 @app.command("sources")
 def sources_command(collection: CollectionOption = None, as_json: JsonOption = False) -> None:
-    """List the indexed files: pages, chunks, pages without text, when.
+    """List the indexed files: pages, chunks, pages without text, pages read by OCR, when.
 
     Piped, each file is one tab-separated line: file, pages, chunks, empty
-    pages, ingested (and the totals go to stderr).
+    pages, OCR pages, ingested (and the totals go to stderr).
     """
+    from ingest.pagestats import page_runs
     from rag.index import open_ledger
 
     settings = settings_from_cli(store={"collection": collection})
@@ -285,13 +289,14 @@ def sources_command(collection: CollectionOption = None, as_json: JsonOption = F
         note(f"collection {name!r} has no ingested files")
         return
     print_table(
-        ("file", "pages", "chunks", "empty pages", "ingested"),
+        ("file", "pages", "chunks", "empty pages", "OCR pages", "ingested"),
         [
             (
                 record.source,
                 str(record.pages),
                 str(record.chunks),
                 str(record.empty_pages or ""),
+                page_runs(record.ocr_pages),
                 record.ingested_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             )
             for record in records

@@ -31,7 +31,10 @@ _files = sa.Table(
     sa.Column("chunks", sa.Integer, nullable=False),
     sa.Column("empty_pages", sa.Integer, nullable=False),
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ocr_pages", sa.Text, nullable=False, server_default=""),
 )
+_ADDED_COLUMNS = ("ocr_pages",)
+"""Columns later versions added: a table made before them gets them on open."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class FileRecord:
     chunks: int
     empty_pages: int
     ingested_at: dt.datetime
+    ocr_pages: tuple[int, ...] = ()
+    """The pages whose text OCR read."""
 
 
 class FileLedger:
@@ -60,6 +65,7 @@ class FileLedger:
         self.engine = engine
         self.collection = collection
         create_once(lambda: _metadata.create_all(engine))
+        _add_missing_columns(engine)
 
     def get(self, source: str) -> FileRecord | None:
         """Return the record of ``source``, or None when it is not indexed."""
@@ -93,7 +99,7 @@ class FileLedger:
             )
             conn.execute(
                 sa.insert(_files),
-                [{"collection": self.collection, **record.__dict__} for record in latest.values()],
+                [{"collection": self.collection, **_to_row(record)} for record in latest.values()],
             )
 
     def remove(self, sources: Iterable[str]) -> None:
@@ -110,8 +116,31 @@ class FileLedger:
             )
 
 
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Add the columns of :data:`_ADDED_COLUMNS` a table made by an older version lacks."""
+    have = {column["name"] for column in sa.inspect(engine).get_columns(_files.name)}
+    for name in _ADDED_COLUMNS:
+        if name in have:
+            continue
+        column = _files.c[name]
+        kind = column.type.compile(dialect=engine.dialect)
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text(
+                    f"ALTER TABLE {_files.name} ADD COLUMN {name} {kind} NOT NULL DEFAULT ''"
+                ))
+        except sa.exc.DBAPIError:  # another process added it a moment ago
+            if name not in {c["name"] for c in sa.inspect(engine).get_columns(_files.name)}:
+                raise
+
+
+def _to_row(record: FileRecord) -> dict[str, object]:
+    return {**record.__dict__, "ocr_pages": ",".join(map(str, record.ocr_pages))}
+
+
 def _to_record(row: sa.RowMapping) -> FileRecord:
     values = {k: v for k, v in row.items() if k != "collection"}
+    values["ocr_pages"] = tuple(int(n) for n in (values.get("ocr_pages") or "").split(",") if n)
     stamp = values["ingested_at"]
     if stamp.tzinfo is None:  # SQLite drops the zone; we always store UTC.
         values["ingested_at"] = stamp.replace(tzinfo=dt.timezone.utc)

@@ -72,7 +72,7 @@ def build_app(
         tuning: Adapts collections' embedding models; defaults to ``Tuning(backend)``.
         **components: Keyword arguments of :class:`~rag.ui.backend.UIBackend`:
             ``llm``, ``index``, ``embeddings``, ``client``, ``chain``,
-            ``chain_factory``, ``ingest_fn``.
+            ``chain_factory``, ``ingest_fn``, ``ocr``.
 
     Returns:
         The Gradio Blocks, not yet launched.
@@ -132,6 +132,17 @@ def build_app(
                         )
                         preview_pick = gr.Dropdown(
                             label="Preview a cited page", choices=[], elem_id="preview-pick"
+                        )
+                        preview_image = gr.Image(  # a PDF or image page, the quotes highlighted
+                            label="Cited page",
+                            type="pil",
+                            format="png",  # lossless: small print stays sharp
+                            interactive=False,
+                            sources=[],
+                            buttons=["fullscreen"],
+                            height=640,
+                            visible=False,
+                            elem_id="preview-image",
                         )
                         preview_text = gr.HTML(  # escaped text, the quotes in <mark>
                             label="Page text (from the index)",
@@ -244,6 +255,7 @@ def build_app(
                 last_sources,
                 preview_pick,
                 preview_text,
+                preview_image,
                 standalone,
             ],
             api_name="clear",
@@ -252,7 +264,7 @@ def build_app(
         preview_pick.change(
             h.preview,
             inputs=[preview_pick, last_sources, collection],
-            outputs=preview_text,
+            outputs=[preview_image, preview_text],
             api_name="preview",
             concurrency_id="reads",
             concurrency_limit=4,

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from rag.answer import Answer
 from rag.errors import ConfigError, RagError
 from rag.settings import Settings, load_settings
+from rag.ui import cited
+from rag.ui.page_image import cited_passages, render_page
 from rag.ui.uploads import SavedUploads, check_collection_name, save_uploads
 
 if TYPE_CHECKING:
@@ -24,7 +26,9 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
     from langchain_core.runnables import Runnable
+    from PIL import Image
 
+    from ingest.ocr import OcrEngine
     from rag.index import Index
 
 __all__ = ["ChatOptions", "UIBackend"]
@@ -63,6 +67,8 @@ class UIBackend:
             :func:`rag.chain.build_chain`.
         ingest_fn: ``(paths, settings, *, index, progress) -> report``; defaults
             to :func:`ingest.ingest_paths`.
+        ocr: Finds quotes on scanned pages for the page preview; defaults to
+            ``make_ocr(settings.ocr)`` on first use (None when OCR is off).
     """
 
     def __init__(
@@ -76,6 +82,7 @@ class UIBackend:
         chain: Runnable | None = None,
         chain_factory: ChainFactory | None = None,
         ingest_fn: IngestFn | None = None,
+        ocr: OcrEngine | None = None,
     ) -> None:
         self.settings = settings or load_settings()
         self._llm = llm
@@ -84,6 +91,8 @@ class UIBackend:
         self._chain = chain
         self._chain_factory = chain_factory
         self._ingest_fn = ingest_fn
+        self._ocr = ocr
+        self._ocr_made = ocr is not None
         self._indexes: dict[str, Index] = {}
         if index is not None:
             self._indexes[index.collection] = index
@@ -125,6 +134,15 @@ class UIBackend:
 
                 self._chroma_client = make_chroma_client(self.settings)
             return self._chroma_client
+
+    def ocr(self) -> OcrEngine | None:
+        """Return the OCR engine of ``settings.ocr``, made on first use; None when OCR is off."""
+        with self._lock:
+            if not self._ocr_made:
+                from ingest.ocr import make_ocr
+
+                self._ocr, self._ocr_made = make_ocr(self.settings.ocr), True
+            return self._ocr
 
     def settings_for(self, collection: str, options: ChatOptions | None = None) -> Settings:
         """The settings with another collection and the panel's choices applied.
@@ -328,8 +346,7 @@ class UIBackend:
                     ) -> list[tuple[str, str]]:
         """The indexed chunks of one page (or the one chunk) of an indexed file, in order.
 
-        Only the index is read, never the file system, and only for files the
-        collection's ledger lists.
+        Only the index is read (never the file system), for files the ledger lists.
 
         Args:
             collection: The collection.
@@ -343,24 +360,36 @@ class UIBackend:
         Raises:
             ConfigError: When the file is not in the collection.
         """
+        self._check_listed(collection, source)
+        return cited.page_chunks(self.index(collection), source, page, chunk_id)
+
+    def page_image(self, collection: str, source: str, page: int, chunk_id: str,
+                   quotes: Sequence[Sequence[int]] = ()) -> Image.Image:
+        """An RGB picture of a cited page of a PDF or image, its quotes highlighted.
+
+        Only files the collection's ledger lists are read, at their indexed path.
+
+        Args:
+            collection: The collection.
+            source: The source id (absolute path) of the file.
+            page: The 1-based page (frame of an image file).
+            chunk_id: The cited chunk.
+            quotes: ``[start, end]`` offsets of the quotes in the chunk; none: the whole chunk.
+
+        Raises:
+            ConfigError: The file is not in the collection, or not where it was indexed.
+            IngestError: The file cannot be read, or has no such page any more.
+        """
+        self._check_listed(collection, source)
+        if not (path := Path(source)).is_file():
+            raise ConfigError(f"{path.name} is no longer where it was indexed")
+        text = cited.chunk_text(self.index(collection), source, chunk_id)
+        return render_page(path, page, cited_passages(text, quotes), ocr=self.ocr())
+
+    def _check_listed(self, collection: str, source: str) -> None:
+        """Refuse a file the collection's ledger does not list (a forged source id)."""
         if source not in set(self.files(collection)):
             raise ConfigError("that file is not in this collection")
-        index = self.index(collection)
-        if page:
-            chunks = index.fetch(where={"$and": [{"source": source}, {"page": page}]})
-        else:
-            chunks = [c for c in index.fetch([chunk_id]) if c.metadata.get("source") == source]
-        chunks.sort(key=lambda c: (_order(c.metadata), c.id))
-        return [(c.id, c.text) for c in chunks]
-
-
-def _order(meta: dict[str, Any] | None) -> float:
-    meta = meta or {}
-    for key in ("chunk_index", "start_index"):
-        value = meta.get(key)
-        if isinstance(value, int | float):
-            return float(value)
-    return 0.0
 
 
 def describe_error(exc: BaseException) -> str:

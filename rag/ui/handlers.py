@@ -19,6 +19,7 @@ import gradio as gr
 from rag.answer import Answer
 from rag.errors import ConfigError, RagError
 from rag.ui.backend import ChatOptions, UIBackend, describe_error
+from rag.ui.page_image import can_render
 from rag.ui.render import (
     answer_content,
     chat_sources_message,
@@ -184,14 +185,41 @@ class Handlers:
 
     @staticmethod
     def clear() -> tuple[Any, ...]:
-        """Forget this session's conversation and sources."""
-        return [], [], [], [], gr.update(choices=[], value=None), "", ""
+        """Forget this session's conversation and sources.
 
-    def preview(self, n: int | None, sources: list[dict[str, Any]], collection: str) -> str:
-        """The indexed text of the page a citation points at, its quotes marked (HTML)."""
+        Outputs: chat window, session turns, sources table, sources state,
+        preview picker, page text, page picture, standalone question.
+        """
+        return ([], [], [], [], gr.update(choices=[], value=None), gr.update(visible=True, value=""),
+                _no_picture(), "")
+
+    def preview(self, n: int | None, sources: list[dict[str, Any]], collection: str
+                ) -> tuple[Any, Any]:
+        """Show the page a citation points at, its quotes highlighted.
+
+        A page of a PDF or image file is shown as a picture; a file without
+        pages (or a page that cannot be pictured, with the reason) as its
+        indexed text, the quotes marked.
+
+        Outputs: page picture, page text (HTML).
+        """
         item = next((s for s in sources or [] if s["n"] == n), None)
         if item is None:
-            return ""
+            return _no_picture(), gr.update(visible=True, value="")
+        note = ""
+        if item["page"] and can_render(item["source"]):
+            try:
+                picture = self.backend.page_image(collection, item["source"], item["page"],
+                                                  item["chunk_id"], item.get("quotes", ()))
+            except Exception as exc:  # noqa: BLE001 - the UI turns every failure into a message
+                _log(exc)
+                note = describe_error(exc)
+            else:
+                return gr.update(visible=True, value=picture), gr.update(visible=False, value="")
+        return _no_picture(), gr.update(visible=True, value=self._page_text(item, collection, note))
+
+    def _page_text(self, item: dict[str, Any], collection: str, note: str = "") -> str:
+        """The cited page's indexed text, its quotes marked, after ``note`` (why no picture)."""
         try:
             chunks = self.backend.page_chunks(
                 collection, item["source"], item["page"], item["chunk_id"]
@@ -200,7 +228,8 @@ class Handlers:
             _log(exc)
             return inert(describe_error(exc))
         shown = preview_html(chunks, item["chunk_id"], item.get("quotes", ()))
-        return shown or "(this page has no indexed text)"
+        shown = shown or "(this page has no indexed text)"
+        return f"⚠ {inert(note)}; its indexed text:\n\n{shown}" if note else shown
 
     # -- documents ----------------------------------------------------------------------
 
@@ -300,6 +329,10 @@ class Handlers:
 def _model_outputs(model: ModelInfo, *, can_adapt: bool = True) -> tuple[Any, ...]:
     """The model line, and the two buttons enabled when they can do something."""
     return inert(model.line), *_buttons(can_adapt, model.tuned)
+
+
+def _no_picture() -> Any:
+    return gr.update(visible=False, value=None)
 
 
 def _buttons(adapt: bool, go_back: bool) -> tuple[Any, Any]:

@@ -32,7 +32,7 @@ import os, signal, sys
 from rag.settings import load_settings
 from rag.index import open_index
 from ingest import ingest_paths
-import ingest.jobs
+import ingest.api
 from rag.index.store import ChunkStore
 
 point, calls = sys.argv[2], {"n": 0}
@@ -43,11 +43,11 @@ def die_on(n):
         os.kill(os.getpid(), signal.SIGKILL)
 
 if point == "parsing":
-    load = ingest.jobs.load_file
+    load = ingest.api.load_file
     def load_file(path, **kw):
         die_on(12)
         return load(path, **kw)
-    ingest.jobs.load_file = load_file
+    ingest.api.load_file = load_file
 index = open_index(load_settings())
 if point == "embedding":
     embed = type(index.embeddings).embed_documents

@@ -15,7 +15,8 @@ import pytest
 
 from ingest import ingest_paths
 from ingest.loaders import load_file
-from ingest.pdf import PdfiumEngine, PypdfEngine, load_pdf
+from ingest.pdf import load_pdf
+from ingest.pdf_engines import PdfiumEngine, PypdfEngine
 from rag.errors import IngestError
 
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
@@ -267,8 +268,10 @@ def test_pdfium_blames_no_password_left_over_from_an_earlier_file(tmp_path: Path
 
 
 def test_the_report_says_which_engine_read_what_and_why_nothing_was_found(
-    index, tmp_path: Path, chunker  # noqa: ANN001
+    settings, index, tmp_path: Path, chunker  # noqa: ANN001
 ) -> None:
+    """With OCR off, as the scans here are images of nothing (tests/ingest/test_ocr.py reads
+    real ones)."""
     docs = tmp_path / "docs"
     docs.mkdir()
     refused_pdf(docs / "refused.pdf", ["Owls hunt at night.", "Bats sleep by day."])
@@ -283,7 +286,8 @@ def test_the_report_says_which_engine_read_what_and_why_nothing_was_found(
         (docs / name).write_bytes(b"")
     (docs / "blank.txt").write_text("  \n\t\n")
 
-    report = ingest_paths([docs], index=index, chunker=chunker)
+    no_ocr = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"enabled": False})})
+    report = ingest_paths([docs], no_ocr, index=index, chunker=chunker)
     got = {Path(e.source).name: e for e in report.entries}
 
     def row(name: str) -> tuple:
@@ -293,7 +297,8 @@ def test_the_report_says_which_engine_read_what_and_why_nothing_was_found(
     assert row("refused.pdf") == ("added", "read by pdfium", "pdfium", 2, 0, ())
     assert got["refused.pdf"].chunks == 2
     assert row("half.pdf") == ("added", "page 2 read by pdfium", "pypdf+pdfium", 3, 0, ())
-    assert row("plain.pdf")[:3] == ("added", "1 page(s) without a text layer (scanned?)", "pypdf")
+    assert row("plain.pdf")[:3] == (
+        "added", "1 page(s) without a text layer (scanned; OCR is off)", "pypdf")
     assert (got["plain.pdf"].empty_pages, got["plain.pdf"].scanned_pages) == (1, 1)
 
     status, reason, engine, pages, empty, unreadable = row("lost.pdf")
@@ -307,7 +312,8 @@ def test_the_report_says_which_engine_read_what_and_why_nothing_was_found(
         "skipped", "no text in 2 page(s) (blank, drawings or a form; no images)", "pypdf", 2, 2, ()
     )
     assert row("scan.pdf")[:2] == (
-        "skipped", "no text layer (scanned?): 1 of 2 page(s) show images but no text; run OCR first"
+        "skipped", "no text layer (scanned?): 1 of 2 page(s) show images but no text, "
+        "and OCR is off (ocr.enabled)"
     )
     assert got["scan.pdf"].scanned_pages == 1
     assert row("zero.pdf")[:2] == ("skipped", "no pages")

@@ -58,6 +58,7 @@ def docs(tmp_path: Path) -> Path:
     (folder / "owls.md").write_text("# Owls\n\n" + TEXT)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00junk" * 30)
     (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "tool.exe").write_bytes(b"MZ")
     return folder
 
 
@@ -65,7 +66,8 @@ def test_ingest_sources_forget(docs: Path) -> None:
     result = runner.invoke(app, ["ingest", str(docs)], env={"COLUMNS": "200"})
     assert result.exit_code == 1, result.output  # the broken PDF failed
     assert "failed" in result.output and "corrupt PDF" in result.output
-    assert "unsupported file type .png" in result.output
+    assert "unsupported file type .exe" in result.output
+    assert "unreadable image" in result.output  # photo.png: a PNG header and nothing more
     assert "1 added" in result.output and "chunks: 1 written" in result.output
 
     result = runner.invoke(app, ["sources"], env={"COLUMNS": "200"})
@@ -85,13 +87,13 @@ def test_chunk_change_is_refused_until_reindex(
     ingest_paths([docs / "owls.md"], index=index)
     monkeypatch.setenv("RAG_CHUNKING__SIZE_TOKENS", "100")
     with pytest.raises(SystemExit) as exit_info:
-        main(["ingest", "--exclude", "*.pdf", str(docs)])
+        main(["ingest", "--exclude", "*.pdf", "--exclude", "*.png", str(docs)])
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert "error:" in err and "--reindex" in err and "Traceback" not in err
 
     with pytest.raises(SystemExit) as exit_info:
-        main(["ingest", "--reindex", "--exclude", "*.pdf", str(docs)])
+        main(["ingest", "--reindex", "--exclude", "*.pdf", "--exclude", "*.png", str(docs)])
     assert exit_info.value.code == 0
     out, err = capsys.readouterr()
     assert f"added\t{docs / 'owls.md'}\t" in out and "files: 1 added" in err
@@ -169,6 +171,7 @@ def test_sources_json_lists_every_ledger_record(deep: Path, settings) -> None:  
     assert data["files"][0] == {
         "source": str(deep / "owls.md"), "size": 10, "mtime_ns": 1, "sha256": "0" * 64,
         "pages": 2, "chunks": 3, "empty_pages": 1, "ingested_at": "2026-01-02T03:04:00+00:00",
+        "ocr_pages": [],
     }
 
 
@@ -190,3 +193,25 @@ def test_prune_accepts_a_deleted_folder(tmp_path: Path, isolated_state: Path) ->
     result = runner.invoke(app, ["ingest", "--prune", "--dry-run", str(tmp_path / "gone")])
     assert result.exit_code == 0, result.output  # the folder may have been deleted: prune it
     assert "files: none" in result.output
+
+
+def test_pages_read_by_ocr_are_named_in_the_report_and_sources(isolated_state: Path,
+                                                               tmp_path: Path) -> None:
+    from tests.scans import scan_image, scanned_pdf
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    letter = "Dear tenant, the boiler in flat 4 will be serviced on Tuesday morning. " * 3
+    scanned_pdf(folder / "letter.pdf", [scan_image(letter), scan_image(letter)], 200)
+
+    result = rag_cli("ingest", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert rows(result.stdout)[str(folder / "letter.pdf")][1:] == [
+        str(folder / "letter.pdf"), "2", "2", "read by OCR"]
+    assert "2 page(s) read by OCR" in result.stderr
+
+    listed = rag_cli("sources")
+    file, pages, chunks, empty, ocr, _ = listed.stdout.strip().split("\t")
+    assert (file, pages, chunks, empty, ocr) == (str(folder / "letter.pdf"), "2", "2", "", "1-2")
+    data = json.loads(rag_cli("sources", "--json").stdout)
+    assert data["files"][0]["ocr_pages"] == [1, 2]

@@ -7,9 +7,18 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 from langchain_core.runnables import RunnableBinding
 
+from ingest.ocr import TesseractOcr
 from rag.answer import Answer
 from rag.errors import ConfigError
 from rag.ui.backend import ChatOptions, UIBackend
+from tests.rag.ui.pictures import (
+    HERONS,
+    KEEPER,
+    highlighted_box,
+    make_text_pdf,
+    overlap,
+    text_box,
+)
 
 
 class RecordingFactory:
@@ -154,3 +163,45 @@ def test_a_forgotten_collection_is_opened_again(settings, index, llm, add_file) 
     reopened = backend.index("documents")
     assert reopened is not index and backend.index("documents") is reopened
     assert backend.files("documents") == ["/docs/a.txt"]
+
+
+def test_page_image_highlights_the_quotes_of_the_cited_chunk(
+    settings, index, llm, add_file, tmp_path: Path
+) -> None:
+    pdf = str(make_text_pdf(tmp_path / "birds.pdf"))
+    chunk = f"{HERONS}\n{KEEPER}"
+    add_file(index, pdf, {1: [chunk]})
+    backend = UIBackend(settings, index=index, llm=llm)
+    start = chunk.index(KEEPER)
+
+    quoted = backend.page_image("documents", pdf, 1, f"{pdf}-1-0", [[start, start + len(KEEPER)]])
+    whole = backend.page_image("documents", pdf, 1, f"{pdf}-1-0")
+
+    keeper = text_box(Path(pdf), 1, KEEPER, quoted.width)
+    herons = text_box(Path(pdf), 1, HERONS, quoted.width)
+    shown = highlighted_box(quoted)
+    assert shown is not None and overlap(shown, keeper) > 0 and overlap(shown, herons) == 0
+    shown = highlighted_box(whole)  # no quotes: the whole chunk
+    assert shown is not None and overlap(shown, keeper) > 0 and overlap(shown, herons) > 0
+
+
+def test_page_image_reads_only_listed_files_still_in_place(
+    settings, index, llm, add_file, tmp_path: Path
+) -> None:
+    listed = make_text_pdf(tmp_path / "listed.pdf")
+    unlisted = make_text_pdf(tmp_path / "unlisted.pdf")
+    add_file(index, str(listed), {1: [KEEPER]})
+    backend = UIBackend(settings, index=index, llm=llm)
+
+    with pytest.raises(ConfigError, match="not in this collection"):
+        backend.page_image("documents", str(unlisted), 1, f"{unlisted}-1-0")
+    listed.unlink()
+    with pytest.raises(ConfigError, match="listed.pdf is no longer where it was indexed"):
+        backend.page_image("documents", str(listed), 1, f"{listed}-1-0")
+
+
+def test_the_ocr_engine_is_made_once_from_the_settings(settings, index, llm) -> None:
+    backend = UIBackend(settings, index=index, llm=llm)
+    assert isinstance(backend.ocr(), TesseractOcr) and backend.ocr() is backend.ocr()
+    off = settings.with_overrides(ocr={"enabled": False})
+    assert UIBackend(off, index=index, llm=llm).ocr() is None

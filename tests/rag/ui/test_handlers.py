@@ -14,6 +14,7 @@ from rag.ui.backend import UIBackend
 from rag.ui.handlers import Handlers
 from rag.ui.tuning import Tuning
 from tests.rag.conftest import ingest_pages
+from tests.rag.ui.pictures import HERONS, KEEPER, highlighted_box, make_text_pdf, overlap, text_box
 
 
 def _handlers(settings, index, chain) -> Handlers:
@@ -116,19 +117,46 @@ def test_a_quoted_answer_shows_its_quote_and_marks_it_in_the_preview(
 
     assert "<blockquote" in _text(chat[1]) and "— report.pdf:2</small>" in _text(chat[1])
     assert turns[1]["content"] == "“Dogs bark at night.” [1]"  # the chain's history: raw text
-    assert h.preview(1, state, "documents") == (
+    picture, text = h.preview(1, state, "documents")  # the PDF is not on disk: its indexed text
+    assert picture == {"__type__": "update", "visible": False, "value": None}
+    assert text["visible"] and text["value"] == (
+        "⚠ report.pdf is no longer where it was indexed; its indexed text:\n\n"
         "Page two starts.\n…\nCats &lt;b&gt;purr&lt;/b&gt;. <mark>Dogs bark at night.</mark>"
     )
 
 
-def test_preview_shows_only_indexed_text(settings, index, add_file) -> None:
-    add_file(index, "/docs/report.pdf", {2: ["Page two <text>."]})
+def test_a_cited_pdf_page_is_shown_as_a_picture_with_the_quote_highlighted(
+    settings, index, add_file, tmp_path
+) -> None:
+    pdf = str(make_text_pdf(tmp_path / "birds.pdf"))
+    chunk = f"{HERONS}\n{KEEPER}"
+    add_file(index, pdf, {1: [chunk]})
+    start = chunk.index(KEEPER)
+    state = [{"n": 1, "source": pdf, "page": 1, "chunk_id": f"{pdf}-1-0", "label": "",
+              "quotes": [[start, start + len(KEEPER)]]}]
     h = _handlers(settings, index, None)
-    state = [{"n": 1, "source": "/docs/report.pdf", "page": 2, "chunk_id": "", "label": ""}]
-    assert h.preview(1, state, "documents") == "Page two &lt;text&gt;."
-    assert h.preview(9, state, "documents") == ""
-    forged = [{"n": 1, "source": "/etc/passwd", "page": None, "chunk_id": "x", "label": ""}]
-    assert "not in this collection" in h.preview(1, forged, "documents")
+
+    picture, text = h.preview(1, state, "documents")
+
+    assert picture["visible"] and not text["visible"]
+    keeper = text_box(tmp_path / "birds.pdf", 1, KEEPER, picture["value"].width)
+    shown = highlighted_box(picture["value"])
+    assert shown is not None and overlap(shown, keeper) > 0
+
+
+def test_preview_shows_only_indexed_text_of_files_without_pages(settings, index, add_file) -> None:
+    add_file(index, "/docs/notes.txt", {0: ["Notes <text>."]})
+    h = _handlers(settings, index, None)
+    state = [{"n": 1, "source": "/docs/notes.txt", "page": None, "chunk_id": "/docs/notes.txt-0-0",
+              "label": ""}]
+    picture, text = h.preview(1, state, "documents")
+    assert not picture["visible"] and text["visible"] and text["value"] == "Notes &lt;text&gt;."
+    picture, text = h.preview(9, state, "documents")
+    assert not picture["visible"] and text["value"] == ""
+    for forged in ({"source": "/etc/passwd", "page": None}, {"source": "/etc/x.pdf", "page": 1}):
+        picture, text = h.preview(1, [{"n": 1, "chunk_id": "x", "label": "", **forged}],
+                                  "documents")
+        assert not picture["visible"] and text["value"] == "that file is not in this collection"
 
 
 def test_choosing_a_collection_lists_its_files_and_creates_nothing(

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
+
+from tests.rag.ui.pictures import highlighted_box
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +39,8 @@ def _table_rows(table: Any) -> list[list[Any]]:
 
 
 def test_chat_streams_the_answer_then_shows_sources(live_app) -> None:
-    outputs = _ask(_client(live_app), "Who keeps the lighthouse of Quenta?")
+    client = _client(live_app)
+    outputs = _ask(client, "Who keeps the lighthouse of Quenta?")
 
     streamed = [_texts(o[0])[-1] for o in outputs[1:-1]]  # between question and sources
     growing = [a for a in dict.fromkeys(streamed) if a]
@@ -51,6 +55,14 @@ def test_chat_streams_the_answer_then_shows_sources(live_app) -> None:
     assert f"[{rows[0][0]}] {rows[0][1]}" in _texts([panel])[0]  # same numbering
     assert picker["choices"][0][0].startswith("[1] ")
     assert standalone == "Who keeps the lighthouse of Quenta?"
+
+    # the session's sources stay on the server: /preview takes the citation's number
+    n = next(r[0] for r in rows if [r[1], str(r[2])] == ["quenta-guide.pdf", "2"])
+    picture, text = client.predict(n, "documents", api_name="/preview")
+    assert not text["visible"]  # a PDF page is shown as a picture, not as text
+    assert picture["visible"]
+    with Image.open(picture["value"]) as shown:
+        assert shown.width > 0 and highlighted_box(shown) is not None
 
 
 def test_upload_then_ask_about_the_uploaded_file(live_app, tmp_path: Path) -> None:

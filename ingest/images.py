@@ -1,0 +1,83 @@
+"""Image files (PNG, JPEG, TIFF): each frame is a page, read by OCR.
+
+A multi-page TIFF gives one page per frame; other images give one page.
+Frames are decoded lazily, one at a time. An image Pillow cannot decode, or
+one too large to decode safely, fails with the reason.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.loaders import LoadedFile, Page, SkipFile
+from rag.errors import IngestError
+
+if TYPE_CHECKING:
+    from ingest.ocr import OcrEngine
+
+__all__ = ["MAX_IMAGE_PIXELS", "load_image"]
+
+MAX_IMAGE_PIXELS = 100_000_000
+"""Most pixels of one frame (a page scanned at 600 dpi has 35 million)."""
+
+
+def load_image(path: Path, *, ocr: OcrEngine | None) -> LoadedFile:
+    """Open an image file whose frames OCR reads as pages.
+
+    Args:
+        path: The image file.
+        ocr: The OCR engine; None (OCR off) skips the file.
+
+    Returns:
+        The file, with a :class:`Page` per frame (``engine="ocr"``).
+
+    Raises:
+        SkipFile: OCR is off.
+        IngestError: Pillow cannot open the file, or it is too large.
+    """
+    if ocr is None:
+        raise SkipFile("image file: OCR is off (ocr.enabled = false)")
+    image = _open(path)
+    return LoadedFile("image", _frames(path, image, ocr))
+
+
+def _open(path: Path):  # noqa: ANN202 - PIL.Image.Image, imported lazily
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+    except UnidentifiedImageError as exc:
+        raise IngestError("unreadable image: not a PNG, JPEG or TIFF Pillow can decode") from exc
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise IngestError(f"image too large to decode safely: {exc}") from exc
+    except PermissionError:
+        raise
+    except (OSError, ValueError, SyntaxError) as exc:  # what Pillow raises on a broken file
+        raise IngestError(f"unreadable image: {exc}") from exc
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        image.close()
+        raise IngestError(
+            f"image too large: {width}x{height} pixels (the limit is "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} million)"
+        )
+    return image
+
+
+def _frames(path: Path, image, ocr: OcrEngine) -> Iterator[Page]:  # noqa: ANN001 - PIL image
+    """Each frame read by OCR; a frame that cannot be decoded fails the file."""
+    try:
+        for index in range(getattr(image, "n_frames", 1)):
+            try:
+                image.seek(index)
+                frame = image.convert("L")
+            except (OSError, ValueError, SyntaxError) as exc:
+                raise IngestError(f"unreadable image: frame {index + 1}: {exc}") from exc
+            yield Page(ocr.read(frame), index + 1, str(index + 1), engine=ocr.name)
+    finally:
+        image.close()
