@@ -183,7 +183,7 @@ class _Reader:
             image = renderer.render(index, self.ocr.dpi)
         except Exception as exc:  # a page PDFium cannot draw must not lose the others
             return self._ocr_failed(page, exc)
-        return pool.submit(self._read_by_ocr, index, page, image, self.ocr)
+        return pool.submit(self._read_by_ocr, page, image, self.ocr)
 
     def _label(self, index: int) -> str:
         return self.docs[0].label(index) or str(index + 1)
@@ -233,17 +233,20 @@ class _Reader:
         return Page(page.text, page.number, page.label, engine=page.engine,
                     images=page.images, error=f"OCR failed: {exc}")
 
-    def _read_by_ocr(self, index: int, page: Page, image: Image.Image, ocr: OcrEngine) -> Page:
-        """The page as OCR reads its image; the text layer when OCR finds less."""
+    def _read_by_ocr(self, page: Page, image: Image.Image, ocr: OcrEngine) -> Page:
+        """The page as OCR reads its image; the text layer when OCR finds less.
+
+        Runs in an OCR thread: it touches no open file (neither engine is thread-safe).
+        """
         try:
             text = ocr.read(image)
         except Exception as exc:  # a page OCR cannot read must not lose the others
             return self._ocr_failed(page, exc)
         if not text.strip() and not page.text.strip():  # a blank scan: OCR read it, found nothing
-            return Page("", index + 1, self._label(index), engine=ocr.name, images=True)
+            return Page("", page.number, page.label, engine=ocr.name, images=True)
         if sum(c.isalnum() for c in text) <= sum(c.isalnum() for c in page.text):
             return page
-        return Page(text, index + 1, self._label(index), engine=ocr.name)
+        return Page(text, page.number, page.label, engine=ocr.name)
 
     def _engines(self) -> Iterator[OpenPdf]:
         """The open files in order, opening the next fallback only when needed."""
