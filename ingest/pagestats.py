@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ingest.loaders import LoadedFile, Page
+from ingest.ocr import OCR_ENGINE as OCR
 from ingest.pdf_engines import ENGINES
 
-__all__ = ["OCR", "PageStats", "empty_reason", "page_runs", "read_note"]
-
-OCR = "ocr"
-"""The engine name of pages read by OCR (:attr:`ingest.ocr.TesseractOcr.name`)."""
+__all__ = ["PageStats", "empty_reason", "page_runs", "read_note"]
 
 _SAY = {OCR: "OCR"}
 """How the report names an engine, where not by its name."""
@@ -101,6 +99,10 @@ def _unreadable_note(stats: PageStats) -> str:
     return f"{_page_list(stats.unreadable)} unreadable ({stats.errors[0]}{more})"
 
 
+def _blank_scans_note(stats: PageStats) -> str:
+    return f"OCR found no text on {_page_list(stats.ocr_blank)}" if stats.ocr_blank else ""
+
+
 def read_note(stats: PageStats) -> str:
     """Say what is worth knowing about a file that was indexed.
 
@@ -123,8 +125,7 @@ def read_note(stats: PageStats) -> str:
     notes.append(_unreadable_note(stats))
     if stats.scanned_pages:
         notes.append(f"{stats.scanned_pages} page(s) without a text layer (scanned; OCR is off)")
-    if stats.ocr_blank:
-        notes.append(f"OCR found no text on {_page_list(stats.ocr_blank)}")
+    notes.append(_blank_scans_note(stats))
     return "; ".join(note for note in notes if note)
 
 
@@ -153,7 +154,7 @@ def empty_reason(loaded: LoadedFile, stats: PageStats) -> str:
             "show images but no text, and OCR is off (ocr.enabled)"
         )
     elif stats.ocr_blank:
-        notes.append(f"OCR found no text on {_page_list(stats.ocr_blank)}")
+        notes.append(_blank_scans_note(stats))
     elif stats.empty_pages:
         notes.append(
             f"no text in {stats.empty_pages} page(s) (blank, drawings or a form; no images)"

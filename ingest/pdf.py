@@ -28,7 +28,8 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,11 +38,9 @@ from ingest.pdf_engines import ENGINES, OpenPdf, PdfEngine
 from rag.errors import IngestError
 
 if TYPE_CHECKING:
-    from PIL import Image
-
     from ingest.ocr import OcrEngine
 
-__all__ = ["MIN_LAYER_CHARS", "OCR_THREADS", "TIME_BUDGET_S", "load_pdf"]
+__all__ = ["MIN_LAYER_CHARS", "TIME_BUDGET_S", "load_pdf", "text_layer_too_thin"]
 
 logger = logging.getLogger(__name__)
 TIME_BUDGET_S = 180.0
@@ -51,8 +50,6 @@ MIN_LAYER_CHARS = 32
 """Letters and digits a page's text layer needs to be used as it is when the page draws
 images (a scanned page may carry a stamp or a page number as text)."""
 
-OCR_THREADS = 2
-"""Scanned pages of one file read by OCR at once (each keeps one core busy)."""
 
 
 def load_pdf(
@@ -148,25 +145,26 @@ class _Reader:
     def pages(self) -> Iterator[Page]:
         """Every page of the main engine's count, in order; closes the files at the end.
 
-        Scanned pages are read by OCR in :data:`OCR_THREADS` threads, a few
-        pages ahead of the one yielded; the pages still come in order.
+        Scanned pages are read by the OCR engine's threads, a few pages ahead
+        of the one yielded; the pages still come in order.
         """
-        pool = ThreadPoolExecutor(OCR_THREADS, "ocr") if self.ocr is not None else None
-        ahead: deque[Page | Future[Page]] = deque()
+        ahead: deque[Page | _Reading] = deque()
+        depth = self.ocr.threads if self.ocr is not None else 0
         try:
             for index in range(self.docs[0].page_count):
-                ahead.append(self._page(index, pool))
-                while ahead and (len(ahead) > OCR_THREADS or isinstance(ahead[0], Page)):
-                    yield _done(ahead.popleft())
+                ahead.append(self._page(index))
+                while ahead and (len(ahead) > depth or isinstance(ahead[0], Page)):
+                    yield self._finish(ahead.popleft())
             while ahead:
-                yield _done(ahead.popleft())
+                yield self._finish(ahead.popleft())
         finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+            for item in ahead:
+                if isinstance(item, _Reading):
+                    item.text.cancel()
             for doc in self.docs:
                 doc.close()
 
-    def _page(self, index: int, pool: ThreadPoolExecutor | None) -> Page | Future[Page]:
+    def _page(self, index: int) -> Page | _Reading:
         """The page read from its text layer, or the OCR of it under way."""
         if self.spent >= self.budget:
             return self._unreadable(index, f"not read: the {self.budget:g} s time budget "
@@ -174,7 +172,7 @@ class _Reader:
         started = self.clock()
         page = self._read(index)
         self.spent += self.clock() - started
-        if pool is None or self.ocr is None or not self._scanned(index, page):
+        if self.ocr is None or not self._scanned(index, page):
             return page
         renderer = next((d for d in self._engines() if d.renders), None)
         if renderer is None:
@@ -183,7 +181,7 @@ class _Reader:
             image = renderer.render(index, self.ocr.dpi)
         except Exception as exc:  # a page PDFium cannot draw must not lose the others
             return self._ocr_failed(page, exc)
-        return pool.submit(self._read_by_ocr, page, image, self.ocr)
+        return _Reading(page, self.ocr.submit(image))
 
     def _label(self, index: int) -> str:
         return self.docs[0].label(index) or str(index + 1)
@@ -224,7 +222,7 @@ class _Reader:
 
     def _scanned(self, index: int, page: Page) -> bool:
         """A page read without error, with too little text, that draws images."""
-        if page.error or sum(c.isalnum() for c in page.text) >= MIN_LAYER_CHARS:
+        if page.error or not text_layer_too_thin(page.text):
             return False
         return page.images or self.docs[0].has_images(index)
 
@@ -233,20 +231,21 @@ class _Reader:
         return Page(page.text, page.number, page.label, engine=page.engine,
                     images=page.images, error=f"OCR failed: {exc}")
 
-    def _read_by_ocr(self, page: Page, image: Image.Image, ocr: OcrEngine) -> Page:
-        """The page as OCR reads its image; the text layer when OCR finds less.
-
-        Runs in an OCR thread: it touches no open file (neither engine is thread-safe).
-        """
+    def _finish(self, item: Page | _Reading) -> Page:
+        """The page; for a scan, as OCR read it (the text layer when OCR finds less)."""
+        if isinstance(item, Page):
+            return item
+        page = item.page
         try:
-            text = ocr.read(image)
+            text = item.text.result()
         except Exception as exc:  # a page OCR cannot read must not lose the others
             return self._ocr_failed(page, exc)
+        engine = self.ocr.name if self.ocr is not None else ""
         if not text.strip() and not page.text.strip():  # a blank scan: OCR read it, found nothing
-            return Page("", page.number, page.label, engine=ocr.name, images=True)
-        if sum(c.isalnum() for c in text) <= sum(c.isalnum() for c in page.text):
+            return Page("", page.number, page.label, engine=engine, images=True)
+        if _letters(text) <= _letters(page.text):
             return page
-        return Page(text, page.number, page.label, engine=ocr.name)
+        return Page(text, page.number, page.label, engine=engine)
 
     def _engines(self) -> Iterator[OpenPdf]:
         """The open files in order, opening the next fallback only when needed."""
@@ -262,6 +261,27 @@ class _Reader:
             yield doc
 
 
-def _done(page: Page | Future[Page]) -> Page:
-    """The page, waiting for its OCR if it is still being read."""
-    return page.result() if isinstance(page, Future) else page
+@dataclass(frozen=True)
+class _Reading:
+    """A scanned page whose image OCR is reading."""
+
+    page: Page
+    """The page as its text layer gave it."""
+    text: Future[str]
+
+
+def _letters(text: str) -> int:
+    return sum(char.isalnum() for char in text)
+
+
+def text_layer_too_thin(text: str) -> bool:
+    """Whether a page's text layer has too few letters and digits to stand for the page.
+
+    A page that also draws images is then a scan, read by OCR (a scanner may stamp a
+    page number as text).
+
+    Example:
+        >>> text_layer_too_thin("p. 7"), text_layer_too_thin("The lease ends in 2029. " * 2)
+        (True, False)
+    """
+    return _letters(text) < MIN_LAYER_CHARS

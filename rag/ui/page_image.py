@@ -111,7 +111,7 @@ def _pdf_page(path: Path, number: int, passages: Sequence[str], *, ocr: OcrEngin
     """The page's picture and its passages' boxes (OCR runs after PDFium is released)."""
     import pypdfium2 as pdfium
 
-    from ingest.pdf import MIN_LAYER_CHARS
+    from ingest.pdf import text_layer_too_thin
     from ingest.pdf_engines import PDFIUM_LOCK, render_for_ocr
 
     with PDFIUM_LOCK:
@@ -123,8 +123,8 @@ def _pdf_page(path: Path, number: int, passages: Sequence[str], *, ocr: OcrEngin
             _check_page(path, number, len(document))
             page = document[number - 1]
             try:
-                picture, text, boxes = _render(page, passages, dpi=dpi, max_side=max_side)
-                scanned = len(text.keys) < MIN_LAYER_CHARS  # as ingest tells a scan
+                picture, layer, boxes = _render(page, passages, dpi=dpi, max_side=max_side)
+                scanned = text_layer_too_thin(layer)  # as ingest tells a scan
                 scan = render_for_ocr(page, ocr.dpi) if scanned and ocr is not None else None
             finally:
                 page.close()
@@ -136,7 +136,7 @@ def _pdf_page(path: Path, number: int, passages: Sequence[str], *, ocr: OcrEngin
 
 
 def _render(page, passages: Sequence[str], *, dpi: int, max_side: int  # noqa: ANN001 - PdfPage
-            ) -> tuple[Image.Image, PageText, list[Box]]:
+            ) -> tuple[Image.Image, str, list[Box]]:
     """The page in colour, its text layer, and the passages' rectangles in the picture."""
     width, height = page.get_size()
     # PDFium rounds the bitmap's sides up: aim half a pixel below the cap.
@@ -144,10 +144,10 @@ def _render(page, passages: Sequence[str], *, dpi: int, max_side: int  # noqa: A
     bitmap = page.render(scale=scale)
     try:
         picture = bitmap.to_pil().convert("RGB")
-        text, boxes = _text_layer(page, bitmap.get_posconv(page).to_bitmap, passages)
+        layer, boxes = _text_layer(page, bitmap.get_posconv(page).to_bitmap, passages)
     finally:
         bitmap.close()
-    return picture, text, boxes
+    return picture, layer, boxes
 
 
 def _check_page(path: Path, number: int, count: int) -> None:
@@ -157,7 +157,7 @@ def _check_page(path: Path, number: int, count: int) -> None:
 
 
 def _text_layer(page, to_pixels: Callable[[float, float], tuple[int, int]],  # noqa: ANN001
-                passages: Sequence[str]) -> tuple[PageText, list[Box]]:
+                passages: Sequence[str]) -> tuple[str, list[Box]]:
     """The page's text layer, and the passages' rectangles in the picture's pixels.
 
     ``to_pixels`` maps a point of the page (PDF units) to the picture.
@@ -169,8 +169,8 @@ def _text_layer(page, to_pixels: Callable[[float, float], tuple[int, int]],  # n
         count = textpage.count_chars()
         # One item per character index, the indices count_rects takes (get_text_range
         # may drop or add characters).
-        text = PageText.from_items(_char(pdfium_c.FPDFText_GetUnicode(textpage, i))
-                                   for i in range(count))
+        chars = [_char(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count)]
+        text = PageText.from_items(chars)
         boxes: list[Box] = []
         for passage in passages:
             for first, last in locate(text, passage):
@@ -178,7 +178,7 @@ def _text_layer(page, to_pixels: Callable[[float, float], tuple[int, int]],  # n
                     left, bottom, right, top = textpage.get_rect(index)
                     (x0, y0), (x1, y1) = to_pixels(left, top), to_pixels(right, bottom)
                     boxes.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-        return text, boxes
+        return "".join(chars), boxes
     finally:
         textpage.close()
 
@@ -191,25 +191,22 @@ def _char(code: int) -> str:
 def _image_frame(path: Path, number: int, passages: Sequence[str], *,
                  ocr: OcrEngine | None, max_side: int) -> tuple[Image.Image, list[Box]]:
     """An image file's frame, and the passages' boxes found by OCR in it."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
-    from ingest.images import MAX_IMAGE_PIXELS
+    from ingest.images import open_image, read_frame
 
-    try:
-        with Image.open(path) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise IngestError(f"{path.name} is too large to picture")
-            _check_page(path, number, getattr(image, "n_frames", 1))
-            image.seek(number - 1)
-            scan = image.convert("L") if ocr is not None else None  # as ingest read it
+    with open_image(path) as image:
+        _check_page(path, number, getattr(image, "n_frames", 1))
+        scan = read_frame(image, number - 1)  # as ingest read it
+        try:
             picture = image.convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
-        raise IngestError(f"{path.name} cannot be read as an image: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise IngestError(f"{path.name} cannot be read as an image: {exc}") from exc
     factor = min(1.0, max_side / max(picture.size))
     if factor < 1.0:
         size = (max(1, round(picture.width * factor)), max(1, round(picture.height * factor)))
         picture = picture.resize(size, Image.Resampling.LANCZOS)
-    boxes = _ocr_boxes(scan, ocr, passages, factor) if scan is not None and ocr else []
+    boxes = _ocr_boxes(scan, ocr, passages, factor) if ocr is not None else []
     return picture, boxes
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,8 +30,10 @@ INVOICE = (
 
 
 @pytest.fixture(scope="module")
-def ocr() -> TesseractOcr:
-    return TesseractOcr()
+def ocr() -> Iterator[TesseractOcr]:
+    engine = TesseractOcr()
+    yield engine
+    engine.close()
 
 
 @pytest.mark.parametrize("dpi", [150, 200, 300])
@@ -77,6 +81,38 @@ def test_a_scan_with_a_stamp_as_its_only_text_is_read_by_ocr(ocr: TesseractOcr,
     assert page.engine == "ocr" and "Northwind Traders" in page.text
 
 
+class FailingOnSecondPage(TesseractOcr):
+    """The real engine, failing on the second image it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images = 0
+
+    def submit(self, image):  # noqa: ANN001, ANN201
+        from concurrent.futures import Future
+
+        self.images += 1
+        if self.images != 2:
+            return super().submit(image)
+        failed: Future[str] = Future()
+        failed.set_exception(RuntimeError("Tesseract gave up"))
+        return failed
+
+
+def test_a_page_ocr_fails_on_is_reported_and_the_others_are_read(tmp_path: Path) -> None:
+    pdf = scanned_pdf(tmp_path / "scans.pdf",
+                      [scan_image(LEASE), scan_image(INVOICE), scan_image(LEASE)], 200)
+    engine = FailingOnSecondPage()
+    try:
+        pages = list(load_file(pdf, ocr=engine).pages)
+    finally:
+        engine.close()
+    assert [(p.number, p.engine, bool(p.error)) for p in pages] == [
+        (1, "ocr", False), (2, "pypdf", True), (3, "ocr", False)]
+    assert pages[1].error == "OCR failed: Tesseract gave up" and pages[1].text == ""
+    assert "Harbour Road" in pages[0].text and "Harbour Road" in pages[2].text
+
+
 def test_without_ocr_a_scanned_page_stays_empty_and_shows_images(tmp_path: Path) -> None:
     pdf = scanned_pdf(tmp_path / "scan.pdf", [scan_image(INVOICE)], 200)
     (page,) = load_file(pdf).pages
@@ -122,6 +158,7 @@ def test_ingest_reports_ocr_pages_and_goes_on_past_a_bad_image(index, tmp_path: 
     scan_image(INVOICE, dpi=150).save(folder / "invoice.png")
     (folder / "broken.tif").write_bytes(b"II*\x00" + b"\x00" * 64)
     (folder / "notes.txt").write_text("The spare keys are kept at the front desk.")
+    before = set(threading.enumerate())
 
     report = ingest_paths([folder], index=index)
 
@@ -137,6 +174,8 @@ def test_ingest_reports_ocr_pages_and_goes_on_past_a_bad_image(index, tmp_path: 
     assert pages == {("lease.pdf", 2)}
     ledger = {Path(r.source).name: r.ocr_pages for r in index.ledger.all()}
     assert ledger == {"lease.pdf": (1, 2), "invoice.png": (1,), "notes.txt": ()}
+    started = set(threading.enumerate()) - before
+    assert not [t for t in started if t.name.startswith("ocr")]  # the run's engine was closed
 
 
 def test_with_ocr_off_scans_are_reported_and_images_skipped(settings, index,  # noqa: ANN001

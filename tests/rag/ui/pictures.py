@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from tests.scans import FONTS
+
 __all__ = [
     "HARBOUR",
     "HARBOUR_PRINTED",
@@ -38,7 +40,6 @@ OWLS = "Owls hunt over the dunes at night and sleep in the old church tower by d
 """Printed on page 2 only."""
 
 SCAN_DPI = 200
-_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
 
 def make_text_pdf(path: Path) -> Path:
@@ -91,7 +92,7 @@ def draw_scan(lines: list[str], *, size: tuple[int, int] = (1654, 2339)
     """
     page = Image.new("L", size, 255)
     draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype(_FONT, round(11 * SCAN_DPI / 72))
+    font = ImageFont.truetype(FONTS["serif"], round(11 * SCAN_DPI / 72))
     boxes: list[Box] = []
     for number, line in enumerate(lines):
         at = (150, 200 + 200 * number)
