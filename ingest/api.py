@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ingest.chunking import Chunker, make_chunker
 from ingest.discover import MISSING, Discovery, discover
 from ingest.jobs import document_batches, file_batches
+from ingest.library_warnings import routed
 from ingest.loaders import load_file
 from ingest.ocr import OcrEngine, make_ocr
 from ingest.pipeline import Progress, Writer, run_pipeline
@@ -29,9 +30,12 @@ if TYPE_CHECKING:
     from rag.index import FileRecord, Index
     from rag.settings import Settings
 
-__all__ = ["forget", "ingest_documents", "ingest_paths"]
+__all__ = ["NOT_INDEXED", "forget", "ingest_documents", "ingest_paths"]
 
 logger = logging.getLogger(__name__)
+
+NOT_INDEXED = "not indexed: nothing to forget (see rag sources)"
+"""The reason of a path given to :func:`forget` that matches no indexed source."""
 
 
 @contextmanager
@@ -203,7 +207,8 @@ def ingest_paths(
             reread=rebuild,
         )
         clock = index.clock()
-        run_pipeline(batches, writer)
+        with routed():  # the readers' warnings go to their files' entries
+            run_pipeline(batches, writer)
         if rebuild and not dry_run:
             removed = finish_rebuild(index, clock)
             report.entries.extend(removed)
@@ -322,7 +327,8 @@ def forget(
         index: An open index; defaults to ``open_index(settings)`` (closed after).
 
     Returns:
-        The report: ``deleted`` entries, ``skipped`` for paths not indexed.
+        The report: ``deleted`` entries, ``failed`` for paths not indexed (the
+        report is then not ``ok``: nothing asked for was done there).
     """
     started = time.perf_counter()
     with _opened(settings, index) as (settings, index), index.writing():
@@ -332,7 +338,7 @@ def forget(
         for raw in paths:
             matched = _matching_sources(raw, ledger, index)
             if not matched:
-                report.entries.append(FileEntry(str(raw), "skipped", "not indexed"))
+                report.entries.append(FileEntry(str(raw), "failed", NOT_INDEXED))
             for source in matched - done:
                 report.entries.append(_remove(index, source, 0, False, report))
             done |= matched

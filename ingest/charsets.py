@@ -21,6 +21,9 @@ corrections learnt from legacy files that it gets wrong:
    case), then cp1252 beats the other code pages, familiar encodings beat
    DOS, Mac and EBCDIC ones, and a reading with more letters of one
    alphabet beats one with fewer (ISO-8859-2 ``pouť`` over cp1250 ``pou»``).
+4. On a short text read as Chinese, Japanese, Korean or UTF-16, the CJK reading
+   whose characters are the most common for its encoding wins when clearly
+   ahead (:mod:`ingest.cjk`): a few characters give the detector no evidence.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ __all__ = [
     "CHAOS_MARGIN",
     "CHAOS_TOLERANCE",
     "COHERENCE_TOLERANCE",
+    "COMMONNESS_MARGIN",
     "FIT_TOLERANCE",
+    "SHORT_CJK",
     "guess_encoding",
     "plausibility",
 ]
@@ -58,6 +63,11 @@ that no encoding decodes within charset-normalizer's default 0.2 (its mess detec
 scores some plain French and Turkish 0.16-0.18, and gives up on chunks above 0.2)."""
 SHORT_TEXT = 4096
 """Bytes under which a text gets the lenient threshold."""
+SHORT_CJK = 1024
+"""Bytes under which a CJK reading is checked against the others by how common its
+characters are (:func:`ingest.cjk.commonness`): too few characters for the detector."""
+COMMONNESS_MARGIN = 0.2
+"""How much more common the characters of another CJK reading must be to replace the choice."""
 _CHECKED_CHARS = 20_000
 """Characters of each decoded guess whose letters are checked."""
 
@@ -121,7 +131,10 @@ def guess_encoding(sample: bytes, among: Sequence[str] = ()) -> str | None:
     matches = _matches(sample, among)
     if not matches:
         return None
-    return _codec_name(_choose(matches))
+    chosen = _choose(matches)
+    if len(sample) < SHORT_CJK and not among:
+        return _commonest_cjk_reading(sample, chosen) or _codec_name(chosen)
+    return _codec_name(chosen)
 
 
 def _matches(sample: bytes, among: Sequence[str]) -> list[CharsetMatch]:
@@ -157,6 +170,30 @@ def _choose(matches: list[CharsetMatch]) -> CharsetMatch:
 
     # max() keeps the first of equals: charset-normalizer's order decides the rest.
     return max(tied, key=preference)
+
+
+def _commonest_cjk_reading(sample: bytes, chosen: CharsetMatch) -> str | None:
+    """On a short sample the detector read as CJK (or UTF-16), the CJK encoding whose
+    reading has clearly more common characters (:func:`ingest.cjk.commonness`), if any.
+
+    The CJK encodings are tried directly: on a dozen characters charset-normalizer
+    may not offer the right one at all (it finds full-width letters messy).
+    """
+    from ingest.cjk import CJK_PROBES, commonness
+
+    mine = commonness(str(chosen)[:_CHECKED_CHARS], chosen.encoding)
+    if mine is None:
+        return None  # a single-byte code page: its letters were judged already
+    best, found = mine, None
+    for encoding in CJK_PROBES:
+        try:
+            reading = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        value = commonness(reading, encoding)
+        if value is not None and value >= best + COMMONNESS_MARGIN:
+            best, found = value, encoding
+    return found
 
 
 def _same_evidence(match: CharsetMatch, lead: CharsetMatch, tolerance: float) -> bool:

@@ -24,6 +24,7 @@ __all__ = [
     "Discovery",
     "discover",
     "matches",
+    "named_path_problem",
     "path_problem",
 ]
 
@@ -125,9 +126,9 @@ def discover(
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser().absolute()
-        problem = path_problem(path)
-        if problem is not None:
-            found.problems.append(FileEntry(str(path), *problem))
+        problem = named_path_problem(path)
+        if problem is not None:  # asked for by name: it failed, it was not left out
+            found.problems.append(FileEntry(str(path), "failed", problem))
             continue
         if path.is_dir():
             root = path.resolve()
@@ -164,6 +165,33 @@ def path_problem(path: Path) -> tuple[str, str] | None:
             return "failed", MISSING
         return "failed", f"cannot read: {exc.strerror or exc}"
     return None
+
+
+def named_path_problem(path: Path) -> str | None:
+    """Why a path named on its own (not found in a folder) cannot be ingested, if it cannot.
+
+    Beyond :func:`path_problem`, a named path must be a folder or a regular
+    file: a FIFO, a socket or a device is refused by name.
+
+    Example:
+        >>> named_path_problem(Path("/dev/null"))
+        'not a regular file or folder (a character device)'
+    """
+    problem = path_problem(path)
+    if problem is not None:
+        return problem[1]
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return f"not a regular file or folder ({_kind(mode)})"
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def _add_file(path: Path, found: Discovery, seen: set[Path]) -> None:

@@ -8,6 +8,7 @@ never exceptions.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from langchain_core.documents import Document
 from ingest.chunking import Chunker, content_hash
 from ingest.discover import FoundFile
 from ingest.headers import ChunkHeaders
+from ingest.library_warnings import reading
 from ingest.loaders import LoadedFile, Page, SkipFile, load_file
 from ingest.pagestats import PageStats, empty_reason, read_note
 from ingest.report import FileEntry, Status
@@ -59,6 +61,7 @@ class Part:
     unreadable_pages: tuple[int, ...] = ()
     scanned_pages: int = 0
     ocr_pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
     note: str = ""
     """What the report should say about a file that was indexed (engine, bad pages)."""
 
@@ -80,6 +83,7 @@ class Part:
             unreadable_pages=self.unreadable_pages,
             scanned_pages=self.scanned_pages,
             ocr_pages=self.ocr_pages,
+            warnings=self.warnings,
         )
 
 
@@ -90,6 +94,7 @@ class Abort:
     source: str
     reason: str
     size: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -188,6 +193,25 @@ def _parts(
 
 
 def _file_items(
+    cand: FoundFile,
+    previous: FileRecord | None,
+    chunker: Chunker,
+    password: str | None,
+    part_size: int,
+    load: Callable[..., LoadedFile] | None,
+    reread: bool,
+) -> Iterator[Done | Part | Abort]:
+    """The items of one file, each entry carrying what the reading libraries warned about."""
+    with reading() as said:
+        for item in _read_file(cand, previous, chunker, password, part_size, load, reread):
+            if isinstance(item, Done) and said.messages():
+                item.entry = dataclasses.replace(item.entry, warnings=said.messages())
+            elif isinstance(item, Part) and item.last or isinstance(item, Abort):
+                item.warnings = said.messages()
+            yield item
+
+
+def _read_file(
     cand: FoundFile,
     previous: FileRecord | None,
     chunker: Chunker,

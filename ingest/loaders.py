@@ -57,6 +57,9 @@ class Page:
     """Why no engine could read the page (its text is then empty); empty when read."""
     offset: int = 0
     """Characters of the document before this page's text (blocks of a long text file)."""
+    garbled: bool = False
+    """The page's text layer was dropped: its fonts map the text to control characters
+    (see :func:`ingest.pdf.text_layer_garbled`); PDF only."""
 
 
 @dataclass

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,8 @@ from rag.errors import IngestError
 if TYPE_CHECKING:
     from ingest.ocr import OcrEngine
 
-__all__ = ["MIN_LAYER_CHARS", "TIME_BUDGET_S", "load_pdf", "text_layer_too_thin"]
+__all__ = ["GARBLED", "MIN_LAYER_CHARS", "TIME_BUDGET_S", "load_pdf", "text_layer_garbled",
+           "text_layer_too_thin"]
 
 logger = logging.getLogger(__name__)
 TIME_BUDGET_S = 180.0
@@ -172,7 +174,9 @@ class _Reader:
         started = self.clock()
         page = self._read(index)
         self.spent += self.clock() - started
-        if self.ocr is None or not self._scanned(index, page):
+        if page.garbled and self.ocr is None:
+            return replace(page, error=f"{GARBLED}, and OCR is off (ocr.enabled)")
+        if self.ocr is None or not (page.garbled or self._scanned(index, page)):
             return page
         renderer = next((d for d in self._engines() if d.renders), None)
         if renderer is None:
@@ -198,15 +202,21 @@ class _Reader:
         """
         errors: list[str] = []
         empty: Page | None = None
+        garbled = False
         for doc in self._engines():
             if index >= doc.page_count:
                 errors.append(f"{doc.engine}: it finds only {doc.page_count} page(s)")
                 continue
             try:
-                text = doc.text(index).replace("\x00", "")
+                text = doc.text(index)
             except Exception as exc:  # a broken page must not lose the other pages
                 errors.append(f"{doc.engine}: {exc}")
                 continue
+            if text_layer_garbled(text):  # fonts mapped to control codes: no text to keep
+                errors.append(f"{doc.engine}: {GARBLED}")
+                garbled = True
+                continue
+            text = text.replace("\x00", "")
             if not text.strip():
                 empty = empty or Page(text, index + 1, self._label(index), engine=doc.engine,
                                       images=doc.has_images(index))
@@ -217,6 +227,9 @@ class _Reader:
             return Page(text, index + 1, self._label(index), engine=doc.engine)
         if empty is not None:
             return empty
+        if garbled:
+            return Page("", index + 1, self._label(index), engine=self.docs[0].engine,
+                        garbled=True)
         logger.warning("%s: page %d unreadable: %s", self.path, index + 1, "; ".join(errors))
         return self._unreadable(index, "; ".join(errors))
 
@@ -268,6 +281,32 @@ class _Reading:
     page: Page
     """The page as its text layer gave it."""
     text: Future[str]
+
+
+GARBLED = "text layer unreadable (its fonts map the text to control characters)"
+"""Why a page's text layer was not used (:func:`text_layer_garbled`); OCR reads it instead."""
+GARBLED_SHARE = 0.25
+"""Share of a page's visible characters that may be control, private-use or unassigned
+code points before its text layer counts as garbled (real pages hold under 0.05: a
+minus sign of a TeX math font, a brace piece)."""
+
+
+def text_layer_garbled(text: str) -> bool:
+    r"""Whether a page's extracted text is mostly control, private-use or unassigned characters
+    (fonts without a usable character map), so the page has no usable text layer.
+
+    Example:
+        >>> text_layer_garbled("F\x03n\x05e\x04m\x06b\x02\\\x03h\x05e\x01")
+        True
+        >>> text_layer_garbled("x \x00 y = 2, a minus sign read as NUL.")
+        False
+    """
+    visible = [char for char in text if not char.isspace()]
+    bad = sum(char == "\ufffd" or unicodedata.category(char) in _NOT_TEXT for char in visible)
+    return bool(visible) and bad > GARBLED_SHARE * len(visible)
+
+
+_NOT_TEXT = frozenset({"Cc", "Co", "Cn", "Cs"})
 
 
 def _letters(text: str) -> int:

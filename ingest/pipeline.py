@@ -244,7 +244,8 @@ class Writer:
             if keys:
                 self.index.delete_chunks(keys)
         self._entry(
-            FileEntry(item.source, "failed", item.reason + "; previous chunks kept"), item.size
+            FileEntry(item.source, "failed", item.reason + "; previous chunks kept",
+                      warnings=item.warnings), item.size
         )
 
     def _entry(self, entry: FileEntry, size: int) -> None:

@@ -47,6 +47,9 @@ class FileEntry:
             drawings or forms.
         ocr_pages: 1-based numbers of the pages (PDF pages without a text
             layer, frames of an image file) whose text OCR read.
+        warnings: What the reading libraries warned about while reading the
+            file (``"pypdf: Object 172 0 not defined. (2 times)"``), each
+            distinct message once (see :mod:`ingest.library_warnings`).
     """
 
     source: str
@@ -59,6 +62,7 @@ class FileEntry:
     unreadable_pages: tuple[int, ...] = ()
     scanned_pages: int = 0
     ocr_pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

@@ -147,7 +147,7 @@ class RagChain(Runnable[dict, Answer]):
         """Yield answer text pieces as generated, then the final :class:`Answer`."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        question = clean_question(str(input.get("question") or ""), self.config.max_question_chars)
+        question = clean_question(input.get("question") or "", self.config.max_question_chars)
         standalone = self.condense(question, input.get("history") or [], config)
         timings["condense"] = time.perf_counter() - started
 

@@ -28,11 +28,15 @@ __all__ = [
     "format_context",
     "format_history",
     "normalise_history",
+    "scrub_surrogates",
     "support",
     "text_of",
     "to_source",
 ]
 
+_SURROGATES = re.compile("[\ud800-\udfff]+")
+"""Lone surrogates: undecodable bytes of a command line or a terminal (Python hands them
+over as U+DC80-U+DCFF), or broken escapes in JSON. No tokenizer or encoder takes them."""
 _CONTROL_TOKEN = re.compile(r"<\|([^<>|]{0,40})\|>")
 _BRACKET_TOKEN = re.compile(r"<(/?s)>|\[(/?INST)\]")
 _HISTORY_TURNS = 6
@@ -99,7 +103,18 @@ def format_history(history: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
+def scrub_surrogates(text: str) -> str:
+    r"""Replace each run of lone surrogates with one replacement character (U+FFFD).
+
+    Example:
+        >>> scrub_surrogates("caf\udce9 \udcff\udcfe Moli\udce8re?")
+        'caf� � Moli�re?'
+    """
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def normalise_history(history: Sequence[Any]) -> list[tuple[str, str]]:
+    """The turns of a conversation as ``(role, text)`` pairs, empty turns left out."""
     turns: list[tuple[str, str]] = []
     for item in history or ():
         if isinstance(item, Mapping):
@@ -111,7 +126,7 @@ def normalise_history(history: Sequence[Any]) -> list[tuple[str, str]]:
         else:  # a LangChain message
             role = "user" if getattr(item, "type", "human") == "human" else "assistant"
             turns.append((role, text_of(getattr(item, "content", ""))))
-    return [(role, text) for role, text in turns if text.strip()]
+    return [(role, scrub_surrogates(text)) for role, text in turns if text.strip()]
 
 
 def text_of(content: Any) -> str:
@@ -136,8 +151,11 @@ def to_source(n: int, doc: Document) -> Source:
     )
 
 
-def clean_question(text: str, max_chars: int) -> str:
+def clean_question(text: str | bytes, max_chars: int) -> str:
     r"""Drop control and invisible format characters, trim, and check the length.
+
+    Undecodable bytes (lone surrogates, see :func:`scrub_surrogates`) become
+    the replacement character, so no model is handed text it cannot encode.
 
     Args:
         text: The question as typed or sent.
@@ -152,7 +170,12 @@ def clean_question(text: str, max_chars: int) -> str:
     Example:
         >>> clean_question("  How long\x00 is it?\u202e ", 100)
         'How long is it?'
+        >>> clean_question("caf\udce9?", 100)
+        'caf�?'
     """
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", "replace")
+    text = scrub_surrogates(text)
     kept = "".join(
         " " if ch in "\n\t\r" else ch
         for ch in text

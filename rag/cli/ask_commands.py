@@ -204,6 +204,7 @@ def chat(
     chain = _build(ctx, settings)
     history: list[dict[str, str]] = []
     console.print("[dim]Ask a question; an empty line or Ctrl-D ends the chat.[/]")
+    _tolerate_undecodable_input()
     while True:
         try:
             question = console.input("[bold]> [/]").strip()
@@ -220,6 +221,16 @@ def chat(
             continue
         _print_sources(answer)
         history += [
-            {"role": "user", "content": question},
+            {"role": "user", "content": answer.question},
             {"role": "assistant", "content": answer.text},
         ]
+
+
+def _tolerate_undecodable_input() -> None:
+    """Hand bytes of another encoding typed or piped into the chat over as lone surrogates
+    (which the chain turns into U+FFFD) instead of ending the session on a decoding error."""
+    import io
+    import sys
+
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")

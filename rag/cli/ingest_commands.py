@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.text import Text
 
 from rag.cli import app
@@ -141,10 +142,25 @@ def print_report(report: IngestReport) -> None:
         note(title)
     if len(others) > limit:
         note(f"... and {len(others) - limit} more added/updated/deleted files")
+    _print_warnings(report)
     hidden = sum(e.reason in (HIDDEN_FILE, HIDDEN_FOLDER) for e in problems)
     if hidden:
         note(f"[dim]{hidden} hidden file(s)/folder(s) left out; --include-hidden takes them[/]")
     _print_totals(report)
+
+
+_MAX_WARNINGS = 3
+
+
+def _print_warnings(report: IngestReport) -> None:
+    """What the reading libraries warned about, under the file it concerns (a few per file)."""
+    warned = [entry for entry in report.entries if entry.warnings]
+    for entry in warned[:_MAX_ROWS]:
+        more = len(entry.warnings) - _MAX_WARNINGS
+        lines = [*entry.warnings[:_MAX_WARNINGS], *([f"... and {more} more"] if more > 0 else [])]
+        note(f"[dim]warning: {escape(entry.source)}: {escape('; '.join(lines))}[/]")
+    if len(warned) > _MAX_ROWS:
+        note(f"[dim]... and {len(warned) - _MAX_ROWS} more files with warnings (--json lists them)[/]")
 
 
 def _row(entry: FileEntry) -> tuple[Text, str, str, str, str]:
@@ -181,18 +197,19 @@ def _print_totals(report: IngestReport) -> None:
 
 
 def _check_paths(paths: list[Path], *, prune: bool) -> None:
-    """Refuse paths that cannot be read, before any model loads (exit code 2).
+    """Refuse paths that cannot be read (missing, a symlink loop or a broken link, a
+    FIFO or a device), before any model loads (exit code 2).
 
     With ``--prune`` a path that no longer exists is fine: the files indexed
     under it are dropped.
     """
-    from ingest.discover import MISSING, path_problem
+    from ingest.discover import MISSING, named_path_problem
 
     bad = []
     for path in paths:
-        problem = path_problem(path.expanduser().absolute())
-        if problem and problem[0] == "failed" and not (prune and problem[1] == MISSING):
-            bad.append(f"{path}: {problem[1]}")
+        problem = named_path_problem(path.expanduser().absolute())
+        if problem and not (prune and problem == MISSING):
+            bad.append(f"{path}: {problem}")
     if bad:
         usage_error("cannot ingest " + "; ".join(bad))
 
@@ -230,10 +247,16 @@ def ingest_command(
 ) -> None:
     """Add new and changed files to the index; unchanged files are skipped.
 
-    Every file found is reported: hidden files and folders inside a folder
-    are skipped (one line for a hidden folder) unless --include-hidden;
-    files left out by --include/--exclude are not listed. Piped, each file
-    is one tab-separated line: status, file, pages, chunks, reason.
+    The report lists each file added, updated, deleted, skipped or failed,
+    with the reason; unchanged files are only counted in the totals (--json
+    lists them too). Hidden files and folders inside a folder are skipped
+    (one line for a hidden folder) unless --include-hidden; files left out by
+    --include/--exclude are not listed. Piped, each file is one
+    tab-separated line: status, file, pages, chunks, reason.
+
+    Exit codes: 0 done (skips with a reason included), 1 a file failed,
+    2 a path that cannot be ingested (missing, a FIFO, a device, a symlink
+    loop) or a bad option, refused before anything is read.
     """
     _check_paths(paths, prune=prune)
     from ingest import ingest_paths
@@ -314,9 +337,14 @@ def forget_command(
     collection: CollectionOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove files (or everything under folders) from the index."""
+    """Remove files (or everything under folders) from the index.
+
+    Exit code 1 when a path is not indexed (it is listed as failed).
+    """
     from ingest import forget
 
     settings = settings_from_cli(store={"collection": collection})
     report = forget(paths, settings)
     _show(report, as_json=as_json)
+    if not report.ok:  # a path that is not indexed: nothing was done there
+        raise typer.Exit(1)

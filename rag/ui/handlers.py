@@ -17,6 +17,7 @@ from typing import Any
 import gradio as gr
 
 from rag.answer import Answer
+from rag.context import scrub_surrogates
 from rag.errors import ConfigError, RagError
 from rag.ui.backend import ChatOptions, UIBackend, describe_error
 from rag.ui.page_image import can_render
@@ -134,7 +135,7 @@ class Handlers:
         Outputs: chat window, session turns, question box, sources table,
         sources state, preview picker, standalone question.
         """
-        message = (message or "").strip()
+        message = scrub_surrogates(message or "").strip()  # undecodable bytes: U+FFFD
         if not message:
             yield (gr.skip(),) * 7
             return

@@ -60,8 +60,9 @@ def test_forget_files_folders_and_document_sources(index, tmp_path: Path, chunke
         str(docs / "sub" / "b.txt"): "deleted",
         str(docs / "sub" / "c.txt"): "deleted",
         "kb://x": "deleted",
-        str(tmp_path / "never.txt"): "skipped",
+        str(tmp_path / "never.txt"): "failed",  # nothing asked for was done there
     }
+    assert not report.ok
     sources = {chunk.metadata["source"] for chunk in index.fetch()}
     assert sources == {str(docs / "a.txt")}
     assert [r.source for r in index.ledger.all()] == [str(docs / "a.txt")]

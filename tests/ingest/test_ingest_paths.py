@@ -285,3 +285,29 @@ def test_nothing_to_read_opens_no_index(settings, tmp_path: Path) -> None:  # no
     ]
     assert report.collection == settings.store.collection and not report.ok
     assert not settings.store.path.exists()  # no store created, so no index (and no model) opened
+
+
+def test_library_warnings_are_kept_with_their_file_not_printed_loose(
+    index, tmp_path: Path, chunker, caplog  # noqa: ANN001
+) -> None:
+    good = make_pdf(tmp_path / "good.pdf", [PARAGRAPH])
+    data = make_pdf(tmp_path / "shifted.pdf", [PARAGRAPH]).read_bytes()
+    at = data.rindex(b"startxref") + len(b"startxref\n")
+    offset = data[at:].split()[0]  # a wrong xref offset: pypdf warns, recovers, reads the page
+    (tmp_path / "shifted.pdf").write_bytes(data[:at] + str(int(offset) + 7).encode()
+                                           + data[at + len(offset):])
+    caplog.set_level("WARNING")
+    report = ingest_paths([tmp_path], index=index, chunker=chunker)
+
+    entries = {Path(e.source).name: e for e in report.entries}
+    assert entries["shifted.pdf"].status == "added"
+    assert any(w.startswith("pypdf: incorrect startxref pointer") for w in
+               entries["shifted.pdf"].warnings), entries["shifted.pdf"].warnings
+    assert entries[good.name].warnings == ()
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]  # none loose
+    # outside an ingest run, the library's warnings reach the usual handlers again
+    import logging
+
+    logging.getLogger("pypdf._reader").warning("after the run")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == [
+        "after the run"]

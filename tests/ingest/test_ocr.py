@@ -13,7 +13,7 @@ from ingest.ocr import TesseractOcr, make_ocr
 from rag.errors import ConfigError, IngestError
 from rag.settings import OcrSettings
 from tests.ingest.conftest import make_pdf
-from tests.scans import scan_image, scanned_pdf, word_recall
+from tests.scans import garbled_pdf, scan_image, scanned_pdf, word_recall
 
 LEASE = (
     "The lease for the warehouse at 14 Harbour Road runs from March 2019 to February 2029. "
@@ -205,3 +205,17 @@ def test_a_blank_scan_is_reported_as_such(index, tmp_path: Path) -> None:  # noq
     (entry,) = ingest_paths([tmp_path / "blank.pdf"], index=index).entries
     assert entry.status == "skipped" and entry.reason == "OCR found no text on page 1"
     assert entry.scanned_pages == 0 and entry.ocr_pages == ()
+
+
+def test_a_garbled_text_layer_is_read_by_ocr_not_indexed(ocr: TesseractOcr, tmp_path: Path) -> None:
+    lines = ["The boiler was replaced on 14 March 2019", "by the contractor Hallam and Sons."]
+    pdf = garbled_pdf(tmp_path / "garbled.pdf", lines)
+    (page,) = load_file(pdf, ocr=ocr).pages
+    assert page.engine == "ocr" and not page.error
+    assert word_recall(" ".join(lines), page.text) >= 0.9
+    assert all(char.isprintable() or char.isspace() for char in page.text)
+
+    (page,) = load_file(pdf).pages  # OCR off: no text, and the reason
+    assert page.text == "" and page.garbled
+    assert page.error == ("text layer unreadable (its fonts map the text to control "
+                          "characters), and OCR is off (ocr.enabled)")

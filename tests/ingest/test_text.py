@@ -151,3 +151,20 @@ def test_empty_input_is_empty_text(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
     assert list(iter_text(path)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("ＢＩＧ５編碼繁體中文測試", "big5"),  # was read as UTF-16 (Yi and Hangul syllables)
+        ("联通", "gb2312"),  # four bytes; was read as Big5 (薊籵)
+        ("价格：一百元", "gb2312"),
+        ("價格：一百元", "big5"),
+        ("北京欢迎你", "gb2312"),
+        ("東京タワー", "euc_jp"),
+        ("こんにちは", "shift_jis"),
+        ("서울특별시", "euc_kr"),
+    ],
+)
+def test_short_cjk_texts_are_read_in_their_own_encoding(text: str, encoding: str) -> None:
+    assert decode_text(text.encode(encoding)) == text

@@ -322,3 +322,20 @@ def test_a_chosen_answer_is_also_shown_the_sentence_after_the_best_one(index) ->
                                context_sentences=1),
                          llm=CountingFakeLLM(responses=["unused"]), index=index)
     assert writer.shown_passages(question)[0].page_content == best  # an LLM that writes: no
+
+
+@pytest.mark.parametrize("question", [
+    "caf\udce9 \udcff\udcfe Moli\udce8re?",  # a command line's undecodable bytes
+    b"caf\xe9 \xff\xfe Moli\xe8re?",  # bytes that are not UTF-8
+    "Quillon bridge \ud800 length?",  # a lone surrogate from a JSON escape
+])
+def test_undecodable_questions_are_cleaned_before_any_model_sees_them(
+    filled, settings, question  # noqa: ANN001
+) -> None:
+    history = [{"role": "user", "content": "Tell me about caf\udce9s"},
+               {"role": "assistant", "content": "Nothing found."}]
+    llm = CountingFakeLLM(responses=["How long is the Quillon bridge?", "412 metres [1]."])
+    answer = build_chain(settings, llm=llm, index=filled).invoke(
+        {"question": question, "history": history})  # the real embedding model embeds it
+    assert "\ufffd" in answer.question
+    assert not any("\ud800" <= char <= "\udfff" for char in answer.question)

@@ -167,3 +167,24 @@ def test_chat_prints_quoted_answers_and_keeps_their_text_as_history() -> None:
     assert result.stdout.count("” — guide.pdf:3") == 2  # one per answer
     assert "[2]\n" not in result.stdout  # no raw quote line with its marker
     assert chain.calls[1]["history"][1] == {"role": "assistant", "content": chain.answer.text}
+
+
+def test_undecodable_bytes_in_a_question_are_answered_not_a_traceback(
+    tmp_path: Path, isolated_state: Path
+) -> None:
+    notes = tmp_path / "menu.md"
+    notes.write_text("# Menu\n\nThe café serves crêpes named after Molière every Sunday.\n")
+    assert runner.invoke(app, ["ingest", str(notes)]).exit_code == 0
+    # Python hands undecodable argument bytes (Latin-1 é, 0xff 0xfe) over as lone surrogates
+    result = runner.invoke(app, ["ask", "caf\udce9 \udcff\udcfe Moli\udce8re?"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None and "Traceback" not in result.output
+    assert "menu.md" in result.output or "could not find" in result.output
+
+    # the same bytes typed into the chat do not end the session: the next question is answered
+    result = runner.invoke(app, ["chat"], input=b"caf\xe9 Moli\xe8re?\nWhat does the caf\xc3\xa9 "
+                                                b"serve on Sunday?\n\n")
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert result.output.count("> ") >= 3  # three prompts: two questions, then the empty line
+    assert "crêpes" in result.output

@@ -78,6 +78,53 @@ def test_ingest_sources_forget(docs: Path) -> None:
     result = runner.invoke(app, ["sources"])
     assert "no ingested files" in result.output
 
+    # forgetting what is not indexed did nothing it was asked: exit 1, ok false, the reason
+    result = runner.invoke(app, ["forget", "--json", str(docs / "owls.md")])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["entries"][0]["status"] == "failed"
+    assert data["entries"][0]["reason"].startswith("not indexed")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink loop", "broken symlink", "device"])
+def test_a_named_special_file_is_refused_with_its_reason(
+    tmp_path: Path, isolated_state: Path, kind: str
+) -> None:
+    path = tmp_path / "special"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink loop":
+        path.symlink_to(path)
+    elif kind == "broken symlink":
+        path.symlink_to(tmp_path / "gone")
+    else:
+        path = Path("/dev/null")
+    result = runner.invoke(app, ["ingest", "--json", str(path)])
+    assert result.exit_code == 2, result.output
+    reason = {"fifo": "not a regular file or folder (a FIFO)", "symlink loop": "symlink loop",
+              "broken symlink": "broken symlink",
+              "device": "not a regular file or folder (a character device)"}[kind]
+    assert result.stderr.strip() == f"error: cannot ingest {path}: {reason}"
+    assert not isolated_state.exists()  # refused before anything opened
+
+
+def test_the_library_reports_a_named_special_file_as_failed(
+    tmp_path: Path, settings, embeddings  # noqa: ANN001
+) -> None:
+    from ingest import ingest_paths
+    from rag.index import open_index
+
+    os.mkfifo(tmp_path / "pipe")
+    index = open_index(settings, embeddings=embeddings)
+    try:
+        report = ingest_paths([tmp_path / "pipe"], index=index)
+    finally:
+        index.close()
+    assert not report.ok
+    assert [(e.status, e.reason) for e in report.entries] == [
+        ("failed", "not a regular file or folder (a FIFO)")]
+
 
 def test_chunk_change_is_refused_until_reindex(
     docs: Path, index, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
@@ -215,3 +262,18 @@ def test_pages_read_by_ocr_are_named_in_the_report_and_sources(isolated_state: P
     assert (file, pages, chunks, empty, ocr) == (str(folder / "letter.pdf"), "2", "2", "", "1-2")
     data = json.loads(rag_cli("sources", "--json").stdout)
     assert data["files"][0]["ocr_pages"] == [1, 2]
+
+
+def test_a_library_warning_is_printed_with_its_file(tmp_path: Path, isolated_state: Path) -> None:
+    from tests.ingest.conftest import make_pdf
+
+    data = make_pdf(tmp_path / "shifted.pdf", [TEXT]).read_bytes()
+    at = data.rindex(b"startxref") + len(b"startxref\n")
+    offset = data[at:].split()[0]
+    (tmp_path / "shifted.pdf").write_bytes(data[:at] + str(int(offset) + 7).encode()
+                                           + data[at + len(offset):])
+    result = runner.invoke(app, ["ingest", str(tmp_path / "shifted.pdf")])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "startxref" in line]
+    assert warned and all(line.startswith(f"warning: {tmp_path / 'shifted.pdf'}: pypdf: ")
+                          for line in warned), result.output

@@ -119,3 +119,45 @@ def test_two_clients_at_once_keep_separate_histories(live_app) -> None:
     chat2 = _ask(second, "Is Tellamar known for kites?")[-1][0]
     user_turns2 = [t for m, t in zip(chat2, _texts(chat2)) if m["role"] == "user"]
     assert user_turns2 == ["What is the capital of Zorbia?", "Is Tellamar known for kites?"]
+
+
+def _ask_raw(url: str, question: str) -> list[dict[str, Any]]:
+    """Ask through Gradio's queue API with JSON built here (``\\udce9`` escapes as some
+    clients send them, which gradio_client and httpx refuse to encode); return the events."""
+    import json
+    import uuid
+
+    import httpx
+
+    url = url.rstrip("/")
+    config = httpx.get(f"{url}/config", timeout=30).json()
+    fn_index = next(n for n, dep in enumerate(config["dependencies"])
+                    if dep.get("api_name") == "chat")
+    session = uuid.uuid4().hex
+    payload = {"data": [question, None, "documents", [], "hybrid", 4, "grounded_qa", 0.0],
+               "fn_index": fn_index, "session_hash": session, "event_data": None,
+               "trigger_id": None}
+    body = json.dumps(payload).encode("ascii")  # ensure_ascii: lone surrogates as escapes
+    joined = httpx.post(f"{url}/gradio_api/queue/join", content=body, timeout=30,
+                        headers={"content-type": "application/json"})
+    assert joined.status_code == 200, joined.text
+    events = []
+    with httpx.stream("GET", f"{url}/gradio_api/queue/data", params={"session_hash": session},
+                      timeout=120) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                events.append(json.loads(line[5:]))
+                if events[-1].get("msg") == "process_completed":
+                    break
+    return events
+
+
+def test_a_question_with_undecodable_characters_gets_an_answer(live_app) -> None:
+    events = _ask_raw(live_app.url, "Who keeps the lighthouse of Quenta? caf\udce9 \udcff")
+    done = events[-1]
+    assert done["msg"] == "process_completed" and done["success"], done
+    chat = done["output"]["data"][0]
+    texts = _texts(chat)
+    assert texts[0] == "Who keeps the lighthouse of Quenta? caf\ufffd \ufffd"  # shown cleaned
+    assert chat[-1]["metadata"]["title"].startswith("Sources (")  # answered, with sources
+    assert not any("\u26a0" in text for text in texts)
