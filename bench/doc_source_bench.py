@@ -5,7 +5,7 @@ eval collection, in the store folder given, reused by later runs); then each
 question of the CSV is searched with the retriever the chain uses (the
 default retrieval settings), without the LLM. A question counts as found
 "first" when the first retrieved chunk comes from a file matching one of its
-``Source Docs`` globs (:func:`rag.eval.metrics.source_matches`), and "any"
+``Source Docs`` globs (:func:`rag.eval.facts.source_matches`), and "any"
 when one of the first five does. Figures are given per question type for the
 questions of the tuning companies (rules were chosen on these) and of the
 check companies (left alone until the rules were fixed).
@@ -42,7 +42,7 @@ def company(globs: Sequence[str]) -> str:
 
 def run_questions(index: Any, settings: Any, questions: Sequence[Any]) -> list[dict[str, Any]]:
     """Search every question; keep the files of the retrieved chunks, best first."""
-    from rag.eval.metrics import source_matches
+    from rag.eval.facts import source_matches
     from rag.retrieval import HybridRetriever
 
     retrieval = settings.retrieval.model_copy(update={"top_k": SHOWN})

@@ -1,6 +1,6 @@
-"""Fit the three numbers of quoted answers (``rag/data/quote_rules.json``) and check them.
+"""Fit the three numbers of quoted answers (``rag/answer/data/quote_rules.json``) and check them.
 
-Quoted answers (:mod:`rag.quotes`) need three numbers:
+Quoted answers (:mod:`rag.answer.quotes`) need three numbers:
 
 - ``rank_weight``: a sentence of the chunk retrieved ``n``-th scores this
   weight divided by ``n`` more (the retriever knows which report a question
@@ -67,8 +67,8 @@ def quoting_chain(settings, index):
     sentences without the rank weight (the fit adds it)."""
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+    from rag.answer.quotes import QuoteRules
     from rag.chain import build_chain
-    from rag.quotes import QuoteRules
 
     return build_chain(settings.with_overrides(prompts={"qa_template": "extractive_qa"}),
                        llm=FakeListChatModel(responses=["unused"]), index=index,
@@ -120,7 +120,7 @@ def sec10q_evidence(settings, folder: Path, qna: Path) -> list[dict]:
 
 def best_scores(rankings: list, rank_weight: float) -> list[float]:
     """The best sentence's score of each question with ``rank_weight`` (-1 without sentences)."""
-    from rag.quotes import reweigh_ranks
+    from rag.answer.quotes import reweigh_ranks
 
     return [reweigh_ranks(ranked, rank_weight)[0].score if ranked else -1.0
             for ranked in rankings]
@@ -139,8 +139,9 @@ def choose_floor(answerable: list[float], max_false: float) -> float:
 
 def quote_scores(rows: list[dict], share: float, rank_weight: float) -> tuple[float, float]:
     """Source accuracy of the first quote and mean content-word F1 of the quotes."""
-    from rag.eval.metrics import content_f1, mean, source_matches
-    from rag.quotes import pick_quotes, reweigh_ranks
+    from rag.answer.quotes import pick_quotes, reweigh_ranks
+    from rag.eval.facts import content_f1, source_matches
+    from rag.eval.metrics import mean
 
     right, f1 = [], []
     for row in rows:
@@ -162,8 +163,8 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="Report; do not write the file.")
     args = parser.parse_args()
 
+    from rag.answer.quotes import rules_path
     from rag.eval.datasets import file_fingerprint, load_squad
-    from rag.quotes import rules_path
     from rag.settings import load_settings
 
     settings = load_settings()

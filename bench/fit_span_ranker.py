@@ -1,22 +1,22 @@
-"""Fit the weights of the extractive answer ranker (``rag.extract``) on development data.
+"""Fit the weights of the extractive answer ranker (``rag.answer.extract``) on development data.
 
 On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
 ``bench/calibrate_relevance.py`` uses them; the evaluation ingests 0-3):
 
 1. For every answerable question, take the passages the chain shows (retrieval
    and focusing with the project's settings, no LLM) and cut them into
-   candidate phrases with their features (``rag.extract.candidate_spans``).
+   candidate phrases with their features (``rag.answer.extract.candidate_spans``).
 2. Fit the feature weights: a softmax over each question's candidates whose
    target is proportional to each candidate's token F1 against the reference
    answers (gradient descent, L2 0.01). Each kind of question
-   (``rag.extract.KINDS``) gets weights of its own: a shared weight plus one
+   (``rag.answer.extract.KINDS``) gets weights of its own: a shared weight plus one
    for its kind, fitted at once, so that the L2 penalty pulls a kind towards
    the shared weights where its own questions say little. Two-fold
    cross-validation figures are reported too, and where the features-only
    choice loses: questions with no right candidate, a phrase of the wrong
    sentence, the wrong phrase of the right sentence.
 3. On the first ``--model-questions`` questions (default all), score each question's 5 best
-   candidates with the bundled LLM (``rag.scoring``, shown only their
+   candidates with the bundled LLM (``rag.answer.scoring``, shown only their
    sentences) and choose the weight of that score from a grid by mean F1
    (no widening); then, at that weight, the margin within which a longer
    phrase holding the chosen one replaces it (``widen_margin``), by
@@ -25,8 +25,8 @@ On the SQuAD 2.0 development split (articles 4-7 of part 1 ingested, exactly as
    since a larger one makes longer answers.
 
 Writes the fitted weights (per kind: shared plus kind), the model weight and the
-widening margin to the package's data file ``rag/data/phrase_ranker.json``, which
-``rag.extract`` reads, and the figures to ``bench/results/span_ranker.json``.
+widening margin to the package's data file ``rag/answer/data/phrase_ranker.json``, which
+``rag.answer.extract`` reads, and the figures to ``bench/results/span_ranker.json``.
 
 Usage: ``.venv/bin/python bench/fit_span_ranker.py [--squad FILE] [--model-questions N]
 [--top N] [--sentences N] [--neighbours N]``
@@ -116,11 +116,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/span_ranker.json")
     args = parser.parse_args()
 
-    from rag.chain import build_chain
-    from rag.eval.datasets import file_fingerprint, load_squad
-    from rag.eval.metrics import contains_reference, squad_f1
-    from rag.eval.qa import open_squad_collection, sample_questions
-    from rag.extract import (
+    from rag.answer.extract import (
         FEATURES,
         KINDS,
         candidate_spans,
@@ -128,6 +124,10 @@ def main() -> None:
         question_kind,
         ranker_path,
     )
+    from rag.chain import build_chain
+    from rag.eval.datasets import file_fingerprint, load_squad
+    from rag.eval.metrics import contains_reference, squad_f1
+    from rag.eval.qa import open_squad_collection, sample_questions
     from rag.models import ensure_offline, make_llm
     from rag.settings import load_settings
 

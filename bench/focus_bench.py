@@ -36,10 +36,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/focus.json")
     args = parser.parse_args()
 
+    from rag.answer.focus import focus_documents
     from rag.eval.datasets import file_fingerprint, load_squad, parse_ranges
     from rag.eval.metrics import contains_reference
     from rag.eval.qa import open_squad_collection, sample_questions
-    from rag.focus import focus_documents
     from rag.models import ensure_offline
     from rag.retrieval import HybridRetriever
     from rag.settings import load_settings

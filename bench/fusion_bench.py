@@ -60,10 +60,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/fusion.json")
     args = parser.parse_args()
 
+    from rag.eval.beir import DEPTH, SOURCE_PREFIX, beir_documents
     from rag.eval.corpus import collection_name, open_eval_collection
     from rag.eval.datasets import file_fingerprint, load_beir
     from rag.eval.metrics import dedupe_ranking, ndcg_at_k
-    from rag.eval.beir import DEPTH, SOURCE_PREFIX, beir_documents
     from rag.models import ensure_offline
     from rag.retrieval import HybridRetriever
     from rag.settings import load_settings

@@ -2,7 +2,7 @@
 
 Each measurement runs in a fresh Python process that builds the real chunker
 (the bundled model's tokenizer, as ingest does), then loads one file with
-:func:`ingest.loaders.load_file` and chunks every page with it, dropping the
+:func:`ingest.readers.load_file` and chunks every page with it, dropping the
 chunks (no embedding, no index). The process reports its peak RSS
 (``ru_maxrss``). Target: the 200 MB file's peak within 100 MB of the small
 file's, because text files are streamed in blocks.
@@ -59,8 +59,8 @@ def write_text(path: Path, size: int) -> int:
 def measure(path: Path, whole: bool) -> dict[str, float]:
     """Load and chunk ``path`` in this process; return the peak RSS and counts."""
     from ingest import make_chunker
-    from ingest.loaders import Page, load_file
-    from ingest.text import decode_text
+    from ingest.readers import Page, load_file
+    from ingest.readers.decoding import decode_text
     from rag.models import make_embeddings
     from rag.settings import Settings
 

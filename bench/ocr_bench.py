@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ingest.loaders import load_file  # noqa: E402
-from ingest.ocr import TesseractOcr  # noqa: E402
+from ingest.readers import load_file  # noqa: E402
+from ingest.readers.ocr import TesseractOcr  # noqa: E402
 from tests.scans import FONTS, scan_image, scanned_pdf, word_recall  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

@@ -49,9 +49,9 @@ def main() -> None:
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     from rag.chain import build_chain
+    from rag.eval.beir import beir_documents
     from rag.eval.corpus import collection_name, open_eval_collection
     from rag.eval.datasets import file_fingerprint, load_beir
-    from rag.eval.beir import beir_documents
     from rag.retrieval import HybridRetriever
     from rag.settings import load_settings
 

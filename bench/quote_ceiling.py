@@ -1,7 +1,7 @@
 """How well could any quote of the retrieved chunks score? The ceiling of quoted answers on sec10q.
 
 A quoted answer is at most three sentences of the retrieved chunks and about
-80 words (:mod:`rag.quotes`). This bench asks, for each sec10q question, what
+80 words (:mod:`rag.answer.quotes`). This bench asks, for each sec10q question, what
 the best such choice would score against the reference answer if the
 reference were known: sentences are added greedily, each time the one that
 raises the content-word F1 most, while the words fit. It reports that F1 and
@@ -33,7 +33,7 @@ DATA = ROOT.parent / "shared" / "data"
 
 def greedy_best(units, reference: str, *, max_quotes: int, max_words: int) -> list:
     """The units, at most ``max_quotes`` and ``max_words`` words, that greedily maximise F1."""
-    from rag.eval.metrics import content_f1
+    from rag.eval.facts import content_f1
 
     chosen: list = []
     best = 0.0
@@ -57,9 +57,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from fit_quote_rules import quoting_chain
+
+    from rag.answer.quotes import ANSWER_WORDS, MAX_QUOTES, fitted_rules, pick_quotes, reweigh_ranks
     from rag.eval.docs import load_qna, open_docs_collection
-    from rag.eval.metrics import check_facts, content_f1, mean
-    from rag.quotes import ANSWER_WORDS, MAX_QUOTES, fitted_rules, pick_quotes, reweigh_ranks
+    from rag.eval.facts import check_facts, content_f1
+    from rag.eval.metrics import mean
     from rag.settings import load_settings
 
     settings = load_settings()

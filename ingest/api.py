@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 from ingest.chunking import Chunker, make_chunker
 from ingest.discover import MISSING, Discovery, discover
 from ingest.jobs import document_batches, file_batches
-from ingest.library_warnings import routed
-from ingest.loaders import load_file
-from ingest.ocr import OcrEngine, make_ocr
 from ingest.pipeline import Progress, Writer, run_pipeline
+from ingest.readers import load_file
+from ingest.readers.library_warnings import routed
+from ingest.readers.ocr import OcrEngine, make_ocr
 from ingest.rebuild import finish_rebuild, needs_rebuild, with_ledger_files
 from ingest.report import FileEntry, IngestReport, ProgressCallback
 from ingest.storage import check_writable, storage_errors
 from rag.errors import ConfigError, IndexMismatchError
-from rag.remote import INDEX_BACKENDS, remote_errors
+from rag.models.remote import INDEX_BACKENDS, remote_errors
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document

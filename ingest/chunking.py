@@ -248,7 +248,7 @@ def make_chunker(settings: Settings, embeddings: Embeddings) -> Chunker:
         The chunker.
     """
     cfg = settings.chunking
-    tokenizer = getattr(embeddings, "tokenizer", None)  # see rag.embeddings
+    tokenizer = getattr(embeddings, "tokenizer", None)  # see rag.models.embeddings
     max_len = getattr(embeddings, "max_seq_length", None)
     if tokenizer is None or not max_len:
         logger.info("no tokenizer for %s: estimating 4 characters per token", embeddings)

@@ -19,9 +19,9 @@ from langchain_core.documents import Document
 from ingest.chunking import Chunker, content_hash
 from ingest.discover import FoundFile
 from ingest.headers import ChunkHeaders
-from ingest.library_warnings import reading
-from ingest.loaders import LoadedFile, Page, SkipFile, load_file
 from ingest.pagestats import PageStats, empty_reason, read_note
+from ingest.readers import LoadedFile, Page, SkipFile, load_file
+from ingest.readers.library_warnings import reading
 from ingest.report import FileEntry, Status
 from rag.errors import IngestError
 from rag.hashing import sha256_file
@@ -318,7 +318,7 @@ def file_batches(
         password: For encrypted PDFs.
         group_size: Chunks per batch (whole files only; larger files in parts).
         load: Opens a file, called as ``load(path, password=...)``; defaults
-            to :func:`ingest.loaders.load_file`.
+            to :func:`ingest.readers.load_file`.
         reread: Read every file, unchanged ones too (rebuilding the index).
 
     Yields:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ingest.loaders import LoadedFile, Page
-from ingest.ocr import OCR_ENGINE as OCR
-from ingest.pdf_engines import ENGINES
+from ingest.readers import LoadedFile, Page
+from ingest.readers.ocr import OCR_ENGINE as OCR
+from ingest.readers.pdf_engines import ENGINES
 
 __all__ = ["PageStats", "empty_reason", "page_runs", "read_note"]
 

@@ -49,7 +49,7 @@ class FileEntry:
             layer, frames of an image file) whose text OCR read.
         warnings: What the reading libraries warned about while reading the
             file (``"pypdf: Object 172 0 not defined. (2 times)"``), each
-            distinct message once (see :mod:`ingest.library_warnings`).
+            distinct message once (see :mod:`ingest.readers.library_warnings`).
     """
 
     source: str

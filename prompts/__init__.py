@@ -4,7 +4,11 @@ A template file holds a ``description``, the ``input_variables`` it needs, and
 either ``system``/``human`` messages (with optional few-shot ``examples``, each
 a ``human``/``ai`` pair) or a plain ``text``. Users can point
 ``settings.prompts.directory`` at a folder of their own files, which is searched
-before the bundled ones. This package imports neither ``rag`` nor ``ingest``.
+before the bundled ones.
+
+What lives here: the loader (:mod:`prompts._loader`) and the YAML templates
+(``templates/``). May import: LangChain's prompt types and PyYAML only, never
+``rag`` or ``ingest``.
 
 Example:
     >>> from prompts import load_chat_prompt

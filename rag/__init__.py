@@ -3,6 +3,15 @@
 Importing this package does no work: models, settings and indexes load when
 first used.
 
+What lives here, bottom up: :mod:`rag.errors`, :mod:`rag.text` (words and
+sentences) and :mod:`rag.hashing`; :mod:`rag.settings`; :mod:`rag.models`
+(model factories); :mod:`rag.index` (the only code that touches Chroma and the
+keyword index); :mod:`rag.retrieval` and :mod:`rag.answer` (the query path);
+:mod:`rag.chain`; :mod:`rag.eval` and :mod:`rag.tune`; the faces
+:mod:`rag.ui` and :mod:`rag.cli`. Each part may import only the parts below
+it (``tests/test_layout.py`` checks it); this module may import all of them,
+lazily, for the public names.
+
 Example:
     >>> import rag
     >>> answer = rag.ask("What does the ingest command do?")   # doctest: +SKIP

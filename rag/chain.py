@@ -8,9 +8,9 @@ LLM writes them and then, last, the :class:`~rag.answer.Answer` itself.
 
 When no retrieved chunk is relevant enough, the chain answers "not found"
 without calling the LLM at all. With a model too small to write (``extract``
-templates, see :mod:`rag.capability`) the answer quotes the sentences that
+templates, see :mod:`rag.models.capability`) the answer quotes the sentences that
 answer, led by the short fact when the question asks for one
-(:class:`~rag.writers.QuoteWriter`); otherwise the LLM writes it and the
+(:class:`~rag.answer.writers.QuoteWriter`); otherwise the LLM writes it and the
 citations and support are checked.
 
 Example:
@@ -31,17 +31,18 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from prompts import PromptTemplateError, load_chat_prompt, load_spec, load_text
 from rag.answer import Answer
-from rag.condense import Condenser, says_not_found
-from rag.context import cited_numbers, clean_citations, clean_question, support, to_source
+from rag.answer.condense import Condenser, says_not_found
+from rag.answer.config import ChainConfig
+from rag.answer.context import cited_numbers, clean_citations, clean_question, support, to_source
+from rag.answer.focus import focus_documents
+from rag.answer.quotes import Evidence, QuoteRules, fitted_rules
+from rag.answer.scoring import ContinuationScorer, continuation_scorer
+from rag.answer.writers import LLMWriter, PhraseChooser, QuoteWriter
 from rag.errors import ConfigError
-from rag.focus import focus_documents
-from rag.remote import INDEX_BACKENDS, remote_errors
-from rag.scoring import ContinuationScorer, continuation_scorer
+from rag.models.capability import qa_template_name
+from rag.models.remote import INDEX_BACKENDS, remote_errors
 from rag.retrieval import HybridRetriever, Retrieved, VectorRetriever
-from rag.chain_config import ChainConfig
 from rag.settings import Settings, load_settings
-from rag.quotes import Evidence, QuoteRules, fitted_rules
-from rag.writers import LLMWriter, PhraseChooser, QuoteWriter
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -70,9 +71,9 @@ class RagChain(Runnable[dict, Answer]):
         config: How the chain decides, focuses and answers.
         embeddings: The embedding model, needed for ``context_sentences``.
         scorer: For ``extract`` answers: scores candidate short facts with
-            the LLM (see :mod:`rag.scoring`); None ranks them by their features.
+            the LLM (see :mod:`rag.answer.scoring`); None ranks them by their features.
         quote_rules: For ``extract`` answers: the floor, share and rank weight
-            of quoting; default the fitted ones (:func:`rag.quotes.fitted_rules`).
+            of quoting; default the fitted ones (:func:`rag.answer.quotes.fitted_rules`).
 
     Raises:
         ConfigError: For ``extract`` answers without ``embeddings``.
@@ -259,7 +260,7 @@ class RagChain(Runnable[dict, Answer]):
 
         Quoted answers keep every retrieved chunk once one is relevant: a chunk's
         similarity is diluted by its other sentences, and the sentences are
-        scored against the floor of :class:`~rag.quotes.QuoteRules` anyway.
+        scored against the floor of :class:`~rag.answer.quotes.QuoteRules` anyway.
         """
         kept = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.config.min_relevance]
         return list(retrieved) if kept and isinstance(self.writer, QuoteWriter) else kept
@@ -336,7 +337,7 @@ def build_chain(
             the index's model (or the retriever's, for a
             :class:`~rag.retrieval.VectorRetriever`).
         scorer: For ``extract`` templates, scores candidate phrases (see
-            :mod:`rag.scoring`); defaults to ``continuation_scorer(llm)``,
+            :mod:`rag.answer.scoring`); defaults to ``continuation_scorer(llm)``,
             which is None for backends that cannot score (they then write).
         quote_rules: For ``extract`` templates, the rules of quoting; default
             the fitted ones (``bench/fit_quote_rules.py`` passes others).
@@ -356,7 +357,7 @@ def build_chain(
         llm = make_llm(settings)
     folder = settings.prompts.directory
     try:
-        qa_template = settings.qa_template_name()
+        qa_template = qa_template_name(settings)
         qa_prompt = load_chat_prompt(qa_template, folder)
         qa_style = load_spec(qa_template, folder).style
         condense_prompt = load_chat_prompt(settings.prompts.condense_template, folder)

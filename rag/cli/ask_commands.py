@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from rag.cli import app
+from rag.cli._app import app
 from rag.cli._common import (
     CollectionOption,
     console,
@@ -65,7 +65,7 @@ def _check_question(question: str, settings: Settings) -> None:
 
     The chain checks it again, with the same function and limit.
     """
-    from rag.context import clean_question
+    from rag.answer.context import clean_question
 
     try:
         clean_question(question, settings.retrieval.max_question_chars)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rag.cli import app
+from rag.cli._app import app
 from rag.cli._common import console, settings_from_cli, usage_error
 
 if TYPE_CHECKING:
@@ -143,8 +143,8 @@ def retrieval_command(
     tuned in place (``rag tune --collection eval-beir-...``) is scored with
     its tuned model.
     """
-    from rag.eval.datasets import load_beir
     from rag.eval.beir import evaluate_retrieval
+    from rag.eval.datasets import load_beir
 
     if model is not None and not model.is_dir():
         usage_error(f"--model: {model} is not a model folder")

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
-from rag.cli import app
+from rag.cli._app import app
 from rag.cli._common import (
     CollectionOption,
     JsonOption,

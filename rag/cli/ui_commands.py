@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rag.cli import app
+from rag.cli._app import app
 from rag.cli._common import CollectionOption, err_console, settings_from_cli
 
 _Host = Annotated[

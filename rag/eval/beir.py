@@ -26,8 +26,8 @@ from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
 from rag.settings import RETRIEVAL_MODES, Settings
 
 if TYPE_CHECKING:
-    from langchain_core.embeddings import Embeddings
     from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
 
 __all__ = ["SOURCE_PREFIX", "beir_documents", "evaluate_retrieval"]
 

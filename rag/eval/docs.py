@@ -7,13 +7,13 @@ question of the CSV goes through the full chain, and each answer is scored
 against the question's reference answer and expected source files:
 
 * ``source accuracy``: the file of the answer's first citation matches one of
-  the question's ``Source Docs`` globs (see :func:`rag.eval.metrics.source_matches`);
+  the question's ``Source Docs`` globs (see :func:`rag.eval.facts.source_matches`);
   an answer that cites nothing, abstentions included, is wrong.
 * ``source retrieved``: some passage shown to the model comes from such a file.
 * ``fact recall``: share of the reference's numbers and named entities stated in
-  the answer (:func:`rag.eval.metrics.check_facts`); ``fact recall numbers`` the
+  the answer (:func:`rag.eval.facts.check_facts`); ``fact recall numbers`` the
   same for numbers alone. References without such facts are left out.
-* ``content F1``: token F1 of the content words (:func:`rag.eval.metrics.content_f1`).
+* ``content F1``: token F1 of the content words (:func:`rag.eval.facts.content_f1`).
 * ``abstention``: share of "not found" answers; ``answer words``: mean length of
   the answers given (abstentions left out), citation markers removed.
 * latency percentiles of the whole answer and of its first piece, in seconds.
@@ -36,14 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 from rag.eval.corpus import EvalCollection, collection_name, open_eval_collection
 from rag.eval.datasets import file_fingerprint
-from rag.eval.metrics import (
-    check_facts,
-    content_f1,
-    mean,
-    percentile,
-    source_matches,
-    strip_citations,
-)
+from rag.eval.facts import check_facts, content_f1, source_matches, strip_citations
+from rag.eval.metrics import mean, percentile
 from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
 from rag.settings import Settings
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.eval.corpus import EvalCollection, collection_name, open_eval_collection
 from rag.eval.datasets import SquadArticle, SquadQuestion, squad_source
+from rag.eval.facts import strip_citations
 from rag.eval.metrics import (
     abstention_scores,
     contains_reference,
@@ -36,7 +36,6 @@ from rag.eval.metrics import (
     percentile,
     squad_exact_match,
     squad_f1,
-    strip_citations,
 )
 from rag.eval.run import EvalProgress, EvalRun, ProgressFn, settings_summary
 from rag.settings import Settings

@@ -4,6 +4,15 @@ Both paths share it and only it touches those stores: ingest writes through
 :attr:`Index.store` and :meth:`Index.delete_source`, the query path reads with
 :meth:`Index.search_dense`, :meth:`Index.search_keywords` and :meth:`Index.fetch`.
 
+What lives here: the index object (:mod:`~rag.index._index`), the Chroma store
+(:mod:`~rag.index.store`), the keyword index (:mod:`~rag.index.keyword`,
+:mod:`~rag.index.mirror`, :mod:`~rag.index.documents`), the file ledger
+(:mod:`~rag.index.ledger`), the collection's manifest and write lock
+(:mod:`~rag.index.manifest`, :mod:`~rag.index.lock`), what is embedded for a
+chunk (:mod:`~rag.index.searchable`) and re-embedding (:mod:`~rag.index.reembed`).
+May import: :mod:`rag.settings`, :mod:`rag.models`, :mod:`rag.errors`,
+:mod:`rag.text`; never ingest, the query path or the faces.
+
 Example:
     >>> from rag.settings import Settings
     >>> from rag.index import open_index
@@ -157,7 +166,7 @@ def _tuned_model(
     tuned from a model other than the configured one.
     """
     from rag.models import embedding_identity, make_embeddings, resolve_embedding_model
-    from rag.tuned import TunedModels
+    from rag.models.tuned import TunedModels
 
     models = TunedModels(settings.store.path / "tuned", settings.store.collection)
     version = models.named(stored.embedding_model) if stored else None

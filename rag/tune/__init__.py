@@ -5,9 +5,14 @@ file of labelled questions, when given), keeps a tenth of the documents'
 pairs aside, fine-tunes the model the collection uses now on the rest
 (:mod:`rag.tune.train`), and scores the old and the new model on the pairs
 kept aside (:mod:`rag.tune.check`). Only a better model is kept: saved as the
-collection's next version (:mod:`rag.tuned`) and the collection re-embedded
+collection's next version (:mod:`rag.models.tuned`) and the collection re-embedded
 with it in one switch (:func:`rag.index.reembed_collection`). :func:`revert`
 goes back to the version before.
+
+What lives here: :func:`tune` and :func:`revert` (this module), the training
+pairs (:mod:`~rag.tune.pairs`), training (:mod:`~rag.tune.train`) and the
+held-out check (:mod:`~rag.tune.check`). May import the models, the index and
+the settings; never the query path or the faces.
 
 Example:
     >>> from rag.tune import tune
@@ -141,8 +146,8 @@ def tune(
     from sentence_transformers import SentenceTransformer
 
     from rag.index import open_index
+    from rag.models.tuned import TunedModels
     from rag.tune.train import train_model
-    from rag.tuned import TunedModels
 
     started = time.perf_counter()
     settings = settings or load_settings()
@@ -217,7 +222,7 @@ def revert(settings: Settings | None = None, *, progress: Progress | None = None
     """
     from rag.index import open_index
     from rag.models import embedding_identity, resolve_embedding_model
-    from rag.tuned import TunedModels
+    from rag.models.tuned import TunedModels
 
     settings = settings or load_settings()
     index = open_index(settings)
@@ -269,7 +274,7 @@ def _model_in_use(settings: Settings, recorded: str) -> tuple[str, str]:
     """The folder of the model a collection's vectors come from, and the configured
     model's name (what a tuned version's card calls its base)."""
     from rag.models import resolve_embedding_model
-    from rag.tuned import TunedModels
+    from rag.models.tuned import TunedModels
 
     base_name, base_location = resolve_embedding_model(settings.embedding)
     version = TunedModels(settings.store.path / "tuned", settings.store.collection).named(recorded)

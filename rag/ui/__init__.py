@@ -3,6 +3,13 @@
 Importing this package does no work and does not import Gradio:
 :func:`build_app` switches analytics off first, then builds the Blocks.
 
+What lives here: the Blocks (:mod:`~rag.ui.app`), the event handlers
+(:mod:`~rag.ui.handlers`) and the backend they call (:mod:`~rag.ui.backend`),
+rendering (:mod:`~rag.ui.render`, :mod:`~rag.ui.cited`,
+:mod:`~rag.ui.passages`, :mod:`~rag.ui.page_image`), uploads, login and
+tuning (:mod:`~rag.ui.uploads`, :mod:`~rag.ui.access`, :mod:`~rag.ui.tuning`).
+May import everything below the faces; never the CLI.
+
 Example:
     >>> from rag.ui import build_app, launch
     >>> demo = build_app()          # doctest: +SKIP

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.errors import ConfigError
 from rag.models import ensure_offline
+from rag.models.capability import qa_template_name
 from rag.settings import RETRIEVAL_MODES, Settings, load_settings
 from rag.ui.render import REPORT_HEADERS, SOURCE_HEADERS
 
@@ -86,7 +87,7 @@ def build_app(
     settings = settings or (backend.settings if backend else load_settings())
     backend = backend or UIBackend(settings, **components)
     h = Handlers(backend, tuning=tuning)
-    qa_template = settings.qa_template_name()
+    qa_template = qa_template_name(settings)
     templates = _qa_templates(settings, qa_template)
 
     with gr.Blocks(title="Document chat", analytics_enabled=False) as demo:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
     from PIL import Image
 
-    from ingest.ocr import OcrEngine
+    from ingest.readers.ocr import OcrEngine
     from rag.index import Index
 
 __all__ = ["ChatOptions", "UIBackend"]
@@ -139,7 +139,7 @@ class UIBackend:
         """Return the OCR engine of ``settings.ocr``, made on first use; None when OCR is off."""
         with self._lock:
             if not self._ocr_made:
-                from ingest.ocr import make_ocr
+                from ingest.readers.ocr import make_ocr
 
                 self._ocr, self._ocr_made = make_ocr(self.settings.ocr), True
             return self._ocr

@@ -17,7 +17,7 @@ from typing import Any
 import gradio as gr
 
 from rag.answer import Answer
-from rag.context import scrub_surrogates
+from rag.answer.context import scrub_surrogates
 from rag.errors import ConfigError, RagError
 from rag.ui.backend import ChatOptions, UIBackend, describe_error
 from rag.ui.page_image import can_render

@@ -24,7 +24,7 @@ from rag.ui.passages import PageText, locate
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ingest.ocr import OcrEngine
+    from ingest.readers.ocr import OcrEngine
 
 __all__ = ["MAX_SIDE", "can_render", "cited_passages", "render_page"]
 
@@ -49,7 +49,7 @@ def can_render(path: str | Path) -> bool:
         >>> can_render("/docs/scan.TIFF"), can_render("/docs/a.pdf"), can_render("/docs/a.md")
         (True, True, False)
     """
-    from ingest.loaders import file_type
+    from ingest.readers import file_type
 
     return file_type(Path(path)) in ("pdf", "image")
 
@@ -94,7 +94,7 @@ def render_page(path: Path, page: int, passages: Sequence[str], *,
         ConfigError: The file is neither a PDF nor an image.
         IngestError: The file cannot be read, or has no such page any more.
     """
-    from ingest.loaders import file_type
+    from ingest.readers import file_type
 
     kind = file_type(path)
     if kind == "pdf":
@@ -111,8 +111,8 @@ def _pdf_page(path: Path, number: int, passages: Sequence[str], *, ocr: OcrEngin
     """The page's picture and its passages' boxes (OCR runs after PDFium is released)."""
     import pypdfium2 as pdfium
 
-    from ingest.pdf import text_layer_too_thin
-    from ingest.pdf_engines import PDFIUM_LOCK, render_for_ocr
+    from ingest.readers.pdf import text_layer_too_thin
+    from ingest.readers.pdf_engines import PDFIUM_LOCK, render_for_ocr
 
     with PDFIUM_LOCK:
         try:
@@ -193,7 +193,7 @@ def _image_frame(path: Path, number: int, passages: Sequence[str], *,
     """An image file's frame, and the passages' boxes found by OCR in it."""
     from PIL import Image
 
-    from ingest.images import open_image, read_frame
+    from ingest.readers.images import open_image, read_frame
 
     with open_image(path) as image:
         _check_page(path, number, getattr(image, "n_frames", 1))

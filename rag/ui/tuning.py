@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from rag.errors import IndexBusyError, ModelError
 
 if TYPE_CHECKING:
+    from rag.models.tuned import TunedModels
     from rag.tune import Progress, TuneReport
-    from rag.tuned import TunedModels
     from rag.ui.backend import UIBackend
 
 __all__ = ["ModelInfo", "Tuning", "describe_model", "progress_text", "result_line"]
@@ -155,7 +155,7 @@ class Tuning:
                 self.backend.forget(name)
 
     def _versions(self, collection: str) -> TunedModels:
-        from rag.tuned import TunedModels
+        from rag.models.tuned import TunedModels
 
         return TunedModels(self.backend.settings.store.path / "tuned", collection)
 

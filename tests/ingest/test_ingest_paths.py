@@ -82,7 +82,7 @@ def test_bad_input_never_stops_the_run(index, messy: Path, chunker) -> None:  # 
     assert status["empty.txt"] == ("skipped", "empty file")
     assert status["blank.txt"] == ("skipped", "no text (whitespace only)")
     assert status["binary.txt"][0] == "skipped" and "binary" in status["binary.txt"][1]
-    # fpdf's empty pages draw nothing: blank, not scanned (tests/ingest/test_pdf_fallback.py)
+    # fpdf's empty pages draw nothing: blank, not scanned (tests/ingest/readers/test_pdf_fallback.py)
     assert status["scan.pdf"] == (
         "skipped", "no text in 2 page(s) (blank, drawings or a form; no images)"
     )

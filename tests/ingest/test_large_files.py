@@ -15,8 +15,9 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from ingest import ingest_paths
-from ingest.loaders import MAX_HTML_BYTES, SkipFile, load_file
-from ingest.text import READ_BYTES, SAMPLE_BYTES, iter_text
+from ingest.readers import SkipFile, load_file
+from ingest.readers.decoding import READ_BYTES, SAMPLE_BYTES, iter_text
+from ingest.readers.markup import MAX_HTML_BYTES
 from rag.index import open_index
 from tests.ingest.conftest import assert_consistent, make_pdf
 
@@ -153,8 +154,8 @@ def test_an_html_file_too_large_to_parse_is_skipped_unread(tmp_path: Path) -> No
 
 
 def test_the_blocks_of_one_text_file_count_as_one_page() -> None:
-    from ingest.loaders import Page
     from ingest.pagestats import PageStats
+    from ingest.readers import Page
 
     stats = PageStats()
     for page in (Page("first block"), Page("second block", offset=11), Page("", offset=23)):

@@ -8,8 +8,8 @@ from langchain_core.indexing import index as index_documents
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from rag.answer import Answer, Quote
+from rag.answer.context import clean_citations, format_context, format_history
 from rag.chain import build_chain
-from rag.context import clean_citations, format_context, format_history
 from rag.settings import load_settings
 
 

@@ -16,7 +16,7 @@ import rag.cli
 from rag.cli import app, main
 from rag.errors import ConfigError
 from rag.eval.docs import evaluate_docs, load_qna
-from rag.eval.metrics import check_facts, content_f1, entity_facts, number_facts
+from rag.eval.facts import check_facts, content_f1, entity_facts, number_facts
 from rag.eval.report import compare_markdown, compare_rows, save_compare_chart, save_run
 from tests.rag.eval.test_qa_eval import ScriptedModel
 

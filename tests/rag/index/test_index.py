@@ -9,7 +9,14 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import index as index_documents
 
 from rag.errors import IndexMismatchError
-from rag.index import ChunkStore, FileRecord, IndexManifest, KeywordIndex, make_chroma_client, open_index
+from rag.index import (
+    ChunkStore,
+    FileRecord,
+    IndexManifest,
+    KeywordIndex,
+    make_chroma_client,
+    open_index,
+)
 
 
 def _docs() -> list[Document]:

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from rag.index import open_index
-from rag.tuned import TunedModels, TunedVersion
+from rag.models.tuned import TunedModels, TunedVersion
 
 TOPICS = ["volcanoes", "glaciers", "rivers", "deserts", "forests", "reefs", "caves", "tundra"]
 

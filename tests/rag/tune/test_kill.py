@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from rag.index import make_chroma_client, open_index
+from rag.models.tuned import TunedModels
 from rag.tune import revert
-from rag.tuned import TunedModels
 from tests.rag.tune.helpers import model_in_use, switch_to_saved_copies, vectors
 
 # The tune the tests kill: the trained model always wins (a fake score), so it

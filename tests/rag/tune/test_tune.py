@@ -9,6 +9,7 @@ from rag.index import open_index
 from rag.tune import revert, tune
 from tests.rag.tune.helpers import vectors
 
+
 def test_a_collection_too_small_is_refused_in_numbers(notes) -> None:  # noqa: ANN001
     with pytest.raises(TuneError, match=r"holds 48 chunks; tuning needs at least 200"):
         tune(notes)

@@ -7,7 +7,7 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 from langchain_core.runnables import RunnableBinding
 
-from ingest.ocr import TesseractOcr
+from ingest.readers.ocr import TesseractOcr
 from rag.answer import Answer
 from rag.errors import ConfigError
 from rag.ui.backend import ChatOptions, UIBackend

@@ -38,8 +38,9 @@ def rss_mb() -> float:
 
 
 def test_memory_is_flat_over_a_thousand_questions(settings, index) -> None:
-    from ingest import ingest_documents
     from langchain_core.documents import Document
+
+    from ingest import ingest_documents
 
     docs = [Document(page_content=f"Station {n} of the Quenta railway has {n + 2} platforms "
                      f"and a clock tower built in {1850 + n}.", metadata={"source": f"s{n}"})

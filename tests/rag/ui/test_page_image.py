@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.ocr import TesseractOcr
+from ingest.readers.ocr import TesseractOcr
 from rag.errors import ConfigError, IngestError
 from rag.ui.page_image import MAX_SIDE, render_page
 from tests.rag.ui.pictures import (

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from ingest.report import FileEntry
 import html
 import re
 
+from ingest.report import FileEntry
 from rag.answer import Answer, Quote, Source
 from rag.ui.render import (
     answer_content,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from rag.errors import ConfigError, IndexBusyError
-from rag.tuned import TunedModels
-from rag.ui.backend import UIBackend
+from rag.models.tuned import TunedModels
 from rag.tune import TuneReport
+from rag.ui.backend import UIBackend
 from rag.ui.tuning import Tuning, describe_model, progress_text, result_line
 
 BASE = "sentence-transformers/all-MiniLM-L6-v2"

@@ -1,0 +1,107 @@
+"""What the chain returns: an answer, its numbered sources, and timings.
+
+These are plain data classes so the CLI, the UI and library users can all read
+them without touching LangChain types.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["CITATION", "Answer", "Quote", "Source"]
+
+CITATION = re.compile(r"\[(\d+)\]")
+"""A citation marker in an answer's text: ``[n]`` cites context block ``n``."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One retrieved chunk shown to the model as context block ``[n]``."""
+
+    n: int
+    """The citation number used in the answer text (1-based)."""
+    source: str
+    """The source id: the file's absolute path for ingested files."""
+    page: int | None
+    """1-based page number for paged documents (PDF), else None."""
+    chunk_id: str
+    """The chunk's id in the index."""
+    snippet: str
+    """The chunk text (or the part of it given to the model)."""
+    score: float
+    """Relevance: cosine similarity for dense hits, fused score otherwise."""
+    page_label: str | None = None
+    """The page label printed on the page, when the PDF has one."""
+
+    @property
+    def file_name(self) -> str:
+        """The file name without its folder."""
+        return Path(self.source).name
+
+    @property
+    def citation(self) -> str:
+        """``file:page`` (or just the file name when there are no pages)."""
+        return f"{self.file_name}:{self.page}" if self.page else self.file_name
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of a source quoted verbatim as the evidence of an answer.
+
+    ``source.snippet[start:end] == text`` for the :class:`Source` numbered ``n``.
+    """
+
+    text: str
+    """The quoted words, exactly as in the chunk."""
+    n: int
+    """The number of the source it is quoted from (as cited, ``[n]``)."""
+    start: int
+    """Character offset of the quote in that source's chunk text."""
+    end: int
+    """Character offset just past the quote's end."""
+
+    @property
+    def flat_text(self) -> str:
+        """The quote on one line: its whitespace (PDF line breaks) collapsed, for display."""
+        return " ".join(self.text.split())
+
+
+@dataclass
+class Answer:
+    """The result of one question."""
+
+    text: str
+    """The answer as shown, with inline citations such as ``[1]``: the short fact
+    (when there is one) and the quoted sentences, one per line, or the LLM's text."""
+    sources: list[Source]
+    """The context blocks the model saw; numbering matches the citations."""
+    question: str
+    """The question as asked."""
+    standalone_question: str
+    """The question used for retrieval (rewritten from the history if any)."""
+    not_found: bool = False
+    """True when the documents do not answer the question."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: ``condense``, ``retrieve``, ``generate``, ``total``, ..."""
+    rejected_text: str | None = None
+    """The model's answer when the support check rejected it (``not_found`` is then True)."""
+    support: float | None = None
+    """How well the best shown passage backs the answer, in [0, 1] (see
+    :func:`rag.answer.context.support`); None when no answer was checked."""
+    short: str | None = None
+    """The short fact (a phrase of the sources) when the question asks for one and
+    the chain is confident of it; None otherwise."""
+    short_source: int | None = None
+    """The number of the source the short fact is quoted from (None without one)."""
+    quotes: list[Quote] = field(default_factory=list)
+    """The sentences that prove the answer, verbatim, in the order shown; empty for
+    answers the LLM wrote and for "not found"."""
+
+    @property
+    def cited_sources(self) -> list[Source]:
+        """The sources the answer text actually cites, in citation order."""
+        numbers = dict.fromkeys(int(m) for m in CITATION.findall(self.text))
+        by_n = {s.n: s for s in self.sources}
+        return [by_n[n] for n in numbers if n in by_n]

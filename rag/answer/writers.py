@@ -1,0 +1,244 @@
+"""The answer's text: written by the LLM, or quoted from the passages.
+
+:class:`LLMWriter` takes the standalone question and the passages shown for
+it (numbered from 1; None where focusing kept nothing) and yields the answer's
+text in pieces, so the chain can stream it. :class:`QuoteWriter` quotes the
+sentences that answer (:mod:`rag.answer.quotes`), led by the short fact that
+:class:`PhraseChooser` picks when the question asks for one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rag.answer.context import format_context, text_of
+from rag.answer.extract import PhraseCandidate, choose_span
+from rag.answer.quotes import (
+    Evidence,
+    QuoteRules,
+    answer_shape,
+    is_short_fact,
+    is_table_row,
+    pick_quotes,
+    rank_evidence,
+)
+from rag.answer.result import Answer, Quote, Source
+from rag.models.remote import LLM_BACKEND, remote_errors
+from rag.text import split_sentences
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_core.runnables import RunnableConfig
+
+    from rag.answer.scoring import ContinuationScorer
+
+__all__ = ["LLMWriter", "PhraseChooser", "Quoted", "QuoteWriter"]
+
+
+class LLMWriter:
+    """The LLM writes the answer from the numbered passages, streamed.
+
+    Args:
+        llm: The chat model.
+        qa_prompt: The QA prompt (``context``, ``question``, ``not_found``).
+        not_found_text: The "not found" answer the prompt offers the model.
+    """
+
+    def __init__(self, llm: BaseChatModel, qa_prompt: ChatPromptTemplate,
+                 not_found_text: str) -> None:
+        self.llm = llm
+        self.qa_prompt = qa_prompt
+        self.not_found_text = not_found_text
+
+    def __call__(self, question: str, shown: Sequence[Document | None],
+                 config: RunnableConfig | None = None) -> Iterator[str]:
+        """Yield the model's words as it writes them."""
+        messages = self.qa_prompt.format_messages(
+            context=format_context(shown), question=question, not_found=self.not_found_text)
+        with remote_errors(LLM_BACKEND):
+            for chunk in self.llm.stream(messages, config):
+                piece = text_of(chunk.content)
+                if piece:
+                    yield piece
+
+
+class PhraseChooser:
+    """The answer is the candidate phrase the ranker and the LLM's scores choose.
+
+    Args:
+        qa_prompt: The QA prompt the candidates are scored as answers to.
+        scorer: Scores continuations with the LLM (see :mod:`rag.answer.scoring`).
+        not_found_text: The "not found" answer the prompt offers the model.
+    """
+
+    def __init__(self, qa_prompt: ChatPromptTemplate, scorer: ContinuationScorer | None,
+                 not_found_text: str) -> None:
+        self.qa_prompt = qa_prompt
+        self.scorer = scorer
+        self.not_found_text = not_found_text
+
+    def choose(self, question: str, shown: Sequence[Document | None]) -> PhraseCandidate | None:
+        """The chosen phrase (ranked by its features alone without a scorer), or None."""
+        passages = [doc.page_content if doc is not None else None for doc in shown]
+        if self.scorer is None:
+            return choose_span(question, passages)
+        with remote_errors(LLM_BACKEND):
+            return choose_span(question, passages,
+                               rescore=lambda top: self.score_candidates(question, passages, top))
+
+    def score_candidates(
+        self, question: str, passages: Sequence[str | None], top: Sequence[PhraseCandidate]
+    ) -> list[float]:
+        """The LLM's scores for candidate phrases, shown only the sentences that hold them.
+
+        Args:
+            question: The standalone question.
+            passages: The shown passages' texts, numbered from 1 (None: not shown).
+            top: The candidates to score (see :func:`rag.answer.extract.choose_span`).
+
+        Returns:
+            One mean log-probability per candidate.
+        """
+        from langchain_core.documents import Document
+
+        holding = {(c.passage, c.sentence) for c in top}
+        short: list[Document | None] = [
+            Document(page_content=" ".join(s for s in split_sentences(text) if (n, s) in holding))
+            if text and any(p == n for p, _ in holding) else None
+            for n, text in enumerate(passages, start=1)
+        ]
+        messages = self.qa_prompt.format_messages(
+            context=format_context(short), question=question, not_found=self.not_found_text)
+        assert self.scorer is not None
+        return self.scorer(messages, [c.text for c in top])
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A quoted answer: the short fact (or None), its citation and the quoted units."""
+
+    short: str | None
+    short_n: int | None
+    quotes: list[Evidence]
+
+    @property
+    def text(self) -> str:
+        """The answer as shown: the fact with its citation, then each quote on its own line."""
+        lines = [f"{self.short} [{self.short_n}]"] if self.short else []
+        lines += [f"\u201c{q.flat_text}\u201d [{q.n}]" for q in self.quoted()]
+        return "\n\n".join(lines)
+
+    def answer(self, sources: list[Source], question: str, standalone: str,
+               timings: dict[str, float]) -> Answer:
+        """The chain's :class:`~rag.answer.Answer` (quotes are verbatim: support 1)."""
+        return Answer(text=self.text, sources=sources, question=question,
+                      standalone_question=standalone, timings=timings, support=1.0,
+                      short=self.short, short_source=self.short_n, quotes=self.quoted())
+
+    def quoted(self) -> list[Quote]:
+        """The quotes as the answer carries them."""
+        return [Quote(q.text, q.n, q.start, q.end) for q in self.quotes]
+
+
+class QuoteWriter:
+    """The answer quotes the sentences that answer, led by the short fact when one is asked.
+
+    For a question that asks for a fact (:func:`rag.answer.quotes.answer_shape`),
+    the chooser picks a phrase from the best few sentences (and the one after
+    the best); the phrase is the short fact only when it is short and new
+    (:func:`~rag.answer.quotes.is_short_fact`) and lies in the best or
+    second-best sentence, or in the one after the best, and that sentence (with
+    the best one, when it is its neighbour) is quoted as its proof. Otherwise,
+    and for questions that ask for a passage, the best sentences are quoted;
+    for a passage, rows of Markdown tables only when no prose sentence clears
+    the floor.
+
+    Args:
+        chooser: Picks the short fact.
+        embeddings: Embeds the sentences (the index's model).
+        rules: The fitted floor, share and rank weight (:func:`rag.answer.quotes.fitted_rules`).
+        lexical_weight: Weight of the question's words in a sentence's score.
+        context_sentences: How many of the best sentences the chooser sees.
+        neighbours: Also show it this many sentences after the best one.
+    """
+
+    def __init__(self, chooser: PhraseChooser, embeddings: Embeddings, *, rules: QuoteRules,
+                 lexical_weight: float, context_sentences: int, neighbours: int) -> None:
+        self.chooser = chooser
+        self.embeddings = embeddings
+        self.rules = rules
+        self.lexical_weight = lexical_weight
+        self.context_sentences = max(1, context_sentences)
+        self.neighbours = neighbours
+
+    def compose(self, question: str, relevant: Sequence[Document], *,
+                query_vector: Sequence[float] | None = None) -> Quoted | None:
+        """Quote the answer to ``question`` from the relevant chunks (numbered from 1).
+
+        Returns:
+            The quoted answer, or None when no sentence scores above the floor.
+        """
+        ranked = self.rank(question, relevant, query_vector=query_vector)
+        if not ranked or ranked[0].score < self.rules.min_score:
+            return None
+        shape = answer_shape(question)
+        if shape == "passage":
+            ranked = _prose_first(ranked, self.rules.min_score)
+        if shape == "fact":
+            shown, after_best = self.shown(ranked, len(relevant))
+            phrase = self.chooser.choose(question, shown)
+            if phrase is not None and not is_short_fact(phrase.text, question):
+                phrase = None
+            proof = _proof(phrase, [*ranked[:2], *after_best]) if phrase else None
+            if phrase is not None and proof is not None:
+                quotes = sorted({ranked[0], proof} if proof in after_best else {proof},
+                                key=lambda u: (u.n, u.start))
+                return Quoted(phrase.text, proof.n, quotes)
+        return Quoted(None, None, pick_quotes(ranked, min_share=self.rules.min_share))
+
+    def rank(self, question: str, relevant: Sequence[Document], *,
+             query_vector: Sequence[float] | None = None) -> list[Evidence]:
+        """The relevant chunks' sentences, best first (:func:`rag.answer.quotes.rank_evidence`)."""
+        return rank_evidence(question, relevant, self.embeddings, query_vector=query_vector,
+                             lexical_weight=self.lexical_weight,
+                             rank_weight=self.rules.rank_weight)
+
+    def shown(self, ranked: Sequence[Evidence], count: int
+              ) -> tuple[list[Document | None], list[Evidence]]:
+        """The passages the chooser sees: the best sentences and those after the best.
+
+        Returns:
+            One entry per chunk (None when none of its sentences is shown) and
+            the sentences shown for following the best one.
+        """
+        from langchain_core.documents import Document
+
+        best = ranked[0]
+        in_order = sorted((u for u in ranked if u.n == best.n), key=lambda u: u.start)
+        at = in_order.index(best)
+        after_best = in_order[at + 1:at + 1 + self.neighbours]
+        chosen = {*ranked[:self.context_sentences], *after_best}
+        shown: list[Document | None] = []
+        for n in range(1, count + 1):
+            kept = sorted((u for u in chosen if u.n == n), key=lambda u: u.start)
+            shown.append(Document(page_content=" ".join(u.flat_text for u in kept))
+                         if kept else None)
+        return shown, after_best
+
+
+def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
+    """For a passage question, the units without Markdown table rows when one of them
+    clears the floor (a settings row does not say how or why); else all of them."""
+    prose = [u for u in ranked if not is_table_row(u.text)]
+    return prose if prose and prose[0].score >= floor else list(ranked)
+
+
+def _proof(phrase: PhraseCandidate, sentences: Sequence[Evidence]) -> Evidence | None:
+    """The first of ``sentences`` in the phrase's passage that holds the phrase."""
+    return next((u for u in sentences
+                 if u.n == phrase.passage and phrase.text in u.flat_text), None)

@@ -1,0 +1,72 @@
+"""Which report is the latest: the period a file's name states, and questions that ask for it.
+
+A folder of periodic reports is named by period more often than not
+(``2023 Q3 AAPL.pdf``, ``annual-report-2022.pdf``, ``minutes 2024-03-14.pdf``),
+and a question about "the latest 10-Q" or "the most recent quarter" means the
+newest of the reports it names. Nothing in a chunk's words says which report
+is newest, so the document prior (:mod:`rag.retrieval.document_prior`) asks the file
+names: :func:`asks_latest` tells such a question, :func:`file_period` reads
+the period a file's name states.
+
+Example:
+    >>> asks_latest("What was Intel's gross margin in the most recent 10-Q?")
+    True
+    >>> file_period("/reports/2023 Q1 AMZN.pdf") < file_period("/reports/2023 Q3 AMZN.pdf")
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+__all__ = ["asks_latest", "file_period"]
+
+_LATEST = re.compile(
+    r"\b(?:latest|most\s+recent|newest|last\s+(?:quarter|year|month|report|filing|10-?[qk]))\b(?!-)",
+    re.IGNORECASE)
+_YEAR = r"(?<!\d)((?:19|20)\d{2})(?!\d)"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
+_QUARTER = re.compile(r"(?<![a-z])q([1-4])(?!\d)|(?<![a-z\d])([1-4])q(?![a-z])", re.IGNORECASE)
+_MONTH = re.compile(r"(?<![a-z])(" + "|".join(_MONTHS) + r")[a-z]*(?![a-z])", re.IGNORECASE)
+
+
+def asks_latest(question: str) -> bool:
+    """Whether ``question`` asks about the latest report or period ("latest", "most recent", ...).
+
+    Example:
+        >>> asks_latest("How did sales change in the last quarter?"), asks_latest("Who was last?")
+        (True, False)
+    """
+    return bool(_LATEST.search(question))
+
+
+def file_period(source: str) -> tuple[int, int] | None:
+    """The latest period a file's name states, as ``(year, month)``; None when it states no year.
+
+    A year alone counts as its December (an annual report covers the year); a
+    quarter as its last month; a month name or a numeric ``YYYY-MM(-DD)`` date
+    as that month. The folders above the file are not read.
+
+    Example:
+        >>> file_period("2023 Q1 AMZN.pdf"), file_period("report_2022-06-30.pdf")
+        ((2023, 3), (2022, 6))
+        >>> file_period("Annual Report 2021.pdf"), file_period("March 2024 minutes.pdf")
+        ((2021, 12), (2024, 3))
+        >>> file_period("notes.pdf") is None
+        True
+    """
+    name = PurePath(source).stem
+    dates = [(int(m.group(1)), int(m.group(2))) for m in _DATE.finditer(name)]
+    if dates:
+        return max(dates)
+    years = [int(y) for y in re.findall(_YEAR, name)]
+    if not years:
+        return None
+    year = max(years)
+    quarters = [int(q or r) for q, r in _QUARTER.findall(name)]
+    if quarters:
+        return year, 3 * max(quarters)
+    months = [_MONTHS.index(m.lower()[:3]) + 1 for m in _MONTH.findall(name)]
+    return year, max(months) if months else 12

@@ -1,0 +1,92 @@
+"""QuoteWriter: the short fact, its proof, and "not found" under the floor."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+from langchain_core.prompts import ChatPromptTemplate
+
+from rag.answer.quotes import QuoteRules
+from rag.answer.writers import PhraseChooser, QuoteWriter
+
+PROMPT = ChatPromptTemplate.from_messages([("human", "{context}\n{question}\n{not_found}")])
+DOCS = [Document("Company handbook. The Quillon bridge was designed by Ada Zeng. "
+                 "It opened in 1994. The canteen opens at noon.")]
+
+
+def _writer(embeddings, *, min_score: float = 0.0, scorer=None,
+            context_sentences: int = 3) -> QuoteWriter:
+    return QuoteWriter(PhraseChooser(PROMPT, scorer, "not found"), embeddings,
+                       rules=QuoteRules(min_score=min_score, min_share=0.9),
+                       lexical_weight=0.3, context_sentences=context_sentences, neighbours=1)
+
+
+def test_a_fact_is_proved_by_its_sentence_and_the_best_one_before_it(embeddings) -> None:
+    quoted = _writer(embeddings, scorer=lambda messages, texts: [
+        0.0 if t == "1994" else -10.0 for t in texts]).compose("When did the Quillon bridge open?",
+                                                               DOCS)
+    assert quoted is not None and quoted.short == "1994" and quoted.short_n == 1
+    quoted_texts = [q.text for q in quoted.quotes]
+    assert "It opened in 1994." in quoted_texts
+    assert "canteen" not in quoted.text
+    assert quoted.text.startswith("1994 [1]\n\n\u201c")
+
+
+def test_a_phrase_outside_the_best_sentences_is_no_short_fact(embeddings) -> None:
+    question = "Who designed the Quillon bridge?"
+    ranked = _writer(embeddings, context_sentences=4).rank(question, DOCS)
+    allowed = [u.text for u in ranked[:2]] + ["It opened in 1994."]  # best two, after the best
+    assert "The canteen opens at noon." not in allowed
+    seen: list[str] = []
+
+    def scorer(messages, texts):  # prefers the phrases of the canteen sentence
+        seen.extend(texts)
+        return [0.0 if "noon" in t else -1000.0 for t in texts]
+
+    quoted = _writer(embeddings, context_sentences=4, scorer=scorer).compose(question, DOCS)
+    assert any("noon" in t for t in seen), "the chooser was offered the canteen's phrases"
+    assert quoted is not None and quoted.short is None
+    assert any("Ada Zeng" in q.text for q in quoted.quotes)
+
+
+def test_no_sentence_above_the_floor_is_not_found(embeddings) -> None:
+    assert _writer(embeddings, min_score=5.0).compose("Who designed the bridge?", DOCS) is None
+    assert _writer(embeddings, min_score=0.0).compose("Who designed the bridge?", DOCS)
+
+
+SETTINGS_DOCS = [
+    Document("| setting | variable | default |\n|---|---|---|\n"
+             "| retrieval mode | `RAG_RETRIEVAL__MODE` | `hybrid` (or `dense`) |\n"
+             "| hybrid fusion constant | `RAG_RETRIEVAL__RRF_K` | `10` |"),
+    Document("Hybrid retrieval fuses vector search and keyword search by reciprocal rank fusion."),
+]
+
+
+def test_a_passage_question_is_answered_by_prose_before_table_rows(embeddings) -> None:
+    writer = _writer(embeddings)
+    question = "What does hybrid retrieval do?"
+    ranked = writer.rank(question, SETTINGS_DOCS)
+    assert ranked[0].text.startswith("| retrieval mode")  # a row scores best on the words
+    quoted = writer.compose(question, SETTINGS_DOCS)
+    assert quoted is not None and [q.n for q in quoted.quotes] == [2]
+    # a fact question may be answered by a row
+    fact = writer.compose("Which retrieval mode is the default?", SETTINGS_DOCS)
+    assert fact is not None and any(q.text.startswith("| retrieval mode") for q in fact.quotes)
+    # with no prose above the floor, the rows are quoted rather than nothing
+    rows_only = writer.compose(question, SETTINGS_DOCS[:1])
+    assert rows_only is not None and rows_only.quotes[0].text.startswith("|")
+
+
+def test_a_sentence_that_repeats_the_question_is_not_quoted(embeddings) -> None:
+    docs = [Document('Example:\n\n$ rag ask "How do I remove a file from the index?"\n\n'
+                     "Run `rag forget PATH` to remove a file from the index.")]
+    quoted = _writer(embeddings).compose("How do I remove a file from the index?", docs)
+    assert quoted is not None and "rag ask" not in quoted.text and "rag forget" in quoted.text
+
+
+def test_a_sentence_quoting_another_file_gives_way_to_the_original(embeddings) -> None:
+    docs = [Document('Example output:\n\n\u201c`rag forget F` removes one file from the index.\u201d'
+                     " \u2014 user-guide.md"),
+            Document("`rag forget F` removes one file from the index.")]
+    quoted = _writer(embeddings).compose("How do I remove a file from the index?", docs)
+    assert quoted is not None and [q.n for q in quoted.quotes] == [2]
+    assert "user-guide.md" not in quoted.text
