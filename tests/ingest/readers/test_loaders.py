@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers.types import SkipFile, file_type, load_file
+from ingest.readers import SkipFile, file_type, load_file
 from rag.errors import IngestError
 from tests.ingest.conftest import make_docx, make_pdf
 

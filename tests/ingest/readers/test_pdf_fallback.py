@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from ingest import ingest_paths
+from ingest.readers import load_file
 from ingest.readers.pdf import load_pdf
 from ingest.readers.pdf_engines import PdfiumEngine, PypdfEngine
-from ingest.readers.types import load_file
 from rag.errors import IngestError
 
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
@@ -223,7 +223,7 @@ def test_each_engine_tells_image_pages_from_blank_ones(
 
 
 def test_zero_pages_and_zero_bytes(tmp_path: Path) -> None:
-    from ingest.readers.types import SkipFile
+    from ingest.readers import SkipFile
 
     zero_pages = write_pdf(tmp_path / "zero.pdf", [])
     assert pages_of(zero_pages) == []
@@ -234,7 +234,7 @@ def test_zero_pages_and_zero_bytes(tmp_path: Path) -> None:
 
 
 def test_pdfium_asks_for_the_password_as_pypdf_does(tmp_path: Path) -> None:
-    from ingest.readers.types import SkipFile
+    from ingest.readers import SkipFile
     from tests.ingest.conftest import make_pdf
 
     locked = make_pdf(
@@ -250,7 +250,7 @@ def test_pdfium_asks_for_the_password_as_pypdf_does(tmp_path: Path) -> None:
 
 
 def test_pdfium_blames_no_password_left_over_from_an_earlier_file(tmp_path: Path) -> None:
-    from ingest.readers.types import SkipFile
+    from ingest.readers import SkipFile
     from tests.ingest.conftest import make_pdf
 
     locked = make_pdf(
