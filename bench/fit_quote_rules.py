@@ -120,7 +120,7 @@ def sec10q_evidence(settings, folder: Path, qna: Path) -> list[dict]:
 
 def best_scores(rankings: list, rank_weight: float) -> list[float]:
     """The best sentence's score of each question with ``rank_weight`` (-1 without sentences)."""
-    from rag.answer.quotes import reweigh_ranks
+    from rag.answer.evidence import reweigh_ranks
 
     return [reweigh_ranks(ranked, rank_weight)[0].score if ranked else -1.0
             for ranked in rankings]
@@ -139,7 +139,8 @@ def choose_floor(answerable: list[float], max_false: float) -> float:
 
 def quote_scores(rows: list[dict], share: float, rank_weight: float) -> tuple[float, float]:
     """Source accuracy of the first quote and mean content-word F1 of the quotes."""
-    from rag.answer.quotes import pick_quotes, reweigh_ranks
+    from rag.answer.evidence import reweigh_ranks
+    from rag.answer.quotes import pick_quotes
     from rag.eval.facts import content_f1, source_matches
     from rag.eval.metrics import mean
 

@@ -59,6 +59,8 @@ def write_text(path: Path, size: int) -> int:
 def measure(path: Path, whole: bool) -> dict[str, float]:
     """Load and chunk ``path`` in this process; return the peak RSS and counts."""
     from ingest import make_chunker
+    from ingest.blocks import text_blocks
+    from ingest.packing import pack_blocks
     from ingest.readers import Page, load_file
     from ingest.readers.decoding import decode_text
     from rag.models import make_embeddings
@@ -72,7 +74,7 @@ def measure(path: Path, whole: bool) -> dict[str, float]:
     count_pages = count_chunks = 0
     for page in pages:
         count_pages += 1
-        count_chunks += sum(1 for _ in chunker.split(page.text))
+        count_chunks += len(pack_blocks(text_blocks(page.text), chunker))
     return {
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_before_load_mb": before,

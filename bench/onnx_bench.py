@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.chunking import Chunker  # noqa: E402
+from ingest.packing import pack_blocks  # noqa: E402
+from ingest.readers.markdown import markdown_blocks  # noqa: E402
 
 QUERIES = 200
 """Single-question embeddings timed per backend."""
@@ -43,7 +45,8 @@ def load_chunks(dataset: Path, limit: int, chunker: Chunker) -> list[str]:
             if number >= limit:
                 break
             doc = json.loads(line)
-            chunks += [chunk.text for chunk in chunker.split(f"# {doc['title']}\n\n{doc['text']}")]
+            blocks = markdown_blocks(f"# {doc['title']}\n\n{doc['text']}")
+            chunks += [chunk.text for chunk in pack_blocks(blocks, chunker)]
     return chunks
 
 

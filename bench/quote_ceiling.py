@@ -58,7 +58,8 @@ def main() -> None:
 
     from fit_quote_rules import quoting_chain
 
-    from rag.answer.quotes import ANSWER_WORDS, MAX_QUOTES, fitted_rules, pick_quotes, reweigh_ranks
+    from rag.answer.evidence import reweigh_ranks
+    from rag.answer.quotes import ANSWER_WORDS, MAX_QUOTES, fitted_rules, pick_quotes
     from rag.eval.docs import load_qna, open_docs_collection
     from rag.eval.facts import check_facts, content_f1
     from rag.eval.metrics import mean

@@ -184,7 +184,7 @@ def ingest_paths(
     ):
         rebuild = _check_chunking(index, dry_run=dry_run, rebuild=True)
         chunker = chunker or make_chunker(settings, index.embeddings)
-        report = IngestReport(collection=index.collection, dry_run=dry_run)
+        report = IngestReport(collection=index.collection, dry_run=dry_run, rebuilt=rebuild)
         if not dry_run:
             index.reconcile()
         ledger = {record.source: record for record in index.ledger.all()}

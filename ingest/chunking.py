@@ -1,15 +1,14 @@
-"""Token-based chunking with the embedding model's own tokenizer.
+"""Chunks measured with the embedding model's own tokenizer, and their keys.
 
 all-MiniLM-L6-v2 silently truncates input after 256 word pieces, so chunks
-are measured in its tokens, never in characters. Recursive separators keep
-paragraphs and sentences whole when they fit; every chunk is checked against
-the limit afterwards and cut at token boundaries if it still exceeds it.
+are measured in its tokens, never in characters. :class:`Chunker` counts
+them, truncates a text to a number of them, and cuts a text longer than a
+chunk at token boundaries; the chunks themselves are packed from a page's
+blocks by :mod:`ingest.packing`.
 """
 
 from __future__ import annotations
 
-import bisect
-import functools
 import hashlib
 import json
 import logging
@@ -30,17 +29,7 @@ __all__ = ["Chunk", "Chunker", "chunk_key", "content_hash", "make_chunker"]
 
 logger = logging.getLogger(__name__)
 
-SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "。", "！", "？", "; ", ", ", " ", ""]
-"""Tried in order: paragraphs, lines, sentences, clauses, words, characters."""
-
-_BLOCK_CHARS = 100_000
-"""Long texts are cut at paragraph breaks into blocks of about this size first,
-so a 10 MB file is chunked in bounded steps."""
-
 _SPECIAL_TOKENS = 2  # [CLS] and [SEP]
-
-_LOOK_BACK = 4_000
-"""Characters before the previous piece where the next piece is looked for first."""
 
 
 @dataclass(frozen=True)
@@ -99,46 +88,10 @@ class Chunker:
         count_tokens: Callable[[str], int],
         token_spans: Callable[[str], list[tuple[int, int]]] | None = None,
     ) -> None:
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-
         self.size = size
         self.overlap = min(overlap, size // 2)
         self.count_tokens = count_tokens
         self.token_spans = token_spans
-        self._splitter = functools.partial(
-            RecursiveCharacterTextSplitter,
-            separators=SEPARATORS,
-            keep_separator="end",
-            chunk_size=size,
-            chunk_overlap=self.overlap,
-            strip_whitespace=True,
-        )
-
-    def split(self, text: str) -> Iterator[Chunk]:
-        """Yield the chunks of ``text`` in order, with their start offsets.
-
-        Args:
-            text: A page or a whole document.
-
-        Yields:
-            Non-empty chunks of at most ``size`` tokens.
-        """
-        for offset, block in _blocks(text, _BLOCK_CHARS):
-            # LangChain's add_start_index assumes a character overlap; with token
-            # overlap it misses, so offsets are found here: each chunk starts
-            # after the previous chunk's start.
-            position = -1
-            splitter = self._splitter(length_function=self._block_counter(block))
-            for chunk_text in splitter.split_text(block):
-                if not chunk_text.strip():
-                    continue
-                found = block.find(chunk_text, position + 1)
-                position = found if found != -1 else block.find(chunk_text)
-                start = offset + position
-                if self.count_tokens(chunk_text) <= self.size:
-                    yield Chunk(chunk_text, start)
-                else:
-                    yield from self._cut(chunk_text, start)
 
     def truncate(self, text: str, tokens: int) -> str:
         """The longest start of ``text`` that has at most ``tokens`` tokens, cut between words.
@@ -163,33 +116,10 @@ class Chunker:
             end = text.rfind(" ", 0, end)  # the next token continues the word: drop the word
         return text[:end].rstrip()
 
-    def _block_counter(self, block: str) -> Callable[[str], int]:
-        """Return a token counter for pieces of ``block`` that tokenizes it only once.
-
-        The recursive splitter measures every piece several times (to decide
-        whether to split it, to merge it with its neighbours); tokenizing each
-        piece again made chunking cost as much CPU as a tenth of the
-        embedding. Here the block is tokenized once, and a piece found in it
-        counts the tokens that start inside it: exact for pieces cut at
-        whitespace, which is where the separators cut. The final check of
-        every chunk in :meth:`split` still uses the exact count.
-        """
-        if self.token_spans is None:
-            return self.count_tokens
-        starts = [begin for begin, _ in self.token_spans(block)]
-        last = [0]
-
-        def count(piece: str) -> int:
-            # Pieces come roughly left to right: search near the previous one first.
-            at = block.find(piece, max(0, last[0] - len(piece) - _LOOK_BACK))
-            if at == -1:
-                at = block.find(piece)
-            if at == -1:
-                return self.count_tokens(piece)
-            last[0] = at
-            return bisect.bisect_left(starts, at + len(piece)) - bisect.bisect_left(starts, at)
-
-        return count
+    def split_long(self, text: str) -> list[str]:
+        """Cut a text longer than a chunk at token boundaries (a giant sentence, a word
+        without spaces), ``overlap`` tokens shared by neighbouring pieces."""
+        return [chunk.text for chunk in self._cut(text, 0)]
 
     def _cut(self, text: str, start: int) -> Iterator[Chunk]:
         """Cut an oversized chunk at token boundaries (rare: odd tokenisation)."""
@@ -210,25 +140,6 @@ class Chunker:
                 yield Chunk(piece, start + begin)
             if i + self.size >= len(spans):
                 break
-
-
-def _blocks(text: str, size: int) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, block)`` pieces of ``text`` cut at paragraph breaks."""
-    start = 0
-    while len(text) - start > size:
-        end = start + size
-        cut = -1
-        for sep in ("\n\n", "\n", ". ", " "):
-            cut = text.rfind(sep, start + size // 2, end)
-            if cut != -1:
-                cut += len(sep)
-                break
-        if cut == -1:
-            cut = end
-        yield start, text[start:cut]
-        start = cut
-    if start < len(text):
-        yield start, text[start:]
 
 
 def make_chunker(settings: Settings, embeddings: Embeddings) -> Chunker:

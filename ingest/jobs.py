@@ -16,9 +16,11 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from ingest.blocks import PageFurniture, text_blocks
 from ingest.chunking import Chunker, content_hash
 from ingest.discover import FoundFile
 from ingest.headers import ChunkHeaders
+from ingest.packing import BlockPacker
 from ingest.pagestats import PageStats, empty_reason, read_note
 from ingest.readers import LoadedFile, Page, SkipFile, load_file
 from ingest.readers.library_warnings import reading
@@ -26,6 +28,7 @@ from ingest.report import FileEntry, Status
 from rag.errors import IngestError
 from rag.hashing import sha256_file
 from rag.index import FileRecord
+from rag.index.units import UNITS_KEY, encode_units
 
 __all__ = ["Abort", "Batch", "Done", "Part", "document_batches", "file_batches"]
 
@@ -124,12 +127,10 @@ def _clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str | int | float 
     return clean
 
 
-def _headers(
-    chunker: Chunker, title: str | None, file_name: str | None, *, markdown: bool
-) -> ChunkHeaders:
+def _headers(chunker: Chunker, title: str | None, file_name: str | None) -> ChunkHeaders:
     """The header builder of one document, measuring with the chunker's tokens."""
-    return ChunkHeaders(title, file_name=file_name, markdown=markdown,
-                        count_tokens=chunker.count_tokens, truncate=chunker.truncate)
+    return ChunkHeaders(title, file_name=file_name, count_tokens=chunker.count_tokens,
+                        truncate=chunker.truncate)
 
 
 def _chunk_pages(
@@ -139,20 +140,24 @@ def _chunk_pages(
     stats: PageStats,
     headers: ChunkHeaders,
 ) -> Iterator[Document]:
+    packer, furniture = BlockPacker(chunker), PageFurniture()
     for page in pages:
         stats.count(page)
-        if not page.text.strip():
+        if not page.text.strip() and not page.blocks:
             continue
-        headers.page(page.text)
         paged: dict[str, Any] = {}
         if page.number is not None:
             paged["page"] = page.number
             paged["page_label"] = page.label or str(page.number)
-        for chunk in chunker.split(page.text):
+        blocks = page.blocks
+        if blocks is None:  # text without markup: blocks from its lines, furniture out
+            blocks = text_blocks(furniture.strip(page.text) if page.number else page.text)
+        for chunk in packer.pack(blocks):
             metadata = {
                 **base,
                 **paged,
-                **headers.metadata(chunk.text, chunk.start),
+                **headers.metadata(chunk.text, chunk.section),
+                UNITS_KEY: encode_units(chunk.units),
                 "chunk_index": stats.chunks,
                 "start_index": page.offset + chunk.start,
                 "content_hash": content_hash(chunk.text),
@@ -192,18 +197,11 @@ def _parts(
     )
 
 
-def _file_items(
-    cand: FoundFile,
-    previous: FileRecord | None,
-    chunker: Chunker,
-    password: str | None,
-    part_size: int,
-    load: Callable[..., LoadedFile] | None,
-    reread: bool,
-) -> Iterator[Done | Part | Abort]:
-    """The items of one file, each entry carrying what the reading libraries warned about."""
+def _warned(items: Iterator[Done | Part | Abort]) -> Iterator[Done | Part | Abort]:
+    """One file's items (read as they are taken), each entry carrying what the reading
+    libraries warned about while it was read."""
     with reading() as said:
-        for item in _read_file(cand, previous, chunker, password, part_size, load, reread):
+        for item in items:
             if isinstance(item, Done) and said.messages():
                 item.entry = dataclasses.replace(item.entry, warnings=said.messages())
             elif isinstance(item, Part) and item.last or isinstance(item, Abort):
@@ -211,7 +209,7 @@ def _file_items(
             yield item
 
 
-def _read_file(
+def _file_items(
     cand: FoundFile,
     previous: FileRecord | None,
     chunker: Chunker,
@@ -244,8 +242,7 @@ def _read_file(
             "file_type": cand.path.suffix.lower().lstrip(".") or loaded.file_type,
         })
         stats = PageStats()
-        headers = _headers(chunker, loaded.title, cand.path.name,
-                           markdown=loaded.file_type == "markdown")
+        headers = _headers(chunker, loaded.title, cand.path.name)
         docs = _chunk_pages(loaded.pages, base, chunker, stats, headers)
         for part in _parts(source, docs, stats, part_size, file=cand, sha256=digest,
                            previous=previous):
@@ -327,9 +324,9 @@ def file_batches(
     items = (
         item
         for cand in files
-        for item in _file_items(
+        for item in _warned(_file_items(
             cand, ledger.get(cand.source), chunker, password, group_size, load, reread
-        )
+        ))
     )
     yield from _batched(items, group_size)
 
@@ -366,9 +363,7 @@ def document_batches(
                 docs: list[Document] = docs, stats: PageStats = stats
             ) -> Iterator[Document]:
                 meta = docs[0].metadata
-                kind = str(meta.get("file_type", "")).lower()
-                headers = _headers(chunker, meta.get("title"), meta.get("file_name"),
-                                   markdown=kind in {"md", "markdown"})
+                headers = _headers(chunker, meta.get("title"), meta.get("file_name"))
                 for doc in docs:
                     base = _clean_metadata({**doc.metadata, "source": source})
                     yield from _chunk_pages([Page(doc.page_content)], base, chunker, stats,

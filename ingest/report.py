@@ -82,6 +82,7 @@ class IngestReport:
         elapsed_s: Wall-clock seconds of the run.
         dry_run: True when nothing was written.
         collection: The collection the run worked on.
+        rebuilt: Every file of the collection was read again (older chunks).
     """
 
     entries: list[FileEntry] = field(default_factory=list)
@@ -91,6 +92,9 @@ class IngestReport:
     elapsed_s: float = 0.0
     dry_run: bool = False
     collection: str = ""
+    rebuilt: bool = False
+    """The collection was made by an older version of the chunking and every file it
+    lists was read again (see :mod:`ingest.rebuild`)."""
 
     @property
     def ok(self) -> bool:

@@ -6,8 +6,9 @@
 :class:`~rag.answer.Answer`; ``stream`` yields the answer's text pieces as the
 LLM writes them and then, last, the :class:`~rag.answer.Answer` itself.
 
-When no retrieved chunk is relevant enough, the chain answers "not found"
-without calling the LLM at all. With a model too small to write (``extract``
+When no unit of the retrieved chunks (a sentence, a table row, a list item)
+scores above the fitted floor, the chain answers "not found" without calling
+the LLM at all. With a model too small to write (``extract``
 templates, see :mod:`rag.models.capability`) the answer quotes the sentences that
 answer, led by the short fact when the question asks for one
 (:class:`~rag.answer.writers.QuoteWriter`); otherwise the LLM writes it and the
@@ -33,9 +34,10 @@ from prompts import PromptTemplateError, load_chat_prompt, load_spec, load_text
 from rag.answer import Answer
 from rag.answer.condense import Condenser, says_not_found
 from rag.answer.config import ChainConfig
-from rag.answer.context import cited_numbers, clean_citations, clean_question, support, to_source
+from rag.answer.context import backed_answer, clean_citations, clean_question, to_source
+from rag.answer.evidence import Evidence, rank_evidence
 from rag.answer.focus import focus_documents
-from rag.answer.quotes import Evidence, QuoteRules, fitted_rules
+from rag.answer.quotes import QuoteRules, fitted_rules
 from rag.answer.scoring import ContinuationScorer, continuation_scorer
 from rag.answer.writers import LLMWriter, PhraseChooser, QuoteWriter
 from rag.errors import ConfigError
@@ -97,6 +99,7 @@ class RagChain(Runnable[dict, Answer]):
         self.config = config
         self.embeddings = embeddings
         self.scorer = scorer
+        self.rules = quote_rules or fitted_rules()
         self.condense = Condenser(llm, condense_prompt, config.not_found_text)
         self.writer: LLMWriter | QuoteWriter = LLMWriter(llm, qa_prompt, config.not_found_text)
         if config.answer_style == "extract":
@@ -104,7 +107,7 @@ class RagChain(Runnable[dict, Answer]):
                 raise ConfigError("quoted answers need the embedding model (embeddings=...)")
             self.writer = QuoteWriter(
                 PhraseChooser(qa_prompt, scorer, config.not_found_text), embeddings,
-                rules=quote_rules or fitted_rules(), lexical_weight=config.context_lexical_weight,
+                rules=self.rules, lexical_weight=config.context_lexical_weight,
                 context_sentences=config.context_sentences,
                 neighbours=config.context_neighbours)
 
@@ -155,7 +158,7 @@ class RagChain(Runnable[dict, Answer]):
         mark = time.perf_counter()
         retrieved, query_vector = self._retrieve(standalone, input.get("sources"), config)
         timings["retrieve"] = time.perf_counter() - mark
-        relevant = self._relevant(retrieved)
+        relevant = self._relevant(standalone, retrieved, query_vector)
         sources = [to_source(n, doc) for n, doc in enumerate(relevant, start=1)]
 
         if not relevant:
@@ -163,11 +166,12 @@ class RagChain(Runnable[dict, Answer]):
             return
         if isinstance(self.writer, QuoteWriter):
             mark = time.perf_counter()
-            quoted = self.writer.compose(standalone, relevant, query_vector=query_vector)
-            timings["generate"] = time.perf_counter() - mark
+            quoted = self.writer.compose(standalone, relevant, query_vector=query_vector,
+                                         mentions=getattr(self.retriever, "mentions", None))
             if quoted is None:
                 yield from self._not_found(question, standalone, sources, timings, started)
                 return
+            timings["quote"] = time.perf_counter() - mark
             timings["first_token"] = time.perf_counter() - started
             yield quoted.text
             timings["total"] = time.perf_counter() - started
@@ -189,7 +193,7 @@ class RagChain(Runnable[dict, Answer]):
         not_found = not text or says_not_found(text, self.config.not_found_text)
         rejected = score = None
         if not not_found:
-            text, score, supported = self._backed(text, shown)
+            text, score, supported = backed_answer(text, shown, self.config.min_support)
             not_found = not supported
             rejected = None if supported else text
         timings["total"] = time.perf_counter() - started
@@ -226,7 +230,7 @@ class RagChain(Runnable[dict, Answer]):
             when focusing kept none of its sentences; empty when nothing is relevant.
         """
         retrieved, query_vector = self._retrieve(question, sources, None)
-        relevant = self._relevant(retrieved)
+        relevant = self._relevant(question, retrieved, query_vector)
         if not relevant:
             return []
         if isinstance(self.writer, QuoteWriter):
@@ -252,18 +256,35 @@ class RagChain(Runnable[dict, Answer]):
         if not isinstance(self.writer, QuoteWriter):
             raise ConfigError("evidence() needs quoted answers (an 'extract' QA template)")
         retrieved, query_vector = self._retrieve(question, sources, None)
-        relevant = self._relevant(retrieved)
+        relevant = self._relevant(question, retrieved, query_vector)
         return relevant, self.writer.rank(question, relevant, query_vector=query_vector)
 
-    def _relevant(self, retrieved: list[Document]) -> list[Document]:
-        """The chunks that count as sources; none when none reaches ``min_relevance``.
+    def _relevant(self, question: str, retrieved: list[Document],
+                  query_vector: Sequence[float] | None) -> list[Document]:
+        """The chunks that count as sources: all retrieved when one of their units answers.
 
-        Quoted answers keep every retrieved chunk once one is relevant: a chunk's
-        similarity is diluted by its other sentences, and the sentences are
-        scored against the floor of :class:`~rag.answer.quotes.QuoteRules` anyway.
+        Whether the documents answer is decided on the best units (sentences,
+        rows, items), never on a whole chunk's similarity, which a short file's
+        other lines dilute. Quoted answers decide when they quote
+        (:meth:`QuoteWriter.compose` says "not found" under the floor of
+        :class:`~rag.answer.quotes.QuoteRules`); for written answers the same
+        floor is checked here, before the LLM is called, and the LLM is shown
+        the chunks with a unit close to the best one. Without an embedding
+        model, chunks below ``min_relevance`` do not count.
         """
-        kept = [d for d in retrieved if d.metadata.get("similarity", 1.0) >= self.config.min_relevance]
-        return list(retrieved) if kept and isinstance(self.writer, QuoteWriter) else kept
+        if isinstance(self.writer, QuoteWriter) or not retrieved:
+            return list(retrieved)
+        if self.embeddings is None:
+            return [d for d in retrieved
+                    if d.metadata.get("similarity", 1.0) >= self.config.min_relevance]
+        ranked = rank_evidence(question, retrieved, self.embeddings, query_vector=query_vector,
+                               lexical_weight=self.config.context_lexical_weight,
+                               rank_weight=self.rules.rank_weight)
+        if not ranked or ranked[0].score < self.rules.min_score:
+            return []
+        floor = self.rules.min_share * ranked[0].score  # the chunks whose units come close
+        close = {unit.n for unit in ranked if unit.score >= floor}
+        return [doc for n, doc in enumerate(retrieved, start=1) if n in close]
 
     def _focus(self, question: str, relevant: list[Document], query_vector: list[float] | None
                ) -> list[Document | None]:
@@ -285,30 +306,6 @@ class RagChain(Runnable[dict, Answer]):
                 return self.retriever.retrieve(query, sources=sources, config=config)
             kwargs = {} if sources is None else {"sources": list(sources)}
             return Retrieved(self.retriever.invoke(query, config, **kwargs), None)
-
-    def _backed(self, text: str, shown: Sequence[Document | None]) -> tuple[str, float, bool]:
-        """Check that the passages back a written answer; cite the backing passage when needed.
-
-        Answers are checked against the passages they cite (all shown passages
-        when they cite none), and get the best one cited when the model wrote
-        no marker.
-
-        Returns:
-            The answer text (with its citation), its support score (0 when no
-            passage backs it at all) and whether that passes ``min_support``.
-        """
-        cited = cited_numbers(text)
-        if cited:
-            shown = [doc if n in cited else None for n, doc in enumerate(shown, start=1)]
-        best, score = support(text, shown)
-        if best is None:
-            score = 0.0
-        if self.config.min_support and score < self.config.min_support:
-            logger.info("answer not backed by its passages (support %.2f): %r", score, text)
-            return text, score, False
-        if not cited and best is not None:
-            text = f"{text.rstrip()} [{best}]"
-        return text, score, True
 
 
 def build_chain(

@@ -8,14 +8,16 @@ Example:
     ['long', 'quillon', 'bridge']
     >>> split_sentences("It opened in 1994. It is 412 m long! Is it? Yes.")
     ['It opened in 1994.', 'It is 412 m long!', 'Is it?', 'Yes.']
+    >>> split_sentences("The manager, Dr. Ines Varga, and J. R. Hale signed it. Done.")
+    ['The manager, Dr. Ines Varga, and J. R. Hale signed it.', 'Done.']
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["STOPWORDS", "WORD", "content_words", "sentence_spans", "split_sentences", "stem",
-           "word_overlap"]
+__all__ = ["STOPWORDS", "WORD", "content_words", "names_in", "sentence_spans", "split_sentences",
+           "stem", "word_overlap"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 """A word: a run of letters, digits or underscores (any script)."""
@@ -33,6 +35,10 @@ _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n{2,}")
 _LINE_ITEM = re.compile(r"\n(?=[ \t]*(?:[-*+\u2022][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|\|))")
 """A line break before a list item, a heading or a table row also ends one."""
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.MULTILINE)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr|St|Mt|No|Nos|Fig|Figs|Vol|vs|etc|approx|Inc|Ltd|"
+    r"Co|Corp|Dept|Univ|Ave|Rd|e\.g|i\.e|cf)|(?<![\w.])[A-Z])\.$")
+"""A title, a common abbreviation or an initial before a full stop: no sentence ends there."""
 """A Markdown code fence: inside one, every line is a sentence of its own."""
 
 
@@ -110,7 +116,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The trimmed sentence spans of prose ``text[start:end]``."""
-    cuts = sorted({m.start() for m in _BOUNDARY.finditer(text, start, end)}
+    cuts = sorted({m.start() for m in _BOUNDARY.finditer(text, start, end)
+                   if not _ABBREVIATION.search(text, max(start, m.start() - 12), m.start())}
                   | {m.start() for m in _LINE_ITEM.finditer(text, start, end)})
     bounds = [start, *cuts, end]
     return [span for a, b in zip(bounds, bounds[1:]) if (span := _trim(text, a, b))]
@@ -148,3 +155,18 @@ def split_sentences(text: str) -> list[str]:
         ['Le pont a ouvert en 1994.', 'Il mesure 412 m.', 'Fin']
     """
     return [" ".join(text[start:end].split()) for start, end in sentence_spans(text)]
+
+
+def names_in(name: str, text: str) -> bool:
+    """Whether ``text`` holds the name whole (case and runs of spaces aside), or a one-word
+    name lightly stemmed ("Normans" in "the Norman conquest").
+
+    Example:
+        >>> names_in("Grey Island", "Pell  island and grey clips"), names_in("Normans", "Norman rule")
+        (False, True)
+    """
+    name, text = " ".join(name.lower().split()), " ".join(text.lower().split())
+    if name in text:
+        return True
+    words = name.split()
+    return len(words) == 1 and stem(words[0]) in text

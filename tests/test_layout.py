@@ -131,3 +131,8 @@ def test_every_package_says_what_lives_there_and_what_it_may_import() -> None:
         if "may import" not in doc.lower():
             silent.append(str(init.relative_to(ROOT)))
     assert not silent, silent
+
+
+def test_the_benchmarks_doc_states_todays_figures_in_at_most_400_lines() -> None:
+    lines = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= MAX_LINES, len(lines)

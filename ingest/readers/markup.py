@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
 from ingest.readers.decoding import decode_text, iter_text
-from ingest.readers.types import LoadedFile, Page, SkipFile
+from ingest.readers.types import LoadedFile, Page, SkipFile, blocks_text
 
 __all__ = ["MAX_HTML_BYTES", "load_html", "load_markdown", "load_rst", "load_text"]
 
@@ -59,7 +60,15 @@ def load_text(path: Path) -> LoadedFile:
 def load_markdown(path: Path) -> LoadedFile:
     first, pages = _text_pages(path)
     match = _MD_TITLE.search(first[:20_000])
-    return LoadedFile("markdown", pages, match.group(1) if match else None)
+    return LoadedFile("markdown", _with_markdown_blocks(pages), match.group(1) if match else None)
+
+
+def _with_markdown_blocks(pages: Iterator[Page]) -> Iterator[Page]:
+    """Each block of a Markdown file with its parsed blocks (blocks are cut at blank lines)."""
+    from ingest.readers.markdown import markdown_blocks
+
+    for page in pages:
+        yield replace(page, blocks=tuple(markdown_blocks(page.text)))
 
 
 def load_rst(path: Path) -> LoadedFile:
@@ -71,9 +80,6 @@ def load_rst(path: Path) -> LoadedFile:
     return LoadedFile("rst", pages, title)
 
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object")
-
-
 def load_html(path: Path) -> LoadedFile:
     from bs4 import BeautifulSoup
 
@@ -83,13 +89,10 @@ def load_html(path: Path) -> LoadedFile:
             f"HTML file too large to parse ({size / (1 << 20):.0f} MB; the limit is "
             f"{MAX_HTML_BYTES >> 20} MB): save it as text (.txt) to ingest it"
         )
+    from ingest.readers.html_blocks import html_blocks, html_title
+
     soup = BeautifulSoup(_read_text(path), "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    if soup.head is not None:
-        soup.head.decompose()
-    body = soup.body or soup
-    lines = (line.strip() for line in body.get_text("\n").splitlines())
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return LoadedFile("html", iter([Page(text)]), title or None)
+    title = html_title(soup)
+    blocks = tuple(html_blocks(soup))
+    text = blocks_text(blocks)
+    return LoadedFile("html", iter([Page(text, blocks=blocks)]), title)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
+from typing import Any
 
-from ingest.readers.types import LoadedFile, Page, SkipFile
+from ingest.blocks import clean_text, paragraph_blocks
+from ingest.readers.types import Block, LoadedFile, Page, SkipFile, blocks_text
 from rag.errors import IngestError
 
 __all__ = ["MAX_UNZIPPED_BYTES", "MAX_ZIP_RATIO", "load_docx"]
@@ -50,14 +53,44 @@ def load_docx(path: Path) -> LoadedFile:
         raise IngestError(f"corrupt DOCX: {exc}") from exc
     except Exception as exc:  # zipfile.BadZipFile, lxml errors
         raise IngestError(f"corrupt DOCX: {exc}") from exc
-    parts: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                cells = [cell.text.strip() for cell in row.cells]
-                parts.append(" | ".join(dict.fromkeys(c for c in cells if c)))
-        else:
-            parts.append(block.text)
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
+    blocks = tuple(_docx_blocks(document, Table))
+    text = blocks_text(blocks)
     title = document.core_properties.title or None
-    return LoadedFile("docx", iter([Page(text)]), title)
+    return LoadedFile("docx", iter([Page(text, blocks=blocks)]), title)
+
+
+def _docx_blocks(document: Any, table_type: type) -> Iterator[Block]:
+    """The document's blocks by their styles: ``Title`` and ``Heading N`` headings,
+    ``List ...`` items, ``Caption`` captions, tables with their first row as heads;
+    other paragraphs by the plain-text rules (a "Key: value" line is a field)."""
+    groups = count(1)
+    group = 0
+    for part in document.iter_inner_content():
+        if isinstance(part, table_type):
+            rows = [tuple(dict.fromkeys(" ".join(cell.text.split()) for cell in row.cells))
+                    for row in part.rows]
+            rows = [row for row in rows if any(row)]
+            if rows:
+                heads, body = (rows[0], rows[1:]) if len(rows) > 1 else ((), rows)
+                yield Block("table", heads=heads, rows=tuple(body))
+            group = 0
+            continue
+        text = clean_text(part.text).strip()
+        style = (part.style.name if part.style is not None else "") or ""
+        if not text:
+            continue
+        if style == "Title" or style.startswith("Heading"):
+            level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
+            yield Block("heading", " ".join(text.split()), level=level)
+            group = 0
+        elif style.startswith("List"):
+            group = group or next(groups)
+            marker = "1." if "Number" in style else "-"
+            yield Block("item", f"{marker} {' '.join(text.split())}", group=group)
+        elif style == "Caption":
+            yield Block("caption", " ".join(text.split()))
+            group = 0
+        else:
+            group = 0
+            yield from paragraph_blocks([ln.strip() for ln in text.split("\n") if ln.strip()],
+                                        groups=groups)

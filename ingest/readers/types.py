@@ -6,12 +6,65 @@ and the dispatch in :mod:`ingest.readers` never import each other).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from rag.errors import IngestError
 
-__all__ = ["LoadedFile", "Page", "SkipFile"]
+__all__ = ["BLOCK_KINDS", "Block", "BlockKind", "LoadedFile", "Page", "SkipFile", "blocks_text"]
+
+BlockKind = Literal["heading", "paragraph", "item", "table", "caption", "code", "field",
+                    "furniture"]
+BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "paragraph", "item", "table", "caption",
+                                      "code", "field", "furniture")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One typed piece of a page, as its format says or as its layout shows.
+
+    ``heading`` (with its ``level``), ``paragraph``, ``item`` (a list item; the
+    items of one list share a ``group``), ``table`` (``heads``: the column
+    heads, ``rows``: the body rows' cells), ``caption``, ``code``, ``field`` (a
+    "key: value" line of a form) and ``furniture`` (running headers and
+    footers, page numbers, navigation: kept out of the chunks).
+
+    Example:
+        >>> Block("table", heads=("Plan", "Price"), rows=(("Basic", "$9"),)).kind
+        'table'
+    """
+
+    kind: BlockKind
+    text: str = ""
+    """The block's text, clean (one line for a heading, an item or a field)."""
+    level: int = 0
+    """A heading's level (1 is the top); 0 for other blocks."""
+    group: int = 0
+    """Items of one list share a group number (distinct lists, distinct numbers)."""
+    heads: tuple[str, ...] = ()
+    """A table's column heads (empty when it has none)."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """A table's body rows, one tuple of cells each."""
+
+    @property
+    def plain_text(self) -> str:
+        """The block as plain text: a table's head row and rows one per line, cells
+        joined by `` | ``; other blocks' text.
+
+        Example:
+            >>> Block("table", heads=("Plan", "Price"), rows=(("Basic", "$9"),)).plain_text
+            'Plan | Price\\nBasic | $9'
+        """
+        if self.kind != "table":
+            return self.text
+        lines = [self.heads] if any(self.heads) else []
+        return "\n".join(" | ".join(cells) for cells in [*lines, *self.rows])
+
+
+def blocks_text(blocks: Iterable[Block]) -> str:
+    """The plain text of blocks, a blank line between them (a page's text for the report)."""
+    return "\n\n".join(block.plain_text for block in blocks if block.kind != "furniture")
 
 
 class SkipFile(IngestError):
@@ -39,6 +92,9 @@ class Page:
     garbled: bool = False
     """The page's text layer was dropped: its fonts map the text to control characters
     (see :func:`ingest.readers.pdf.text_layer_garbled`); PDF only."""
+    blocks: tuple[Block, ...] | None = None
+    """The page's typed blocks, when its format says them (Markdown, HTML, DOCX);
+    None: they are found from :attr:`text` (see :func:`ingest.blocks.text_blocks`)."""
 
 
 @dataclass

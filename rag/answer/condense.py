@@ -2,9 +2,10 @@
 
 "And for spare parts?" means nothing to retrieval; with the conversation it
 becomes "What is the warranty period for spare parts?". The LLM rewrites the
-question from the history; a rewrite that is empty, parrots "not found", or
-shares no word with what was asked falls back to the previous question plus
-this one.
+question from the history, unless the question stands alone (no word that
+points back, see :func:`stands_alone`); a rewrite that is empty, parrots "not
+found", shares no word with what was asked or drops most of the question's own
+words falls back to the previous question plus this one.
 
 Example:
     >>> says_not_found("Sorry: I could not find this in your documents.",
@@ -21,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from rag.answer.context import format_history, normalise_history, text_of
 from rag.models.remote import LLM_BACKEND, remote_errors
-from rag.text import content_words
+from rag.text import WORD, content_words
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.prompts import ChatPromptTemplate
     from langchain_core.runnables import RunnableConfig
 
-__all__ = ["Condenser", "says_not_found"]
+__all__ = ["Condenser", "says_not_found", "stands_alone"]
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,8 @@ class Condenser:
         turns = [(role, text) for role, text in normalise_history(history)
                  if not (role != "user" and says_not_found(text, self.not_found_text))]
         rendered = format_history([{"role": role, "content": text} for role, text in turns])
-        if not rendered:
-            return question  # no history: no rewrite, no LLM call
+        if not rendered or stands_alone(question):
+            return question  # nothing to resolve: no rewrite, no LLM call
         messages = self.prompt.format_messages(history=rendered, question=question)
         # One line is all a rewrite needs; stopping there keeps follow-ups fast.
         with remote_errors(LLM_BACKEND):
@@ -83,9 +84,30 @@ class Condenser:
 
     def _usable(self, rewritten: str, question: str, asked: list[str]) -> bool:
         known = set(content_words(" ".join([*asked, question])))
+        own = set(content_words(question))
+        kept = own & set(content_words(rewritten))
         return bool(
             rewritten
             and rewritten.lower() != question.lower()
             and not says_not_found(rewritten, self.not_found_text)
             and known & set(content_words(rewritten))  # not about something else entirely
+            and 2 * len(kept) >= len(own)  # and still about what was asked
         )
+
+
+_REFERRING = frozenset("""it its they them their theirs this that these those he him his she
+    her hers there then one ones same other else also too""".split())
+"""Words that point back into the conversation ("How much does *it* cost?")."""
+
+
+def stands_alone(question: str) -> bool:
+    """Whether a question needs no history: no word that points back, and at least three
+    content words ("And for spare parts?" does not; "What does the café serve?" does).
+
+    Example:
+        >>> [stands_alone(q) for q in ("What does the café serve on Sunday?",
+        ...                            "And for spare parts?", "How much does it cost?")]
+        [True, False, False]
+    """
+    words = {w.lower() for w in WORD.findall(question)}
+    return not words & _REFERRING and len(content_words(question)) >= 3

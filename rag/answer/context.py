@@ -8,6 +8,7 @@ the removal of citation markers that point nowhere.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
 
 __all__ = [
+    "backed_answer",
     "cited_numbers",
     "clean_citations",
     "clean_question",
@@ -33,6 +35,8 @@ __all__ = [
     "text_of",
     "to_source",
 ]
+
+logger = logging.getLogger(__name__)
 
 _SURROGATES = re.compile("[\ud800-\udfff]+")
 """Lone surrogates: undecodable bytes of a command line or a terminal (Python hands them
@@ -252,3 +256,39 @@ def support(answer: str, passages: Sequence[Document | None]) -> tuple[int | Non
         if score > best[1]:
             best = (n, score)
     return best
+
+
+def backed_answer(text: str, shown: Sequence[Document | None], min_support: float
+                  ) -> tuple[str, float, bool]:
+    """Check that the passages back a written answer; cite the backing passage when needed.
+
+    Answers are checked against the passages they cite (all shown passages
+    when they cite none), and get the best one cited when the model wrote
+    no marker.
+
+    Args:
+        text: The model's answer (citations cleaned).
+        shown: The passages it was shown, numbered from 1 (None: not shown).
+        min_support: The least support accepted (0: any).
+
+    Returns:
+        The answer text (with its citation), its support score (0 when no
+        passage backs it at all) and whether that passes ``min_support``.
+
+    Example:
+        >>> from langchain_core.documents import Document
+        >>> backed_answer("412 metres", [Document("It is 412 metres long.")], 0.5)
+        ('412 metres [1]', 1.0, True)
+    """
+    cited = cited_numbers(text)
+    if cited:
+        shown = [doc if n in cited else None for n, doc in enumerate(shown, start=1)]
+    best, score = support(text, shown)
+    if best is None:
+        score = 0.0
+    if min_support and score < min_support:
+        logger.info("answer not backed by its passages (support %.2f): %r", score, text)
+        return text, score, False
+    if not cited and best is not None:
+        text = f"{text.rstrip()} [{best}]"
+    return text, score, True

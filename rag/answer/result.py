@@ -61,11 +61,16 @@ class Quote:
     """Character offset of the quote in that source's chunk text."""
     end: int
     """Character offset just past the quote's end."""
+    heads: str = ""
+    """For a table row, its column heads joined by `` | `` (empty otherwise)."""
 
     @property
     def flat_text(self) -> str:
-        """The quote on one line: its whitespace (PDF line breaks) collapsed, for display."""
-        return " ".join(self.text.split())
+        """The quote on one line, for display: its whitespace collapsed, a table row with
+        its column heads ("Plan: Basic; Storage: 10 GB")."""
+        from rag.index.units import readable
+
+        return readable(self.text, self.heads)
 
 
 @dataclass
@@ -84,7 +89,8 @@ class Answer:
     not_found: bool = False
     """True when the documents do not answer the question."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage: ``condense``, ``retrieve``, ``generate``, ``total``, ..."""
+    """Seconds per stage: ``condense``, ``retrieve``, ``quote`` (choosing the quotes) or
+    ``generate`` (the LLM writing), ``first_token``, ``total``."""
     rejected_text: str | None = None
     """The model's answer when the support check rejected it (``not_found`` is then True)."""
     support: float | None = None

@@ -9,22 +9,34 @@ sentences that answer (:mod:`rag.answer.quotes`), led by the short fact that
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.answer.context import format_context, text_of
+from rag.answer.evidence import Evidence, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
 from rag.answer.quotes import (
-    Evidence,
+    ANSWER_WORDS,
+    SHORT_WORDS,
     QuoteRules,
     answer_shape,
     is_short_fact,
     is_table_row,
     pick_quotes,
-    rank_evidence,
 )
 from rag.answer.result import Answer, Quote, Source
+from rag.answer.shape import (
+    asks_how_to,
+    fits_kind,
+    informative,
+    list_evidence,
+    promote_kind,
+    structured_fact,
+    table_evidence,
+    unmatched_names,
+    wants_list,
+)
 from rag.models.remote import LLM_BACKEND, remote_errors
 from rag.text import split_sentences
 
@@ -142,7 +154,7 @@ class Quoted:
 
     def quoted(self) -> list[Quote]:
         """The quotes as the answer carries them."""
-        return [Quote(q.text, q.n, q.start, q.end) for q in self.quotes]
+        return [Quote(q.text, q.n, q.start, q.end, q.heads) for q in self.quotes]
 
 
 class QuoteWriter:
@@ -177,8 +189,16 @@ class QuoteWriter:
         self.neighbours = neighbours
 
     def compose(self, question: str, relevant: Sequence[Document], *,
-                query_vector: Sequence[float] | None = None) -> Quoted | None:
+                query_vector: Sequence[float] | None = None,
+                mentions: Callable[[str], bool] | None = None) -> Quoted | None:
         """Quote the answer to ``question`` from the relevant chunks (numbered from 1).
+
+        Args:
+            question: The standalone question.
+            relevant: The retrieved chunks.
+            query_vector: The question's embedding, when the caller has it already.
+            mentions: Whether the collection mentions a name anywhere (a name the
+                question asks about that no chunk holds is looked up there).
 
         Returns:
             The quoted answer, or None when no sentence scores above the floor.
@@ -186,24 +206,41 @@ class QuoteWriter:
         ranked = self.rank(question, relevant, query_vector=query_vector)
         if not ranked or ranked[0].score < self.rules.min_score:
             return None
+        if unmatched_names(question, relevant, mentions):  # something the documents never name
+            return None
         shape = answer_shape(question)
         if shape == "passage":
             ranked = _prose_first(ranked, self.rules.min_score)
+        if wants_list(question):
+            texts = [doc.page_content for doc in relevant]
+            whole = list_evidence(ranked, texts, self.rules.min_share,
+                                  steps_only=asks_how_to(question))
+            if whole is not None:
+                return Quoted(None, None, [whole])
+        ranked = promote_kind(informative(ranked, question), question, self.rules.min_share)
+        best = ranked[0]
+        structured = structured_fact(best, question)  # a table's cell, a form's value
+        if structured is not None and fits_kind(structured, question) \
+                and len(structured.split()) <= SHORT_WORDS:
+            return Quoted(structured, best.n, [best])
+        table = table_evidence(best, ranked, [doc.page_content for doc in relevant], ANSWER_WORDS)
+        if table is not None:  # a small table answers whole, its heads above its rows
+            return Quoted(None, None, [table])
         if shape == "fact":
             shown, after_best = self.shown(ranked, len(relevant))
             phrase = self.chooser.choose(question, shown)
-            if phrase is not None and not is_short_fact(phrase.text, question):
+            if phrase is not None and not (is_short_fact(phrase.text, question)
+                                           and fits_kind(phrase.text, question)):
                 phrase = None
             proof = _proof(phrase, [*ranked[:2], *after_best]) if phrase else None
             if phrase is not None and proof is not None:
-                quotes = sorted({ranked[0], proof} if proof in after_best else {proof},
-                                key=lambda u: (u.n, u.start))
-                return Quoted(phrase.text, proof.n, quotes)
+                context = ranked[0] if proof in after_best else _antecedent(proof, ranked)
+                return Quoted(phrase.text, proof.n, [proof, *([context] if context else [])])
         return Quoted(None, None, pick_quotes(ranked, min_share=self.rules.min_share))
 
     def rank(self, question: str, relevant: Sequence[Document], *,
              query_vector: Sequence[float] | None = None) -> list[Evidence]:
-        """The relevant chunks' sentences, best first (:func:`rag.answer.quotes.rank_evidence`)."""
+        """The relevant chunks' sentences, best first (:func:`rag.answer.evidence.rank_evidence`)."""
         return rank_evidence(question, relevant, self.embeddings, query_vector=query_vector,
                              lexical_weight=self.lexical_weight,
                              rank_weight=self.rules.rank_weight)
@@ -232,10 +269,23 @@ class QuoteWriter:
 
 
 def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
-    """For a passage question, the units without Markdown table rows when one of them
-    clears the floor (a settings row does not say how or why); else all of them."""
-    prose = [u for u in ranked if not is_table_row(u.text)]
+    """For a passage question, the units without table rows when one of them clears the
+    floor (a settings row does not say how or why); else all of them."""
+    prose = [u for u in ranked if u.kind != "row" and not is_table_row(u.text)]
     return prose if prose and prose[0].score >= floor else list(ranked)
+
+
+_POINTING = frozenset("it its they their this these he she his her there".split())
+
+
+def _antecedent(proof: Evidence, ranked: Sequence[Evidence]) -> Evidence | None:
+    """The sentence before ``proof`` in its chunk when ``proof`` opens with a word that
+    points back to it ("It opened in 1994." after "The Quillon bridge is ..."), else None."""
+    first = proof.flat_text.split(" ", 1)[0].lower()
+    if proof.kind != "sentence" or first not in _POINTING:
+        return None
+    before = [u for u in ranked if u.n == proof.n and u.end <= proof.start]
+    return max(before, key=lambda u: u.start, default=None)
 
 
 def _proof(phrase: PhraseCandidate, sentences: Sequence[Evidence]) -> Evidence | None:

@@ -174,6 +174,10 @@ def _row(entry: FileEntry) -> tuple[Text, str, str, str, str]:
 
 
 def _print_totals(report: IngestReport) -> None:
+    if report.rebuilt:
+        note(f"[cyan]collection {report.collection!r} was made by an older version of the "
+             "chunking: every file it lists was read again, so old and new chunks are "
+             "never mixed[/]")
     counts = ", ".join(
         f"[{_STYLE[status]}]{n} {status}[/]" for status, n in report.counts.items() if n
     )

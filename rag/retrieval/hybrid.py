@@ -32,6 +32,7 @@ from rag.index import Index, KeywordHit
 from rag.retrieval.document_prior import document_prior, question_weights
 from rag.retrieval.periods import asks_latest
 from rag.settings import RetrievalMode, RetrievalSettings
+from rag.text import names_in
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -203,6 +204,13 @@ class HybridRetriever(BaseRetriever):
         if sources is not None:
             kwargs["sources"] = list(sources)
         return Retrieved(self.invoke(query, config, **kwargs), vector)
+
+    def mentions(self, name: str) -> bool:
+        """Whether any chunk of the index names ``name`` in its text or header (title, file
+        name): the keyword index's best hits for it are read."""
+        hits = self.index.search_keywords(name, 5)
+        chunks = self.index.fetch([hit.id for hit in hits]) if hits else []
+        return any(names_in(name, f"{c.text} {c.metadata.get('header', '')}") for c in chunks)
 
     def _get_relevant_documents(
         self,

@@ -42,9 +42,10 @@ class RetrievalSettings(BaseModel):
         0.32,
         ge=-1.0,
         le=1.0,
-        description="Cosine similarity below which a chunk does not count as an "
-        "answer source; with none above it the answer is 'not found' "
-        "(calibrated by bench/calibrate_relevance.py).",
+        description="For an LLM that writes, without an embedding model to score the "
+        "chunks' units: cosine similarity below which a chunk does not count as an answer "
+        "source. Otherwise whether the documents answer is decided on their best unit "
+        "(sentence, row, item) against the fitted floor of rag/answer/data/quote_rules.json.",
     )
     context_sentences: int = Field(
         3,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
+from ingest.blocks import text_blocks
 from ingest.chunking import Chunker, chunk_key
 from ingest.headers import HEADER_TOKENS
+from ingest.packing import pack_blocks
 
 
 def test_no_chunk_exceeds_the_model_limit(chunker: Chunker, tokenizer) -> None:  # noqa: ANN001
@@ -20,37 +22,19 @@ def test_no_chunk_exceeds_the_model_limit(chunker: Chunker, tokenizer) -> None: 
             "Numbers 3.14159 and e-mail a.b@c.d and URLs https://x.y/z?q=1 " * 30,
         ]
     )
-    chunks = list(chunker.split(text))
+    chunks = pack_blocks(text_blocks(text), chunker)
     assert len(chunks) > 5
     assert chunker.size == min(200, max_len - 2 - HEADER_TOKENS)  # room for the chunk's header
     for chunk in chunks:
         with_special = count(chunk.text)
         assert with_special <= max_len, (with_special, chunk.text[:80])
-        assert text[chunk.start : chunk.start + len(chunk.text)] == chunk.text
 
 
-def test_paragraphs_and_sentences_stay_whole(chunker: Chunker) -> None:
+def test_paragraphs_of_a_long_text_stay_whole(chunker: Chunker) -> None:
     paragraphs = [f"Paragraph {i} says one thing. It then says another thing." for i in range(40)]
-    chunks = [c.text for c in chunker.split("\n\n".join(paragraphs))]
+    chunks = [c.text for c in pack_blocks(text_blocks("\n\n".join(paragraphs)), chunker)]
     for paragraph in paragraphs:
         assert any(paragraph in chunk for chunk in chunks)
-
-
-def test_neighbours_overlap(chunker: Chunker) -> None:
-    sentences = " ".join(f"Sentence number {i} is here." for i in range(300))
-    chunks = list(chunker.split(sentences))
-    assert len(chunks) >= 3
-    for left, right in zip(chunks, chunks[1:], strict=False):
-        assert right.start < left.start + len(left.text)  # they share text
-
-
-def test_long_text_is_cut_in_blocks_with_exact_offsets(chunker: Chunker) -> None:
-    text = ("Owls are birds. " * 20 + "\n\n") * 500  # ~165 kB, more than one block
-    chunks = list(chunker.split(text))
-    starts = [c.start for c in chunks]
-    assert starts == sorted(starts)
-    assert all(text[c.start : c.start + len(c.text)] == c.text for c in chunks)
-    assert chunks[-1].start > 100_000
 
 
 def test_chunk_key_is_the_key_langchain_computes_with_sha256() -> None:

@@ -12,8 +12,12 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from ingest import ingest_paths
+from ingest.blocks import text_blocks
+from ingest.blocks.plain import heading_line
 from ingest.chunking import Chunker
-from ingest.headers import HEADER_TOKENS, ChunkHeaders, document_title, heading_line
+from ingest.headers import HEADER_TOKENS, ChunkHeaders, document_title
+from ingest.packing import BlockPacker
+from ingest.readers.markdown import markdown_blocks
 from rag.index import open_index
 from tests.ingest.conftest import make_pdf
 
@@ -43,12 +47,18 @@ def words_chunker(size: int = 40) -> Chunker:
     return Chunker(size=size, overlap=0, count_tokens=lambda text: len(text.split()))
 
 
-def headers_for(
-    title: str | None, *, markdown: bool, file_name: str | None = None, limit: int = HEADER_TOKENS
-) -> ChunkHeaders:
+def headers_for(title: str | None, *, file_name: str | None = None,
+                limit: int = HEADER_TOKENS) -> ChunkHeaders:
     chunker = words_chunker()
-    return ChunkHeaders(title, file_name=file_name, markdown=markdown,
-                        count_tokens=chunker.count_tokens, truncate=chunker.truncate, limit=limit)
+    return ChunkHeaders(title, file_name=file_name, count_tokens=chunker.count_tokens,
+                        truncate=chunker.truncate, limit=limit)
+
+
+def sections(blocks_of_pages: list[list], title: str = "Guide") -> list[tuple[str, dict]]:
+    """Each chunk's text and header metadata, the pages packed in order."""
+    headers, packer = headers_for(title), BlockPacker(words_chunker())
+    return [(chunk.text, headers.metadata(chunk.text, chunk.section))
+            for blocks in blocks_of_pages for chunk in packer.pack(blocks)]
 
 
 def test_title_is_the_documents_own_unless_it_is_a_number() -> None:
@@ -61,17 +71,13 @@ def test_title_is_the_documents_own_unless_it_is_a_number() -> None:
 
 
 def test_file_name_follows_a_title_that_does_not_say_it() -> None:
-    headers = headers_for("Form 10-Q for Microsoft Corp", file_name="2023 Q1 MSFT.pdf",
-                          markdown=False)
-    headers.page("Some text.")
-    assert headers.metadata("Some text.", 0)["header"] == (
+    headers = headers_for("Form 10-Q for Microsoft Corp", file_name="2023 Q1 MSFT.pdf")
+    assert headers.metadata("Some text.")["header"] == (
         "Form 10-Q for Microsoft Corp — 2023 Q1 MSFT")
-    guide = headers_for("User guide", file_name="user-guide.md", markdown=True)
-    guide.page("Some text.")
-    assert guide.metadata("Some text.", 0) == {"title": "User guide", "header": "User guide"}
-    number = headers_for("0000320193-22-000070", file_name="2022 Q3 AAPL.pdf", markdown=False)
-    number.page("Some text.")
-    assert number.metadata("Some text.", 0)["header"] == "2022 Q3 AAPL"
+    guide = headers_for("User guide", file_name="user-guide.md")
+    assert guide.metadata("Some text.") == {"title": "User guide", "header": "User guide"}
+    number = headers_for("0000320193-22-000070", file_name="2022 Q3 AAPL.pdf")
+    assert number.metadata("Some text.")["header"] == "2022 Q3 AAPL"
 
 
 def test_heading_lines_are_short_capitalised_and_not_sentences_or_figures() -> None:
@@ -85,38 +91,33 @@ def test_heading_lines_are_short_capitalised_and_not_sentences_or_figures() -> N
 
 
 def test_markdown_section_is_the_heading_above_and_code_comments_are_not_headings() -> None:
-    headers = headers_for("Guide", markdown=True)
     page = ("# Guide\n\nIntro text.\n\n## Install\n\n"
             "```bash\n# not a heading\npip install x\n```\n\nMore.")
-    headers.page(page)
-    after_code = page.index("More.")
-    assert headers.section("More.", after_code) == "Install"
-    assert headers.metadata("More.", after_code) == {
+    blocks = markdown_blocks(page)
+    assert [b.text for b in blocks if b.kind == "heading"] == ["Guide", "Install"]
+    packer, headers = BlockPacker(words_chunker(size=6)), headers_for("Guide")
+    chunks = [(c.text, headers.metadata(c.text, c.section)) for c in packer.pack(blocks)]
+    first_text, first = chunks[0]
+    assert first_text.startswith("Guide") and "header" not in first  # nothing to repeat
+    install = [meta for text, meta in chunks if text.startswith("Install")]
+    assert install and install[0]["section"] == "Install" and install[0]["header"] == "Guide"
+    text, last = chunks[-1]
+    assert text.endswith("More.") and last == {
         "title": "Guide", "section": "Install", "header": "Guide — Install"}
-    # a chunk that opens with the heading has it as its section, once (not in the header again)
-    opening = page.index("## Install")
-    meta = headers.metadata(page[opening:], opening)
-    assert meta["section"] == "Install" and meta["header"] == "Guide"
-    # the first chunk starts with the title: nothing to repeat
-    assert "header" not in headers.metadata(page, 0)
 
 
-def test_section_carries_over_pages_and_repeated_lines_are_not_sections() -> None:
-    headers = headers_for("2023 Q3 AAPL", markdown=False)
-    headers.page("Apple Inc.\nLiquidity and Capital Resources\nThe Company believes ...\n")
-    headers.page("Three Months Ended\nNet sales 1,000\n")
-    second = "Apple Inc.\nThree Months Ended\nThe Company's cash ...\n"
-    headers.page(second)  # "Three Months Ended" again: column titles, not a section
-    start = second.index("The Company")
-    assert headers.section(second[start:], start) == "Three Months Ended"
-    headers.page("continued text of the previous section, no heading at all.\n")
-    assert headers.section("continued text", 0) == "Three Months Ended"
+def test_section_carries_over_pages() -> None:
+    pages = [text_blocks("Liquidity and Capital Resources\nThe Company believes its cash "
+                         "will last.\n"),
+             text_blocks("continued text of the previous section, no heading at all.\n")]
+    (_, first), (_, second) = sections(pages, "2023 Q3 AAPL")
+    assert first["section"] == second["section"] == "Liquidity and Capital Resources"
+    assert second["header"] == "2023 Q3 AAPL — Liquidity and Capital Resources"
 
 
 def test_header_is_cut_to_its_token_budget() -> None:
-    headers = headers_for("A Rather Long Document Title", markdown=True, limit=6)
-    headers.page("## Section With Many Words In It\n\nText.")
-    header = headers.metadata("Text.", 30)["header"]
+    headers = headers_for("A Rather Long Document Title", limit=6)
+    header = headers.metadata("Text.", "Section With Many Words In It")["header"]
     assert header == "A Rather Long Document Title —"[: len(header)] and len(header.split()) <= 6
 
 

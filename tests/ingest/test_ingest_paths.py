@@ -311,3 +311,45 @@ def test_library_warnings_are_kept_with_their_file_not_printed_loose(
     logging.getLogger("pypdf._reader").warning("after the run")
     assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == [
         "after the run"]
+
+
+def test_no_ligature_or_soft_hyphen_reaches_the_keyword_index_or_the_embedder(
+    settings, embeddings, tmp_path: Path, chunker  # noqa: ANN001
+) -> None:
+    """A PDF typeset with a real TrueType font, its text layer holding ligature characters,
+    a soft hyphen and a word split at a line end, as typesetting programs write them."""
+    import matplotlib
+    from fpdf import FPDF
+
+    from rag.index import searchable_text
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=str(font))
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    for line in ("The new e\ufb03cient pro-", "cedure for the o\ufb03ce \ufb02oor was",
+                 "agreed in a well-known meet\u00ading of the sta\ufb00 in 2019."):
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "typeset.pdf"))
+
+    recording = CountingEmbeddings(embeddings)
+    embedded: list[str] = []
+    recording.embed_documents = lambda texts: (embedded.extend(texts),  # type: ignore[method-assign]
+                                               embeddings.embed_documents(texts))[1]
+    index = open_index(settings, embeddings=recording)
+    try:
+        ingest_paths([tmp_path / "typeset.pdf"], index=index, chunker=chunker)
+        chunks = index.fetch()
+        hits = index.search_keywords("efficient procedure", 3)
+    finally:
+        index.close()
+    assert chunks and embedded
+    forms = "\ufb00\ufb01\ufb02\ufb03\ufb04\u00ad"
+    for chunk in chunks:
+        searchable = searchable_text(chunk.text, chunk.metadata)
+        assert not any(c in searchable for c in forms), searchable
+        assert "efficient procedure for the office floor" in chunk.text
+        assert "well-known meeting of the staff" in chunk.text
+    assert not any(c in text for text in embedded for c in forms)
+    assert hits and hits[0].source.endswith("typeset.pdf")

@@ -49,7 +49,7 @@ def test_an_unanswerable_question_gets_not_found(chain) -> None:
     answer = chain.invoke({"question": "What is the population of Ulaanbaatar?"})
     assert answer.not_found
     assert answer.text == "I could not find this in your documents."
-    assert "generate" not in answer.timings  # answered without calling the LLM
+    assert "quote" not in answer.timings  # refused before any phrase was chosen by the LLM
 
 
 def test_a_follow_up_is_rewritten_and_answered(chain) -> None:
@@ -77,10 +77,10 @@ def test_default_answers_are_a_short_fact_and_its_quoted_sentence(chain) -> None
     answer = chain.invoke({"question": "When did the Quillon bridge open?"})
     assert answer.short is not None and "1994" in answer.short
     assert answer.short in CORPUS["bridge.md"]
-    # the sentence that holds the fact, after the best match it continues ("It opened ...")
+    # the sentence that holds the fact first, then the one its "It" points back to
     assert [q.text for q in answer.quotes] == [
-        "The Quillon bridge in Vardø is 412 metres long.",
-        "It opened to traffic in 1994 after four years of construction."]
+        "It opened to traffic in 1994 after four years of construction.",
+        "The Quillon bridge in Vardø is 412 metres long."]
     assert answer.text.startswith(f"{answer.short} [1]")
     assert [s.file_name for s in answer.cited_sources] == ["bridge.md"]
     assert answer.support == 1.0

@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.documents import Document
 
-from rag.answer.quotes import (
-    ANSWER_WORDS,
-    QUOTE_WORDS,
-    Evidence,
-    answer_shape,
-    fitted_rules,
-    pick_quotes,
-    quote_units,
-    rank_evidence,
-)
+from rag.answer.evidence import QUOTE_WORDS, Evidence, quote_units, rank_evidence
+from rag.answer.quotes import ANSWER_WORDS, answer_shape, fitted_rules, pick_quotes
 
 
 @pytest.mark.parametrize(
@@ -61,11 +53,14 @@ def _unit(n: int, start: int, text: str, score: float) -> Evidence:
     return Evidence(n, start, start + len(text), text, score)
 
 
-def test_quotes_are_the_best_and_those_close_to_it_in_document_order() -> None:
+def test_quotes_are_the_best_then_those_close_to_it_by_chunk_rank() -> None:
     ranked = [_unit(2, 0, "best sentence here.", 0.9), _unit(1, 50, "close one.", 0.85),
               _unit(1, 0, "close one.", 0.84), _unit(1, 90, "far below.", 0.3)]
     quotes = pick_quotes(ranked, min_share=0.8)
-    assert [(q.n, q.start) for q in quotes] == [(1, 50), (2, 0)]  # the repeat is dropped
+    assert [(q.n, q.start) for q in quotes] == [(2, 0), (1, 50)]  # the repeat is dropped
+    same_chunk = [_unit(1, 40, "weaker here.", 0.7), _unit(1, 0, "best here.", 0.9)]
+    assert [q.start for q in pick_quotes(sorted(same_chunk, key=lambda u: -u.score),
+                                         min_share=0.5)] == [0, 40]  # best first in a chunk
 
 
 def test_a_sentence_cut_short_by_a_chunk_overlap_is_not_quoted_twice() -> None:
@@ -84,7 +79,7 @@ def test_quotes_stay_within_the_word_budget() -> None:
 def test_a_required_first_quote_is_kept() -> None:
     ranked = [_unit(1, 0, "best.", 0.9), _unit(1, 10, "holds the fact.", 0.5),
               _unit(1, 40, "far below.", 0.4)]
-    assert [q.start for q in pick_quotes(ranked, min_share=0.95, first=ranked[1])] == [0, 10]
+    assert [q.start for q in pick_quotes(ranked, min_share=0.95, first=ranked[1])] == [10, 0]  # it leads
 
 
 def test_ranking_puts_the_answering_sentence_first(embeddings) -> None:

@@ -1,0 +1,356 @@
+"""The shape of a quoted answer: names the documents never mention, whole lists, table
+cells, form values, and short facts of the type the question asks for.
+
+- :func:`unmatched_names`: a question that names something (a capitalised word
+  past its first) that no retrieved chunk mentions is about something else: the
+  chain says "not found" rather than quote the nearest other thing ("When was the
+  lighthouse on *Grey* Island built?" when only Pell Island's is told).
+- :func:`whole_list`: a question for a list or the steps of a how-to gets every
+  item of the list its best unit belongs to (or introduces), in order.
+- :func:`structured_fact`: the short fact of a table row is the cell of the
+  column the question names ("How much *storage* ...?" -> ``10 GB``), and of a
+  form's field its value.
+- :func:`fits_kind`: a short fact is given only when its type fits the question
+  (who: a name; when: a date; how many or how much: a number).
+
+Example:
+    >>> fits_kind("1994", "When did the bridge open?"), fits_kind("Backups", "When is it backed up?")
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from rag.answer.evidence import Evidence
+from rag.answer.extract import question_kind
+from rag.text import STOPWORDS, WORD, content_words, names_in, stem
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+
+__all__ = ["asks_how_to", "fits_kind", "informative", "list_evidence", "promote_kind", "structured_fact",
+           "table_evidence", "unmatched_names", "wants_list"]
+
+_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
+_MONTHS = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|daily|weekly|monthly|yearly|annually|night|morning|"
+    r"evening|noon|midnight|today|tomorrow|yesterday|century|decade|quarter)\b", re.IGNORECASE)
+_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}(?::\d{2})\s*(?:am|pm)?\b",
+                   re.IGNORECASE)
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|"
+                     r"once|twice)\b", re.IGNORECASE)
+_ASKS_YEARS = re.compile(r"\bhow\s+(?:old|long)\b|\byears?\b", re.IGNORECASE)
+_ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|pay|paid|charge|fee|spend|spent|worth)\b",
+                         re.IGNORECASE)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?!\s*(?:[$€£%]|dollars|euros|pounds))")
+_COUNT = re.compile(r"\b\d[\d,.]*\b")
+_PLACE = re.compile(r"\b(?:in|at|on|near|from|to|inside|behind|opposite)\s+(?:the\s+|room\s+)?"
+                    r"(?:[A-Z]\w*|\d+\s+[A-Z]\w+|[A-Z]-?\d+)")
+_PLACE_NAME = re.compile(r"\b[A-Z][a-z]+|\b\d+[A-Za-z]?\s+[A-Z]|\b[A-Z]{1,3}-?\d+")
+"""A place: a capitalised name, a number before a street's name, a room like B-214."""
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how",
+                   "does", "did", "do", "is", "are", "was", "were", "can", "could", "will",
+                   "would", "should", "has", "have", "had", "the", "a", "an", "i", "in", "on",
+                   "of", "for", "to", "and", "or"}
+_LIST_ASK = re.compile(r"^\s*(?:how\s+(?:do|can|should|would)\s+(?:i|you|we|one)\b|list\b|"
+                       r"what\s+(?:are|were)\s+the\s+(?:\w+\s+)?(?:steps|items|products|"
+                       r"services|options|parts|countries|members|stages|features)\b)",
+                       re.IGNORECASE)
+_HOW_TO = re.compile(r"^\s*how\s+(?:do|can|should|would)\s+(?:i|you|we|one)\b", re.IGNORECASE)
+_STEP = re.compile(r"\d{1,3}[.)]\s+$")
+"""A step's number just before its item's text ("2. " of "2. Press the clips")."""
+_PLURAL_HEAD = re.compile(r"^\s*(?:what|which)\s+(\w+)", re.IGNORECASE)
+_KINDRED = (
+    {"cost", "price", "fee", "charge", "pay", "rate", "much"},
+    {"long", "length", "duration", "period"},
+    {"big", "size", "large", "capacity"},
+    {"many", "number", "count", "quantity"},
+    {"when", "date", "time", "day", "year"},
+    {"born", "birth", "birthday"},
+    {"where", "location", "place", "address", "city"},
+    {"who", "name", "person", "owner", "contact"},
+)
+"""Words a question uses for what a column head names ("What does it cost?": Price)."""
+
+
+def fits_kind(phrase: str, question: str) -> bool:
+    """Whether ``phrase`` is of the type the question asks for (any type for other questions).
+
+    Example:
+        >>> fits_kind("Mary Ellison", "Who was the last keeper?")
+        True
+        >>> fits_kind("founded in 2009 in Leeds", "Who were the founders?")
+        False
+        >>> fits_kind("10 GB", "How much storage does it include?")
+        True
+        >>> fits_kind("1988", "How many members does the club have?")
+        False
+        >>> fits_kind("10:00", "How much does the workshop cost?")
+        False
+        >>> fits_kind("gets 27 days of leave", "Where is the office?")
+        False
+    """
+    kind = question_kind(question)
+    if kind == "when":
+        return bool(_YEAR.search(phrase) or _MONTHS.search(phrase) or _DATE.search(phrase))
+    if kind == "how_many":
+        if not _NUMBER.search(phrase):
+            return False
+        if _YEAR.fullmatch(phrase.strip()) and not _ASKS_YEARS.search(question):
+            return False  # "How many members ...?" is not answered by "1988"
+        return not _CLOCK.search(phrase)  # a time of day is never how many or how much
+    if kind == "where":
+        return bool(_PLACE_NAME.search(phrase)) and not _YEAR.search(phrase)
+    if kind == "who":
+        words = [w for w in phrase.split() if w.lower() not in STOPWORDS]
+        names = [w for w in words if w[:1].isupper()]
+        return bool(words) and words[0][:1].isupper() and len(names) * 2 >= len(words)
+    return True
+
+
+def unmatched_names(question: str, documents: Sequence[Document],
+                    mentions: Callable[[str], bool] | None = None) -> list[str]:
+    """The names in ``question`` that no document's text, title or file name holds, and
+    that ``mentions`` (the whole collection, when given) does not know either.
+
+    A name is a run of capitalised words past the question's first word ("Grey
+    Island", "Brisa 300" counts its capitalised word); the run must occur as a
+    whole, so "Grey Island" is unmatched by a page about Pell Island and grey clips.
+
+    Example:
+        >>> from langchain_core.documents import Document
+        >>> unmatched_names("When was the lighthouse on Grey Island built?",
+        ...                 [Document("The lighthouse on Pell Island was built in 1871."),
+        ...                  Document("Press the two grey clips.")])
+        ['Grey Island']
+    """
+    names = _names(question)
+    if not names:
+        return []
+    seen = " ".join(
+        f"{doc.page_content} {doc.metadata.get('header', '')} {doc.metadata.get('file_name', '')}"
+        for doc in documents)
+    return [name for name in names if not names_in(name, seen)
+            and not (mentions is not None and mentions(name))]
+
+
+def _names(question: str) -> list[str]:
+    """Runs of capitalised words past the first word of ``question`` (not question words)."""
+    names: list[str] = []
+    run: list[str] = []
+    end = 0
+    for n, match in enumerate(WORD.finditer(question)):
+        word = match.group()
+        between, end = question[end:match.start()], match.end()
+        opens = n == 0 or between.rstrip().endswith((".", "?", "!", ":", ";"))
+        capital = (not opens and word[:1].isupper() and word.lower() not in _QUESTION_WORDS
+                   and not word.isdigit() and len(word) >= 2)
+        if capital and run and between == " ":
+            run.append(word)
+            continue
+        if run:
+            names.append(" ".join(run))
+        run = [word] if capital else []
+    if run:
+        names.append(" ".join(run))
+    return [name for name in dict.fromkeys(names) if len(name) >= 3]
+
+
+def asks_how_to(question: str) -> bool:
+    """Whether the question asks how to do something (its answer: numbered steps).
+
+    Example:
+        >>> asks_how_to("How do I descale the kettle?"), asks_how_to("What products are sold?")
+        (True, False)
+    """
+    return bool(_HOW_TO.search(question))
+
+
+def wants_list(question: str) -> bool:
+    """Whether the question asks for a list or the steps of a how-to.
+
+    Example:
+        >>> [wants_list(q) for q in ("What products does the company sell?",
+        ...                          "How do I descale the kettle?", "What does Pro cost?")]
+        [True, True, False]
+    """
+    if _LIST_ASK.search(question):
+        return True
+    head = _PLURAL_HEAD.match(question)
+    return bool(head) and head.group(1).lower().endswith("s") and \
+        head.group(1).lower() not in _QUESTION_WORDS | {"does", "is", "was", "has"}
+
+
+def list_evidence(ranked: Sequence[Evidence], texts: Sequence[str], min_share: float, *,
+                  steps_only: bool = False) -> Evidence | None:
+    """For a question that asks for a list: the whole list that one of the best units
+    belongs to (an item) or introduces (a sentence ending in ``:``), as one unit spanning
+    the introducing sentence and every item, in order; None when no list is near the top.
+
+    Args:
+        ranked: The units, best first.
+        texts: The chunks' texts, numbered from 1 as the units' ``n``.
+        min_share: The list's unit must score at least this share of the best.
+        steps_only: Only a numbered list (the steps of a how-to) is taken whole.
+    """
+    if not ranked:
+        return None
+    floor = min_share * ranked[0].score
+    for unit in ranked[:6]:
+        if unit.score < floor:
+            break
+        span = _list_span(unit, ranked, texts[unit.n - 1] if steps_only else None)
+        if span is not None:
+            start, end = span
+            text = texts[unit.n - 1][start:end]
+            return replace(unit, start=start, end=end, text=text, kind="list", heads="")
+    return None
+
+
+def table_evidence(best: Evidence, ranked: Sequence[Evidence], texts: Sequence[str],
+                   max_words: int) -> Evidence | None:
+    """A table row quoted with its table: the head row and the rows around ``best`` (the
+    whole table when it fits), at most ``max_words`` words, as one unit; None when
+    ``best`` is no row of a table of two rows or more."""
+    if best.kind != "row" or not best.group:
+        return None
+    rows = sorted((u for u in ranked if u.n == best.n and u.kind == "row"
+                   and u.group == best.group), key=lambda u: u.start)
+    if len(rows) < 2:
+        return None
+    at = rows.index(best)
+    first = last = at
+    words = best.words
+    while True:  # grow the window a row at a time, after the best row first
+        grown = False
+        for side in (last + 1, first - 1):
+            if 0 <= side < len(rows) and words + rows[side].words <= max_words:
+                words += rows[side].words
+                first, last = min(first, side), max(last, side)
+                grown = True
+        if not grown:
+            break
+    if first == last:
+        return None
+    text = texts[best.n - 1]
+    start = rows[first].start
+    if best.heads and first == 0:
+        start = text.rfind("\n", 0, start - 1) + 1  # the head row above the first row
+    return replace(best, start=start, end=rows[last].end, text=text[start:rows[last].end],
+                   kind="table", heads="")
+
+
+def _list_span(unit: Evidence, ranked: Sequence[Evidence], numbered_in: str | None
+               ) -> tuple[int, int] | None:
+    """The span of the list ``unit`` belongs to or introduces; with ``numbered_in`` (the
+    chunk's text) only a list whose items are numbered there."""
+    same_chunk = sorted((u for u in ranked if u.n == unit.n), key=lambda u: u.start)
+    group, start = (unit.group, None) if unit.kind == "item" else (0, unit.start)
+    if not group and unit.flat_text.endswith(":"):
+        after = [u for u in same_chunk if u.start > unit.start]
+        group = after[0].group if after and after[0].kind == "item" else 0
+    items = [u for u in same_chunk if u.kind == "item" and u.group == group] if group else []
+    if len(items) < 2 or numbered_in is not None and not all(
+            _STEP.search(numbered_in, max(0, u.start - 6), u.start) for u in items):
+        return None
+    return (items[0].start if start is None else start), items[-1].end
+
+
+def promote_kind(ranked: Sequence[Evidence], question: str, min_share: float) -> list[Evidence]:
+    """``ranked`` with the best unit that states what the question asks for (a date for
+    "when", a number for "how many", a name for "who") first, when it scores within
+    ``min_share`` of the best; unchanged for other questions.
+
+    Example:
+        >>> units = [Evidence(1, 0, 5, "Policy number: 77-1203-X", 0.9, "field"),
+        ...          Evidence(1, 6, 9, "Start date: 1 March 2024", 0.8, "field")]
+        >>> promote_kind(units, "When did the policy start?", 0.5)[0].text
+        'Start date: 1 March 2024'
+    """
+    kind = question_kind(question)
+    if kind == "other" or not ranked:
+        return list(ranked)
+    floor = min_share * ranked[0].score
+    for i, unit in enumerate(ranked[:5]):
+        if unit.score < floor:
+            break
+        text = unit.text.split(":", 1)[1] if unit.kind == "field" and ":" in unit.text \
+            else unit.flat_text
+        if _states(text, kind):
+            return [unit, *ranked[:i], *ranked[i + 1:]]
+    return list(ranked)
+
+
+def _states(text: str, kind: str) -> bool:
+    """Whether a unit states something of the kind asked (a looser test than :func:`fits_kind`)."""
+    if kind == "when":
+        return bool(_YEAR.search(text) or _MONTHS.search(text) or _DATE.search(text))
+    if kind == "how_many":
+        return any(not _YEAR.fullmatch(m) for m in _COUNT.findall(text))
+    if kind == "where":
+        return bool(_PLACE.search(text))
+    return any(word[:1].isupper() for word in text.split()[1:])
+
+
+def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
+    """The units that say something beyond the question's own words ("Notero" does not
+    answer "What is Notero for?"); all of them when none does.
+
+    Example:
+        >>> units = [Evidence(1, 0, 6, "Notero", 0.9, "item"),
+        ...          Evidence(1, 8, 30, "Notero keeps meeting notes.", 0.7)]
+        >>> [u.text for u in informative(units, "What is Notero for?")]
+        ['Notero keeps meeting notes.']
+    """
+    asked = {stem(w) for w in content_words(question)}
+    kept = [u for u in ranked
+            if {stem(w) for w in content_words(u.flat_text)} - asked]
+    return kept or list(ranked)
+
+
+def _asked_words(question: str) -> set[str]:
+    """The question's content words, stemmed, with their kindred words (cost: price)."""
+    words = {w.lower() for w in WORD.findall(question)}
+    asked = {stem(w) for w in content_words(question)}
+    for kindred in _KINDRED:
+        if kindred & words:
+            asked |= {stem(w) for w in kindred}
+    return asked
+
+
+def structured_fact(best: Evidence, question: str) -> str | None:
+    """The short fact a table row or a form field gives: the cell of the column the question
+    names (by its words), or the field's value; None when the question names no column.
+
+    Example:
+        >>> row = Evidence(1, 0, 18, "Basic | $9 | 10 GB", 0.9, "row", 1,
+        ...                "Plan | Price per month | Storage")
+        >>> structured_fact(row, "How much storage does the Basic plan include?")
+        '10 GB'
+        >>> structured_fact(row, "What does the Basic plan cost?")
+        '$9'
+    """
+    asked = _asked_words(question)
+    if best.kind == "field" and ":" in best.text:
+        key, value = best.text.split(":", 1)
+        if {stem(w) for w in content_words(key)} & asked and value.strip():
+            return " ".join(value.split())
+        return None
+    if best.kind != "row" or not best.heads:
+        return None
+    cells = [c.strip() for c in best.text.split(" | ")]
+    heads = [h.strip() for h in best.heads.split(" | ")]
+    if len(cells) != len(heads):
+        return None
+    named = [(len({stem(w) for w in content_words(head)} & asked), cell)
+             for head, cell in zip(heads, cells, strict=True)
+             if not {stem(w) for w in content_words(cell)} & asked]
+    score, cell = max(named, default=(0, ""))
+    return cell if score and cell else None

@@ -1,0 +1,50 @@
+"""The shape of quoted answers: whole lists, tables around a row, names never mentioned."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+
+from rag.answer.evidence import Evidence
+from rag.answer.shape import list_evidence, table_evidence, unmatched_names, wants_list
+
+CHUNK = "Our products:\n\n- Planly\n- Tasko\n- Notero\n\nSupport answers by email."
+
+
+def unit(start: int, end: int, kind: str, score: float, group: int = 0, heads: str = "",
+         text: str = CHUNK) -> Evidence:
+    return Evidence(1, start, end, text[start:end], score, kind, group, heads)
+
+
+def test_a_list_question_gets_the_whole_list_with_its_lead_in() -> None:
+    lead = unit(0, 13, "sentence", 0.9)
+    items = [unit(CHUNK.index(name), CHUNK.index(name) + len(name), "item", 0.5, group=1)
+             for name in ("Planly", "Tasko", "Notero")]
+    other = unit(CHUNK.index("Support"), len(CHUNK), "sentence", 0.4)
+    whole = list_evidence([lead, *items, other], [CHUNK], min_share=0.5)
+    assert whole is not None and whole.kind == "list"
+    assert whole.text == "Our products:\n\n- Planly\n- Tasko\n- Notero"
+    assert wants_list("What products does Brightmoor sell?")
+    assert list_evidence([other, lead], [CHUNK], min_share=0.5) is None  # no list near the top
+
+
+def test_a_row_is_quoted_with_its_table_heads_and_neighbours() -> None:
+    text = "Plan | Price\nBasic | $9\nPro | $29\nTeam | $79"
+    rows = [unit(text.index(r), text.index(r) + len(r), "row", 0.9 - 0.1 * n, 1, "Plan | Price",
+                 text) for n, r in enumerate(("Basic | $9", "Pro | $29", "Team | $79"))]
+    table = table_evidence(rows[1], rows, [text], max_words=50)
+    assert table is not None and table.text == text  # the whole small table, heads first
+    window = table_evidence(rows[1], rows, [text], max_words=7)
+    assert window is not None and window.text == "Pro | $29\nTeam | $79"
+
+
+def test_a_question_about_a_name_no_document_mentions_is_unmatched() -> None:
+    docs = [Document("The lighthouse on Pell Island was built in 1871."),
+            Document("Press the two grey clips.", metadata={"header": "Brisa 300 manual"})]
+    assert unmatched_names("When was the lighthouse on Grey Island built?", docs) == [
+        "Grey Island"]
+    assert unmatched_names("When was the lighthouse on Pell Island built?", docs) == []
+    assert unmatched_names("How do I open the Brisa 300?", docs) == []  # its header names it
+    known = {"Grey Island"}.__contains__  # the collection mentions it elsewhere
+    assert unmatched_names("When was the lighthouse on Grey Island built?", docs, known) == []
+    # a capitalised word that opens a sentence is no name
+    assert unmatched_names("How was it built? Please list the steps.", docs) == []
