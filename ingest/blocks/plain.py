@@ -100,7 +100,7 @@ def paragraph_blocks(lines: Sequence[str], *, known: Collection[str] = (),
 
     def flush() -> Iterator[Block]:
         nonlocal prose, rows
-        if prose and rows and len(prose) == 1 and _column_heads(prose[0], rows):
+        if prose and len(rows) > 1 and len(prose) == 1 and _column_heads(prose[0], rows):
             yield _figures_table(rows, _column_heads(prose[0], rows))
             prose, rows = [], []
         if prose:

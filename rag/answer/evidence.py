@@ -76,7 +76,8 @@ class Evidence:
 
 def chunk_units(document: Document) -> list[Unit]:
     """The quotable units of a chunk: ingest's (:data:`rag.index.units.UNITS_KEY`), else
-    its sentence spans (:func:`quote_units`); long units are cut to :data:`QUOTE_WORDS`."""
+    its sentence spans (:func:`quote_units`); a unit longer than :data:`QUOTE_WORDS` is cut
+    into its sentences, and a sentence longer still into windows."""
     text = document.page_content
     stored = decode_units((document.metadata or {}).get(UNITS_KEY))
     if not stored:
@@ -89,8 +90,11 @@ def chunk_units(document: Document) -> list[Unit]:
         if unit.kind == "item":
             bullet = _BULLET.match(text, start, unit.end)
             start = bullet.end() if bullet else start
-        units.extend(replace(unit, start=a, end=b)
-                     for a, b in _cut_long(text, start, unit.end, QUOTE_WORDS))
+        pieces = [(start, unit.end)]
+        if len(text[start:unit.end].split()) > QUOTE_WORDS:  # a long item: its sentences
+            pieces = [(start + a, start + b) for a, b in sentence_spans(text[start:unit.end])]
+        units.extend(replace(unit, start=a, end=b) for first, last in pieces
+                     for a, b in _cut_long(text, first, last, QUOTE_WORDS))
     return units
 
 

@@ -32,8 +32,8 @@ from rag.text import STOPWORDS, WORD, content_words, names_in, stem
 if TYPE_CHECKING:
     from langchain_core.documents import Document
 
-__all__ = ["asks_how_to", "fits_kind", "informative", "list_evidence", "promote_kind", "structured_fact",
-           "table_evidence", "unmatched_names", "wants_list"]
+__all__ = ["asks_how_to", "fits_kind", "informative", "list_evidence", "promote_kind",
+           "structured_fact", "table_evidence", "unmatched_names", "wants_list"]
 
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
 _MONTHS = re.compile(
@@ -47,21 +47,16 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|"
                      r"once|twice)\b", re.IGNORECASE)
 _ASKS_YEARS = re.compile(r"\bhow\s+(?:old|long)\b|\byears?\b", re.IGNORECASE)
-_ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|pay|paid|charge|fee|spend|spent|worth)\b",
-                         re.IGNORECASE)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?!\s*(?:[$€£%]|dollars|euros|pounds))")
 _COUNT = re.compile(r"\b\d[\d,.]*\b")
 _PLACE = re.compile(r"\b(?:in|at|on|near|from|to|inside|behind|opposite)\s+(?:the\s+|room\s+)?"
                     r"(?:[A-Z]\w*|\d+\s+[A-Z]\w+|[A-Z]-?\d+)")
 _PLACE_NAME = re.compile(r"\b[A-Z][a-z]+|\b\d+[A-Za-z]?\s+[A-Z]|\b[A-Z]{1,3}-?\d+")
 """A place: a capitalised name, a number before a street's name, a room like B-214."""
-_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how",
-                   "does", "did", "do", "is", "are", "was", "were", "can", "could", "will",
-                   "would", "should", "has", "have", "had", "the", "a", "an", "i", "in", "on",
-                   "of", "for", "to", "and", "or"}
-_LIST_ASK = re.compile(r"^\s*(?:how\s+(?:do|can|should|would)\s+(?:i|you|we|one)\b|list\b|"
-                       r"what\s+(?:are|were)\s+the\s+(?:\w+\s+)?(?:steps|items|products|"
-                       r"services|options|parts|countries|members|stages|features)\b)",
+_NOT_NAMES = STOPWORDS | {"whose", "had"}
+"""Capitalised words that are no names (a question's own words, in Title Case questions)."""
+_LIST_ASK = re.compile(r"^\s*list\b|^\s*what\s+(?:are|were)\s+the\s+(?:\w+\s+)?(?:steps|items|"
+                       r"products|services|options|parts|countries|members|stages|features)\b",
                        re.IGNORECASE)
 _HOW_TO = re.compile(r"^\s*how\s+(?:do|can|should|would)\s+(?:i|you|we|one)\b", re.IGNORECASE)
 _STEP = re.compile(r"\d{1,3}[.)]\s+$")
@@ -69,7 +64,7 @@ _STEP = re.compile(r"\d{1,3}[.)]\s+$")
 _PLURAL_HEAD = re.compile(r"^\s*(?:what|which)\s+(\w+)", re.IGNORECASE)
 _KINDRED = (
     {"cost", "price", "fee", "charge", "pay", "rate", "much"},
-    {"long", "length", "duration", "period"},
+    {"long", "length", "duration", "period", "time", "take", "takes"},
     {"big", "size", "large", "capacity"},
     {"many", "number", "count", "quantity"},
     {"when", "date", "time", "day", "year"},
@@ -99,7 +94,7 @@ def fits_kind(phrase: str, question: str) -> bool:
     """
     kind = question_kind(question)
     if kind == "when":
-        return bool(_YEAR.search(phrase) or _MONTHS.search(phrase) or _DATE.search(phrase))
+        return _states(phrase, kind)
     if kind == "how_many":
         if not _NUMBER.search(phrase):
             return False
@@ -150,7 +145,7 @@ def _names(question: str) -> list[str]:
         word = match.group()
         between, end = question[end:match.start()], match.end()
         opens = n == 0 or between.rstrip().endswith((".", "?", "!", ":", ";"))
-        capital = (not opens and word[:1].isupper() and word.lower() not in _QUESTION_WORDS
+        capital = (not opens and word[:1].isupper() and word.lower() not in _NOT_NAMES
                    and not word.isdigit() and len(word) >= 2)
         if capital and run and between == " ":
             run.append(word)
@@ -181,11 +176,11 @@ def wants_list(question: str) -> bool:
         ...                          "How do I descale the kettle?", "What does Pro cost?")]
         [True, True, False]
     """
-    if _LIST_ASK.search(question):
+    if asks_how_to(question) or _LIST_ASK.search(question):
         return True
     head = _PLURAL_HEAD.match(question)
     return bool(head) and head.group(1).lower().endswith("s") and \
-        head.group(1).lower() not in _QUESTION_WORDS | {"does", "is", "was", "has"}
+        head.group(1).lower() not in _NOT_NAMES
 
 
 def list_evidence(ranked: Sequence[Evidence], texts: Sequence[str], min_share: float, *,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from langchain_core.embeddings import Embeddings
 
 from ingest import ingest_paths
 from ingest.blocks import text_blocks
@@ -19,27 +18,12 @@ from ingest.headers import HEADER_TOKENS, ChunkHeaders, document_title
 from ingest.packing import BlockPacker
 from ingest.readers.markdown import markdown_blocks
 from rag.index import open_index
-from tests.ingest.conftest import make_pdf
+from tests.ingest.conftest import RecordingEmbeddings, make_pdf
 
 BODY = (
     "The company's revenue grew because customers renewed their subscriptions. "
     "Costs rose more slowly than sales in every region. "
 )
-
-
-class RecordingEmbeddings(Embeddings):
-    """The real model, keeping every text it was asked to embed."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-        self.texts: list[str] = []
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.texts.extend(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
 
 
 def words_chunker(size: int = 40) -> Chunker:

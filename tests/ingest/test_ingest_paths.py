@@ -11,7 +11,13 @@ from langchain_core.embeddings import Embeddings
 
 from ingest import ProgressUpdate, ingest_paths
 from rag.index import open_index
-from tests.ingest.conftest import assert_consistent, clean_run_ids, make_docx, make_pdf
+from tests.ingest.conftest import (
+    RecordingEmbeddings,
+    assert_consistent,
+    clean_run_ids,
+    make_docx,
+    make_pdf,
+)
 
 PARAGRAPH = (
     "Barn owls hunt small mammals at night, locating prey by sound alone. "
@@ -333,10 +339,7 @@ def test_no_ligature_or_soft_hyphen_reaches_the_keyword_index_or_the_embedder(
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(tmp_path / "typeset.pdf"))
 
-    recording = CountingEmbeddings(embeddings)
-    embedded: list[str] = []
-    recording.embed_documents = lambda texts: (embedded.extend(texts),  # type: ignore[method-assign]
-                                               embeddings.embed_documents(texts))[1]
+    recording = RecordingEmbeddings(embeddings)
     index = open_index(settings, embeddings=recording)
     try:
         ingest_paths([tmp_path / "typeset.pdf"], index=index, chunker=chunker)
@@ -344,12 +347,12 @@ def test_no_ligature_or_soft_hyphen_reaches_the_keyword_index_or_the_embedder(
         hits = index.search_keywords("efficient procedure", 3)
     finally:
         index.close()
-    assert chunks and embedded
+    assert chunks and recording.texts
     forms = "\ufb00\ufb01\ufb02\ufb03\ufb04\u00ad"
     for chunk in chunks:
         searchable = searchable_text(chunk.text, chunk.metadata)
         assert not any(c in searchable for c in forms), searchable
         assert "efficient procedure for the office floor" in chunk.text
         assert "well-known meeting of the staff" in chunk.text
-    assert not any(c in text for text in embedded for c in forms)
+    assert not any(c in text for text in recording.texts for c in forms)
     assert hits and hits[0].source.endswith("typeset.pdf")
