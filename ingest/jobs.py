@@ -16,7 +16,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from ingest.blocks import PageFurniture, text_blocks
+from ingest.blocks import PageFurniture, page_blocks, text_blocks
 from ingest.chunking import Chunker, content_hash
 from ingest.discover import FoundFile
 from ingest.headers import ChunkHeaders
@@ -151,7 +151,9 @@ def _chunk_pages(
             paged["page_label"] = page.label or str(page.number)
         blocks = page.blocks
         if blocks is None:  # text without markup: blocks from its lines, furniture out
-            blocks = text_blocks(furniture.strip(page.text) if page.number else page.text)
+            text = furniture.strip(page.text) if page.number else page.text
+            placed = page_blocks(page.words) if page.words else None
+            blocks = text_blocks(text) if placed is None else furniture.drop(placed)
         for chunk in packer.pack(blocks):
             metadata = {
                 **base,

@@ -133,12 +133,14 @@ class BlockPacker:
         current: list[_Piece] = []
         tokens = 0
         start = 0
+        packed = 0
         for piece in pieces:
             n = self.chunker.count_tokens(piece.text)
             if n > self.size:  # a unit longer than a chunk: cut at token boundaries
                 if current:
                     yield self._chunk(current, start)
                     current, tokens = [], 0
+                packed += 1
                 for part in self.chunker.split_long(piece.text):
                     yield self._chunk([_Piece(part, piece.kind, _BLOCK, piece.group,
                                               piece.heads)], self.position)
@@ -148,6 +150,7 @@ class BlockPacker:
                 carried = self._carry(current, piece)
                 kept = current[:len(current) - self._tail_headings(current)]
                 if kept:
+                    packed += 1
                     yield self._chunk(kept, start)
                 current = carried
                 tokens = sum(self.chunker.count_tokens(p.text) + 1 for p in current)
@@ -157,8 +160,12 @@ class BlockPacker:
             current.append(piece)
             tokens += n + 1
             self.position += len(piece.joint) + len(piece.text)
-        if current and any(p.kind != "heading" for p in current):
-            yield self._chunk(current, start)
+        kept = current[:len(current) - self._tail_headings(current)]
+        if kept or (current and not packed):  # a page of nothing but a title keeps it
+            yield self._chunk(kept or current, start)
+        for heading in current[len(kept):] if kept else []:  # they head the next page
+            if heading.kind == "heading":
+                self._enter(heading)
 
     def _tail_headings(self, pieces: list[_Piece]) -> int:
         """How many pieces at the end are headings (or a table's heads), which move on."""

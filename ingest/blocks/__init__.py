@@ -11,7 +11,9 @@ What lives here:
 - :mod:`~ingest.blocks.plain`: the blocks of plain text (headings, paragraphs,
   list items, key-value fields, rows of figures);
 - :mod:`~ingest.blocks.furniture`: running headers and footers and page
-  numbers, found across a document's pages.
+  numbers, found across a document's pages;
+- :mod:`~ingest.blocks.layout`: a PDF page's tables from where its words stand
+  (columns and their heads).
 
 May import: :mod:`ingest.readers.types` and :mod:`rag.text`; nothing else of
 ingest, never the index or the query path.
@@ -25,6 +27,14 @@ from __future__ import annotations
 
 from ingest.blocks.clean import clean_text, unwrap_lines
 from ingest.blocks.furniture import PageFurniture
+from ingest.blocks.layout import page_blocks
 from ingest.blocks.plain import paragraph_blocks, text_blocks
 
-__all__ = ["PageFurniture", "clean_text", "paragraph_blocks", "text_blocks", "unwrap_lines"]
+__all__ = [
+    "PageFurniture",
+    "clean_text",
+    "page_blocks",
+    "paragraph_blocks",
+    "text_blocks",
+    "unwrap_lines",
+]

@@ -20,6 +20,9 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from ingest.readers.types import Block
 
 __all__ = ["EDGE_LINES", "FURNITURE_WORDS", "PageFurniture", "is_page_number"]
 
@@ -49,6 +52,7 @@ class PageFurniture:
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
+        self._dropped: set[str] = set()
 
     def strip(self, text: str) -> str:
         """The page's text without its page numbers and repeated edge lines."""
@@ -59,8 +63,23 @@ class PageFurniture:
         dropped = {i for i in short if is_page_number(lines[i]) or self._key(lines[i]) in self._seen}
         self._seen |= {self._key(lines[i]) for i in short}
         if len(dropped) == len(filled):  # the page is nothing but its edges: keep it
+            self._dropped = set()
             return text
+        self._dropped = {self._key(lines[i]) for i in dropped}
         return "\n".join(line for i, line in enumerate(lines) if i not in dropped).strip("\n")
+
+    def drop(self, blocks: Sequence[Block]) -> list[Block]:
+        """The blocks of the page last stripped, less those that are its furniture.
+
+        Example:
+            >>> pages = PageFurniture()
+            >>> _ = pages.strip("Sales rose.\\n7")
+            >>> [b.text for b in pages.drop([Block("paragraph", "Sales rose."),
+            ...                                Block("paragraph", "7")])]
+            ['Sales rose.']
+        """
+        return [b for b in blocks
+                if b.kind == "table" or self._key(b.text) not in self._dropped]
 
     @staticmethod
     def _key(line: str) -> str:

@@ -25,6 +25,7 @@ The engines themselves are in :mod:`ingest.readers.pdf_engines`.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import unicodedata
 from collections import deque
@@ -35,14 +36,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.readers.pdf_engines import ENGINES, OpenPdf, PdfEngine
-from ingest.readers.types import LoadedFile, Page, SkipFile
+from ingest.readers.types import LoadedFile, Page, Segment, SkipFile
 from rag.errors import IngestError
 
 if TYPE_CHECKING:
     from ingest.readers.ocr import OcrEngine
 
-__all__ = ["GARBLED", "MIN_LAYER_CHARS", "TIME_BUDGET_S", "load_pdf", "text_layer_garbled",
-           "text_layer_too_thin"]
+__all__ = ["GARBLED", "MIN_FIGURE_LINES", "MIN_LAYER_CHARS", "TIME_BUDGET_S", "load_pdf",
+           "text_layer_garbled", "text_layer_too_thin"]
 
 logger = logging.getLogger(__name__)
 TIME_BUDGET_S = 180.0
@@ -224,7 +225,8 @@ class _Reader:
             if errors or empty:
                 logger.info("%s: page %d read by %s (%s)", self.path, index + 1, doc.engine,
                             "; ".join(errors) or f"{empty.engine}: no text")
-            return Page(text, index + 1, self._label(index), engine=doc.engine)
+            return Page(text, index + 1, self._label(index), engine=doc.engine,
+                        words=self._words(index, text))
         if empty is not None:
             return empty
         if garbled:
@@ -232,6 +234,20 @@ class _Reader:
                         garbled=True)
         logger.warning("%s: page %d unreadable: %s", self.path, index + 1, "; ".join(errors))
         return self._unreadable(index, "; ".join(errors))
+
+    def _words(self, index: int, text: str) -> tuple[Segment, ...]:
+        """The page's runs with their boxes when its text shows a table of figures (the
+        first engine that places words: PDFium); none otherwise or when it cannot."""
+        if len(_FIGURES_LINE.findall(text)) < MIN_FIGURE_LINES:
+            return ()
+        for doc in self._engines():
+            if doc.renders and index < doc.page_count:
+                try:
+                    return tuple(doc.words(index))
+                except Exception as exc:  # no boxes: the page is read line by line
+                    logger.debug("%s: page %d: no word boxes: %s", self.path, index + 1, exc)
+                    return ()
+        return ()
 
     def _scanned(self, index: int, page: Page) -> bool:
         """A page read without error, with too little text, that draws images."""
@@ -282,6 +298,11 @@ class _Reading:
     """The page as its text layer gave it."""
     text: Future[str]
 
+
+MIN_FIGURE_LINES = 3
+"""Least lines ending in two figures for a page's word boxes to be read (its tables)."""
+_FIGURES_LINE = re.compile(
+    r"[\d)%\u2014-][ \t]+\(?[$\u20ac\u00a3]?[ \t]*\(?\d[\d,.]*\)?[ \t]?%?[ \t]*$", re.MULTILINE)
 
 GARBLED = "text layer unreadable (its fonts map the text to control characters)"
 """Why a page's text layer was not used (:func:`text_layer_garbled`); OCR reads it instead."""

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ingest.readers.types import SkipFile
+from ingest.readers.types import Segment, SkipFile
 from rag.errors import IngestError
 
 if TYPE_CHECKING:
@@ -57,6 +57,10 @@ class OpenPdf(Protocol):
 
     def has_images(self, index: int) -> bool:
         """Whether the page draws any image (False when that cannot be told)."""
+
+    def words(self, index: int) -> list[Segment]:
+        """The page's words with their boxes (:mod:`ingest.blocks.layout`); only when
+        :attr:`renders` (PDFium)."""
 
     def render(self, index: int, dpi: int) -> Image.Image:
         """The page as OCR reads it (see :func:`render_for_ocr`); only when :attr:`renders`."""
@@ -108,6 +112,9 @@ class _PypdfFile:
 
     def render(self, index: int, dpi: int) -> Image.Image:
         raise IngestError("pypdf does not draw pages")
+
+    def words(self, index: int) -> list[Segment]:
+        raise IngestError("pypdf does not place words")
 
     def close(self) -> None:
         self._reader.close()
@@ -197,6 +204,23 @@ class _PdfiumFile:
             finally:
                 page.close()
 
+    def words(self, index: int) -> list[Segment]:
+        """The page's words (characters between spaces and line ends) with their boxes
+        (the font's full height, so the words of one line line up)."""
+        import pypdfium2.raw as pdfium_c
+
+        with PDFIUM_LOCK:
+            page = self._doc[index]
+            try:
+                height = page.get_height()
+                textpage = page.get_textpage()
+                try:
+                    return _words(textpage, pdfium_c.FPDFText_GetUnicode, height)
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+
     def render(self, index: int, dpi: int) -> Image.Image:
         """The page as OCR reads it; see :func:`render_for_ocr`."""
         with PDFIUM_LOCK:
@@ -231,6 +255,35 @@ class PdfiumEngine:
                 if getattr(exc, "err_code", None) != pdfium_c.FPDF_ERR_PASSWORD:
                     raise IngestError(str(exc)) from exc
         raise _encrypted(password)
+
+
+def _words(textpage, unicode, height: float) -> list[Segment]:  # noqa: ANN001 - pypdfium2
+    """Characters between spaces and line ends, each word's box their loose boxes' union."""
+    words: list[Segment] = []
+    chars: list[str] = []
+    box = (0.0, 0.0, 0.0, 0.0)
+
+    def flush() -> None:
+        if chars:
+            words.append(Segment(box[0], box[2], height - box[3], height - box[1],
+                                 "".join(chars)))
+            chars.clear()
+
+    for i in range(textpage.count_chars()):
+        char = chr(unicode(textpage.raw, i))
+        if char == "\ufffe":  # a hyphen PDFium found breaking a word at a line end
+            chars.append("-")
+        if char.isspace() or char == "\ufffe":
+            flush()
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        if chars and (left < box[0] - 1 or bottom >= box[3] or top <= box[1]):  # a new line
+            flush()
+        box = (left, bottom, right, top) if not chars else (
+            min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top))
+        chars.append(char)
+    flush()
+    return words
 
 
 def _reset_pdfium_error() -> None:

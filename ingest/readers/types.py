@@ -12,7 +12,8 @@ from typing import Literal
 
 from rag.errors import IngestError
 
-__all__ = ["BLOCK_KINDS", "Block", "BlockKind", "LoadedFile", "Page", "SkipFile", "blocks_text"]
+__all__ = ["BLOCK_KINDS", "Block", "BlockKind", "LoadedFile", "Page", "Segment", "SkipFile",
+           "blocks_text"]
 
 BlockKind = Literal["heading", "paragraph", "item", "table", "caption", "code", "field",
                     "furniture"]
@@ -72,6 +73,21 @@ class SkipFile(IngestError):
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A run of text on a page with its box (points; ``top`` < ``bottom``, from the top)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True)
 class Page:
     """Text of one page (paged formats) or of the whole document."""
 
@@ -92,6 +108,9 @@ class Page:
     garbled: bool = False
     """The page's text layer was dropped: its fonts map the text to control characters
     (see :func:`ingest.readers.pdf.text_layer_garbled`); PDF only."""
+    words: tuple[Segment, ...] = ()
+    """The page's runs of text with their boxes, when its text shows rows of figures
+    (PDF): :func:`ingest.blocks.layout.page_blocks` reads its tables from them."""
     blocks: tuple[Block, ...] | None = None
     """The page's typed blocks, when its format says them (Markdown, HTML, DOCX);
     None: they are found from :attr:`text` (see :func:`ingest.blocks.text_blocks`)."""

@@ -32,8 +32,8 @@ from rag.text import STOPWORDS, WORD, content_words, names_in, stem
 if TYPE_CHECKING:
     from langchain_core.documents import Document
 
-__all__ = ["asks_how_to", "fits_kind", "informative", "list_evidence", "promote_kind",
-           "structured_fact", "table_evidence", "unmatched_names", "wants_list"]
+__all__ = ["asks_change", "asks_how_to", "fits_kind", "informative", "list_evidence",
+           "promote_kind", "structured_fact", "table_evidence", "unmatched_names", "wants_list"]
 
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
 _MONTHS = re.compile(
@@ -59,6 +59,8 @@ _LIST_ASK = re.compile(r"^\s*list\b|^\s*what\s+(?:are|were)\s+the\s+(?:\w+\s+)?(
                        r"products|services|options|parts|countries|members|stages|features)\b",
                        re.IGNORECASE)
 _HOW_TO = re.compile(r"^\s*how\s+(?:do|can|should|would)\s+(?:i|you|we|one)\b", re.IGNORECASE)
+_CHANGE = re.compile(r"\b(?:chang|trend|compar|grow|grew|increas|decreas|declin|fluctuat|evolv|"
+                     r"shift|rose|fell|differ)\w*", re.IGNORECASE)
 _STEP = re.compile(r"\d{1,3}[.)]\s+$")
 """A step's number just before its item's text ("2. " of "2. Press the clips")."""
 _PLURAL_HEAD = re.compile(r"^\s*(?:what|which)\s+(\w+)", re.IGNORECASE)
@@ -166,6 +168,17 @@ def asks_how_to(question: str) -> bool:
         (True, False)
     """
     return bool(_HOW_TO.search(question))
+
+
+def asks_change(question: str) -> bool:
+    """Whether the question asks how something changed or compares (its answer: figures of
+    two periods or more, a table's row as well as prose).
+
+    Example:
+        >>> asks_change("How has net income changed?"), asks_change("What does it do?")
+        (True, False)
+    """
+    return bool(_CHANGE.search(question))
 
 
 def wants_list(question: str) -> bool:

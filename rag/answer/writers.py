@@ -27,6 +27,7 @@ from rag.answer.quotes import (
 )
 from rag.answer.result import Answer, Quote, Source
 from rag.answer.shape import (
+    asks_change,
     asks_how_to,
     fits_kind,
     informative,
@@ -209,7 +210,7 @@ class QuoteWriter:
         if unmatched_names(question, relevant, mentions):  # something the documents never name
             return None
         shape = answer_shape(question)
-        if shape == "passage":
+        if shape == "passage" and not asks_change(question):
             ranked = _prose_first(ranked, self.rules.min_score)
         if wants_list(question):
             texts = [doc.page_content for doc in relevant]
@@ -269,8 +270,8 @@ class QuoteWriter:
 
 
 def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
-    """For a passage question, the units without table rows when one of them clears the
-    floor (a settings row does not say how or why); else all of them."""
+    """For a passage question (not one about a change), the units without table rows when
+    one of them clears the floor (a settings row does not say how or why); else all."""
     prose = [u for u in ranked if u.kind != "row" and not is_table_row(u.text)]
     return prose if prose and prose[0].score >= floor else list(ranked)
 

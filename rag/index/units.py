@@ -69,6 +69,8 @@ def readable(text: str, heads: str) -> str:
     Example:
         >>> readable("Basic | $9 | 10 GB", "Plan | Price per month | Storage")
         'Plan: Basic; Price per month: $9; Storage: 10 GB'
+        >>> readable("Sales | 9 | 8", " | Months Ended May 1, 2024 | Months Ended May 1, 2023")
+        'Sales; Months Ended May 1, 2024: 9; May 1, 2023: 8'
         >>> readable("Owls hunt at night.", "")
         'Owls hunt at night.'
     """
@@ -78,5 +80,21 @@ def readable(text: str, heads: str) -> str:
     names = [h.strip() for h in heads.split(" | ")]
     if len(cells) != len(names):
         return " ".join(text.split())
+    shown = [_after_shared(name, before) for name, before in zip(names, ["", *names], strict=False)]
     return "; ".join(f"{name}: {cell}" if name and name != cell else cell
-                     for name, cell in zip(names, cells, strict=True) if cell)
+                     for name, cell in zip(shown, cells, strict=True) if cell)
+
+
+def _after_shared(name: str, before: str) -> str:
+    """``name`` less the words it shares at its start with the head before it, when two
+    words or more are shared and two or more remain, beginning with a word ("Three
+    Months Ended June 25, 2022" after "Three Months Ended June 26, 2021" reads "June 25,
+    2022")."""
+    words, previous = name.split(), before.split()
+    shared = 0
+    while shared < min(len(words), len(previous)) and words[shared] == previous[shared]:
+        shared += 1
+    shared = min(shared, len(words) - 2)
+    while shared > 0 and not words[shared][:1].isalpha():  # keep "May 1, 2023" whole
+        shared -= 1
+    return " ".join(words[shared:]) if shared >= 2 else name

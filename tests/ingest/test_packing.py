@@ -67,3 +67,15 @@ def test_a_unit_longer_than_a_chunk_is_cut() -> None:
     giant = "word " * 100
     chunks = pack_blocks([Block("paragraph", giant.strip() + ".")], WORDS)
     assert len(chunks) >= 4 and all(len(c.text.split()) <= WORDS.size for c in chunks)
+
+
+def test_a_page_of_nothing_but_a_title_keeps_it() -> None:
+    (only,) = pack_blocks([Block("heading", "Hello, World!", level=2)], WORDS)
+    assert only.text == "Hello, World!" and only.units[0].kind == "heading"
+    chunks = pack_blocks([Block("paragraph", sentences(5)), Block("heading", "Next", level=2)],
+                         WORDS)
+    assert [u.kind for u in chunks[-1].units][-1] != "heading"
+    packer = BlockPacker(WORDS)  # a heading ending a page heads the next page's text
+    packer.pack([Block("paragraph", "Sales rose."), Block("heading", "Outlook", level=1)])
+    (next_page,) = packer.pack([Block("paragraph", "Costs will fall.")])
+    assert next_page.section == "Outlook"
