@@ -10,6 +10,15 @@ What lives here:
 - :mod:`~ingest.readers.images` and :mod:`~ingest.readers.ocr`: image files and Tesseract;
 - :mod:`~ingest.readers.markup`: plain text, Markdown, reStructuredText, HTML;
 - :mod:`~ingest.readers.office`: DOCX;
+- :mod:`~ingest.readers.slides`: PPTX (slide text, tables, speaker notes; a page a slide);
+- :mod:`~ingest.readers.sheets`: XLSX/XLSM, ODS, CSV/TSV, with
+  :mod:`~ingest.readers.sheet_rows` (a sheet's rows into pages of a table
+  with the header row as its heads) and :mod:`~ingest.readers.numformat`
+  (numbers as their format shows them);
+- :mod:`~ingest.readers.books`: EPUB (chapters in spine order) and Jupyter notebooks;
+- :mod:`~ingest.readers.mail`: EML and MBOX messages; :mod:`~ingest.readers.outlook`:
+  Outlook MSG (an OLE container, read with olefile);
+- :mod:`~ingest.readers.zipped`: ZIP-based formats opened after a ZIP-bomb check;
 - :mod:`~ingest.readers.decoding`, :mod:`~ingest.readers.charsets` and
   :mod:`~ingest.readers.cjk`: bytes to text in any common encoding;
 - :mod:`~ingest.readers.library_warnings`: what the reading libraries warn
@@ -51,6 +60,18 @@ _SUFFIXES = {
     ".html": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".pptx": "pptx",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".ods": "ods",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".epub": "epub",
+    ".ipynb": "ipynb",
+    ".eml": "eml",
+    ".mbox": "mbox",
+    ".msg": "msg",
     ".png": "image",
     ".jpg": "image",
     ".jpeg": "image",
@@ -115,7 +136,7 @@ def load_file(
 
 def _reader(kind: str) -> Callable[[Path], LoadedFile]:
     """The reader of a kind that needs neither a password nor OCR."""
-    from ingest.readers import markup, office
+    from ingest.readers import books, mail, markup, office, outlook, sheets, slides
 
     readers: dict[str, Callable[[Path], LoadedFile]] = {
         "text": markup.load_text,
@@ -123,5 +144,14 @@ def _reader(kind: str) -> Callable[[Path], LoadedFile]:
         "rst": markup.load_rst,
         "html": markup.load_html,
         "docx": office.load_docx,
+        "pptx": slides.load_pptx,
+        "xlsx": sheets.load_xlsx,
+        "ods": sheets.load_ods,
+        "csv": sheets.load_csv,
+        "epub": books.load_epub,
+        "ipynb": books.load_ipynb,
+        "eml": mail.load_eml,
+        "mbox": mail.load_mbox,
+        "msg": outlook.load_msg,
     }
     return readers[kind]

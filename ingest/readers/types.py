@@ -121,6 +121,7 @@ class LoadedFile:
     """A file ready for chunking."""
 
     file_type: str
-    """The loader kind: pdf, image, text, markdown, rst, html or docx."""
+    """The loader kind: pdf, image, text, markdown, rst, html, docx, pptx, xlsx, ods, csv
+    (or tsv), epub, ipynb, eml, mbox or msg."""
     pages: Iterator[Page]
     title: str | None = None

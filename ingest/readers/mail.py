@@ -1,0 +1,148 @@
+"""E-mail into pages: an EML file (one message) and an MBOX mailbox (a page a message).
+
+A message's page starts with its subject as a heading and its From, To, Cc,
+Date and Subject as fields, so they can be searched; then its body: the
+plain-text part by the plain-text rules, else the HTML part through the
+project's HTML block reader; the names of its attachments close it (their
+contents are not read). An encrypted message (S/MIME, PGP) keeps its
+headers only.
+
+Example:
+    >>> from email.message import EmailMessage
+    >>> message = EmailMessage()
+    >>> message["From"], message["Subject"] = "ann@example.org", "Boiler service"
+    >>> message.set_content("The engineer comes on Tuesday.")
+    >>> [(b.kind, b.text) for b in message_blocks(message)][:2]
+    [('heading', 'Boiler service'), ('field', 'From: ann@example.org')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.message import EmailMessage, Message
+from pathlib import Path
+
+from ingest.readers.types import Block, LoadedFile, Page, SkipFile, blocks_text
+from rag.errors import IngestError
+
+__all__ = ["HEADERS", "MAX_MESSAGE_BYTES", "load_eml", "load_mbox", "message_blocks"]
+
+HEADERS = ("From", "To", "Cc", "Date", "Subject")
+"""The headers kept as fields at the top of a message's page."""
+MAX_MESSAGE_BYTES = 256 << 20
+"""Largest message (an EML file) parsed; attachments are inside it."""
+
+_ENCRYPTED = ("multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime")
+
+
+def _parse(data: bytes) -> EmailMessage:
+    from email import policy
+    from email.parser import BytesParser
+
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _header(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except (ValueError, IndexError, TypeError, AttributeError):  # a malformed header
+        value = message.get_all(name, failobj=[""])[0] if hasattr(message, "get_all") else ""
+    return " ".join(str(value or "").split())
+
+
+def load_eml(path: Path) -> LoadedFile:
+    """One e-mail message (RFC 822 / MIME)."""
+    size = path.stat().st_size
+    if size > MAX_MESSAGE_BYTES:
+        raise SkipFile(f"message too large ({size >> 20} MB)")
+    message = _parse(path.read_bytes())
+    if not any(_header(message, name) for name in (*HEADERS, "Message-ID")):
+        raise SkipFile("not an e-mail message (no From, To, Date or Subject header)")
+    if message.get_content_type() in _ENCRYPTED:
+        raise SkipFile("encrypted message (S/MIME or PGP): not read")
+    blocks = tuple(message_blocks(message))
+    title = _header(message, "Subject") or None
+    return LoadedFile("eml", iter([Page(blocks_text(blocks), blocks=blocks)]), title)
+
+
+def load_mbox(path: Path) -> LoadedFile:
+    """A mailbox in the mbox format: a page a message, labelled ``"msg 12: Subject"``."""
+    with path.open("rb") as handle:
+        head = handle.read(5)
+    if head != b"From ":
+        raise SkipFile("not an mbox mailbox (it does not start with a 'From ' line)")
+    return LoadedFile("mbox", _mbox_pages(path))
+
+
+def _mbox_pages(path: Path) -> Iterator[Page]:
+    import mailbox
+
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        for number, key in enumerate(box.iterkeys(), start=1):
+            message = _parse(box.get_bytes(key))
+            blocks = tuple(message_blocks(message))
+            subject = _header(message, "Subject") or "(no subject)"
+            yield Page(blocks_text(blocks), number=number, label=f"msg {number}: {subject}",
+                       blocks=blocks)
+    except (mailbox.Error, KeyError, ValueError) as exc:
+        raise IngestError(f"corrupt mbox: {exc}") from exc
+    finally:
+        box.close()
+
+
+def message_blocks(message: Message) -> Iterator[Block]:
+    """A message's blocks: the subject, the header fields, the body, the attachments' names."""
+    subject = _header(message, "Subject")
+    if subject:
+        yield Block("heading", subject, level=1)
+    for name in HEADERS:
+        value = _header(message, name)
+        if value:
+            yield Block("field", f"{name}: {value}")
+    if message.get_content_type() in _ENCRYPTED:
+        yield Block("paragraph", "(encrypted message: the body is not read)")
+        return
+    yield from _body(message)
+    names = [_header_value(part.get_filename()) for part in _attachments(message)]
+    if any(names):
+        yield Block("field", f"Attachments: {', '.join(n for n in names if n)}")
+
+
+def _header_value(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _attachments(message: Message) -> Iterator[Message]:
+    if isinstance(message, EmailMessage) and message.is_multipart():
+        yield from message.iter_attachments()
+
+
+def _body(message: Message) -> Iterator[Block]:
+    from ingest.blocks import clean_text, text_blocks
+
+    part = message.get_body(preferencelist=("plain", "html")) \
+        if isinstance(message, EmailMessage) else message
+    if part is None:
+        return
+    text = _content(part)
+    if not text.strip():
+        return
+    if part.get_content_type() == "text/html":
+        from ingest.readers.html_blocks import html_blocks
+
+        yield from html_blocks(text)
+    else:
+        yield from text_blocks(clean_text(text))
+
+
+def _content(part: Message) -> str:
+    """A text part's content, decoded by its charset (unknown charsets as UTF-8)."""
+    try:
+        content = part.get_content() if isinstance(part, EmailMessage) else part.get_payload()
+    except (LookupError, ValueError, AssertionError):
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    return content if isinstance(content, str) else ""
