@@ -51,13 +51,13 @@ def load_msg(path: Path) -> LoadedFile:
         if "SMIME" in message.text(_CLASS).upper():
             raise SkipFile("encrypted or signed Outlook message (S/MIME): not read")
         blocks = tuple(_blocks(message))
+        subject = " ".join(message.text(_SUBJECT).split()) or None
     except (SkipFile, IngestError):
         raise
     except Exception as exc:  # a broken stream inside the container
         raise IngestError(f"corrupt MSG: {type(exc).__name__}: {exc}") from exc
     finally:
         ole.close()
-    subject = message.text(_SUBJECT) or None
     return LoadedFile("msg", iter([Page(blocks_text(blocks), blocks=blocks)]), subject)
 
 
