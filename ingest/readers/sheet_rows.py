@@ -10,7 +10,7 @@ with its column heads.
 
 Example:
     >>> rows = [(1, ("Region", "Revenue")), (2, ("North", "1,250")), (3, ("South", "980"))]
-    >>> [(p.label, p.blocks[0].rows) for p in sheet_pages("Sales", rows, count(1))]
+    >>> [(p.label, p.blocks[-1].rows) for p in sheet_pages("Sales", rows, count(1))]
     [('Sales!2-3', (('North', '1,250'), ('South', '980')))]
 """
 
@@ -62,6 +62,7 @@ def sheet_pages(
         Pages with one table block (and the sheet's name as a heading on the first).
     """
     heads: tuple[str, ...] | None = None
+    heads_row = 0
     batch: list[tuple[int, tuple[str, ...]]] = []
     first_page = True
     for number, raw in rows:
@@ -70,14 +71,17 @@ def sheet_pages(
             continue
         if heads is None:
             heads = () if any(_NUMBER.match(cell) for cell in cells) else cells
+            heads_row = number
             if heads:
                 continue
         batch.append((number, cells))
         if len(batch) >= per_page:
             yield _page(sheet, heads or (), batch, next(numbers), first_page)
             batch, first_page = [], False
-    if batch or (heads and first_page):
+    if batch:
         yield _page(sheet, heads or (), batch, next(numbers), first_page)
+    elif heads and first_page:  # a header row alone: a page with that row
+        yield _page(sheet, (), [(heads_row, heads)], next(numbers), first_page)
 
 
 def _page(sheet: str, heads: tuple[str, ...], batch: list[tuple[int, tuple[str, ...]]],
@@ -85,12 +89,10 @@ def _page(sheet: str, heads: tuple[str, ...], batch: list[tuple[int, tuple[str, 
     width = max([len(heads), *(len(cells) for _, cells in batch)])
     padded_heads = heads + ("",) * (width - len(heads)) if heads else ()
     body = tuple(cells + ("",) * (width - len(cells)) for _, cells in batch)
-    if not body:  # a header row alone: the row itself
-        body, padded_heads = (heads,), ()
     blocks: list[Block] = []
     if first:
         blocks.append(Block("heading", sheet, level=2))
     blocks.append(Block("table", heads=padded_heads, rows=body))
-    rows = f"{batch[0][0]}-{batch[-1][0]}" if batch else "1"
+    rows = f"{batch[0][0]}-{batch[-1][0]}" if len(batch) > 1 else str(batch[0][0])
     return Page(blocks_text(blocks), number=number, label=f"{sheet}!{rows}",
                 blocks=tuple(blocks))

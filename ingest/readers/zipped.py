@@ -79,12 +79,13 @@ def open_zip(source: Path | IO[bytes], kind: str) -> zipfile.ZipFile:
         with source.open("rb") as handle:
             head = handle.read(8)
     else:
+        source.seek(0)
         head = source.read(8)
         source.seek(0)
     if head == OLE_SIGNATURE:
         raise SkipFile(f"encrypted {kind} (password-protected): not read")
     if head[:4] != ZIP_SIGNATURE:
-        raise SkipFile(f"not a {kind} file (no ZIP signature)")
+        raise SkipFile(f"not a real {kind} file (no ZIP signature)")
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:

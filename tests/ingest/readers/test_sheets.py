@@ -148,7 +148,7 @@ def test_encrypted_corrupt_and_misnamed_workbooks(tmp_path: Path) -> None:
         load_file(encrypted)
     not_zip = tmp_path / "notes.xlsx"
     not_zip.write_text("just text", encoding="utf-8")
-    with pytest.raises(SkipFile, match="not a XLSX file"):
+    with pytest.raises(SkipFile, match="not a real XLSX file"):
         load_file(not_zip)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(make_xlsx(tmp_path / "ok.xlsx").read_bytes()[:600])
