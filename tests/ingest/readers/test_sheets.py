@@ -178,3 +178,20 @@ def test_a_zip_bomb_named_xlsx_is_refused_before_parsing(tmp_path: Path) -> None
                 member.write(b"\0" * (1 << 20))
     with pytest.raises(SkipFile, match="ZIP bomb"):
         load_file(bomb)
+
+
+def test_a_long_xlsx_streams_in_bounded_memory(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Data")
+    sheet.append(["Id", "Name", "Amount"])
+    for n in range(20_000):  # 100,000 rows peak at some 9 MB too, in 5 times the time
+        sheet.append([n, f"customer {n}", n * 3])
+    book.save(tmp_path / "big.xlsx")
+    tracemalloc.start()
+    labels = [page.label for page in load_file(tmp_path / "big.xlsx").pages]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(labels) == 100 and labels[-1] == "Data!19802-20001"
+    assert peak < 16 << 20, peak
