@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,7 @@ class _Message:
         for offset in range(start, len(data) - 15, 16):
             tag, _, value = struct.unpack_from("<IIQ", data, offset)
             if tag == (prop << 16) | 0x0040 and value:
-                return datetime(1601, 1, 1, tzinfo=timezone.utc) + timedelta(
+                return datetime(1601, 1, 1, tzinfo=UTC) + timedelta(
                     microseconds=value // 10)
         return None
 

@@ -9,6 +9,7 @@ later row is a row of a table block with those heads, so each row is quoted
 with its column heads.
 
 Example:
+    >>> from itertools import count
     >>> rows = [(1, ("Region", "Revenue")), (2, ("North", "1,250")), (3, ("South", "980"))]
     >>> [(p.label, p.blocks[-1].rows) for p in sheet_pages("Sales", rows, count(1))]
     [('Sales!2-3', (('North', '1,250'), ('South', '980')))]
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import count
 
 from ingest.readers.types import Block, Page, blocks_text
 

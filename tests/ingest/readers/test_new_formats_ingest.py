@@ -30,7 +30,7 @@ def _folder(root: Path) -> Path:
     return root
 
 
-def test_every_new_format_is_found_read_and_cited(index, chunker, tmp_path: Path) -> None:  # noqa: ANN001
+def test_every_new_format_is_found_read_and_cited(index, chunker, tmp_path: Path) -> None:
     report = ingest_paths([_folder(tmp_path / "docs")], index=index, chunker=chunker)
     status = {Path(e.source).name: (e.status, e.reason) for e in report.entries}
     assert all(state == "added" for state, _ in status.values()), status

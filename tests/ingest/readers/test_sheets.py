@@ -19,7 +19,7 @@ SHOWN = (("Northern", "March", "1,250"), ("Southern", "March", "980.50"),
          ("Eastern", "April", "12,000"))
 
 
-def make_xlsx(path: Path, rows=SALES, *, title: str = "Sales") -> Path:  # noqa: ANN001
+def make_xlsx(path: Path, rows=SALES, *, title: str = "Sales") -> Path:
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -34,7 +34,7 @@ def make_xlsx(path: Path, rows=SALES, *, title: str = "Sales") -> Path:  # noqa:
     return path
 
 
-def table(page) -> Block:  # noqa: ANN001
+def table(page) -> Block:
     return next(block for block in page.blocks if block.kind == "table")
 
 
