@@ -42,7 +42,9 @@ def load_xlsx(path: Path) -> LoadedFile:
     """An XLSX or XLSM workbook, its sheets' cached values as their formats show them."""
     import openpyxl
 
-    open_zip(path, "XLSX").close()
+    with open_zip(path, "XLSX") as archive:
+        if "xl/workbook.xml" not in archive.namelist():
+            raise SkipFile("not an XLSX workbook (the package holds no xl/workbook.xml)")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_vba=False,
                                       keep_links=False)

@@ -154,6 +154,11 @@ def test_encrypted_corrupt_and_misnamed_workbooks(tmp_path: Path) -> None:
     broken.write_bytes(make_xlsx(tmp_path / "ok.xlsx").read_bytes()[:600])
     with pytest.raises(IngestError, match="corrupt XLSX"):
         list(load_file(broken).pages)
+    letter = tmp_path / "letter.xlsx"
+    with zipfile.ZipFile(letter, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(SkipFile, match="not an XLSX workbook"):
+        load_file(letter)
     odt = tmp_path / "letter.ods"
     with zipfile.ZipFile(odt, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
