@@ -42,8 +42,49 @@ class Source:
 
     @property
     def citation(self) -> str:
-        """``file:page`` (or just the file name when there are no pages)."""
-        return f"{self.file_name}:{self.page}" if self.page else self.file_name
+        """``file:page`` (or just the file name when there are no pages); a sheet's rows
+        are cited by their label (``sales.xlsx:Sales!2-41``).
+
+        Example:
+            >>> Source(1, "/d/sales.xlsx", 2, "c", "", 1.0, page_label="Sales!2-41").citation
+            'sales.xlsx:Sales!2-41'
+        """
+        if not self.page:
+            return self.file_name
+        if self.page_label and "!" in self.page_label and _suffix(self.source) in _SHEETS:
+            return f"{self.file_name}:{self.page_label}"
+        return f"{self.file_name}:{self.page}"
+
+    @property
+    def location(self) -> str | None:
+        """Where the chunk is in its file, in words: ``page 4`` (or its printed label),
+        ``slide 3``, ``Sales rows 2-41``, ``msg 12: Subject``, ``chapter 2: Title``;
+        None for a file without pages.
+
+        Example:
+            >>> Source(1, "/d/deck.pptx", 3, "c", "", 1.0).location
+            'slide 3'
+        """
+        if not self.page:
+            return None
+        kind, label = _suffix(self.source), self.page_label
+        if kind == ".pptx":
+            return f"slide {self.page}"
+        if kind in _SHEETS and label and "!" in label:
+            sheet, _, rows = label.rpartition("!")
+            return f"{sheet} rows {rows}"
+        if kind == ".mbox" and label:
+            return label
+        if kind == ".epub":
+            return f"chapter {self.page}: {label}" if label else f"chapter {self.page}"
+        return f"page {label or self.page}"
+
+
+_SHEETS = frozenset({".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".tab"})
+
+
+def _suffix(source: str) -> str:
+    return Path(source).suffix.lower()
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _ASKS_YEARS = re.compile(r"\bhow\s+(?:old|long)\b|\byears?\b", re.IGNORECASE)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?!\s*(?:[$€£%]|dollars|euros|pounds))")
 _COUNT = re.compile(r"\b\d[\d,.]*\b")
+_NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|dozens?)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:in|at|on|near|from|to|inside|behind|opposite)\s+(?:the\s+|room\s+)?"
                     r"(?:[A-Z]\w*|\d+\s+[A-Z]\w+|[A-Z]-?\d+)")
 _PLACE_NAME = re.compile(r"\b[A-Z][a-z]+|\b\d+[A-Za-z]?\s+[A-Z]|\b[A-Z]{1,3}-?\d+")
@@ -89,6 +93,8 @@ def fits_kind(phrase: str, question: str) -> bool:
         True
         >>> fits_kind("1988", "How many members does the club have?")
         False
+        >>> fits_kind("two engineers", "How many engineers will be hired?")
+        True
         >>> fits_kind("10:00", "How much does the workshop cost?")
         False
         >>> fits_kind("gets 27 days of leave", "Where is the office?")
@@ -98,7 +104,7 @@ def fits_kind(phrase: str, question: str) -> bool:
     if kind == "when":
         return _states(phrase, kind)
     if kind == "how_many":
-        if not _NUMBER.search(phrase):
+        if not (_NUMBER.search(phrase) or _NUMBER_WORD.search(phrase)):
             return False
         if _YEAR.fullmatch(phrase.strip()) and not _ASKS_YEARS.search(question):
             return False  # "How many members ...?" is not answered by "1988"
@@ -301,7 +307,8 @@ def _states(text: str, kind: str) -> bool:
     if kind == "when":
         return bool(_YEAR.search(text) or _MONTHS.search(text) or _DATE.search(text))
     if kind == "how_many":
-        return any(not _YEAR.fullmatch(m) for m in _COUNT.findall(text))
+        return bool(_NUMBER_WORD.search(text)) or any(not _YEAR.fullmatch(m)
+                                                      for m in _COUNT.findall(text))
     if kind == "where":
         return bool(_PLACE.search(text))
     return any(word[:1].isupper() for word in text.split()[1:])

@@ -60,8 +60,8 @@ def _short(text: str, limit: int = _SNIPPET_CHARS) -> str:
 
 
 def _where(source: Source) -> str:
-    page = source.page_label or source.page
-    return f"{source.file_name}, page {page}" if page else source.file_name
+    where = source.location
+    return f"{source.file_name}, {where}" if where else source.file_name
 
 
 def answer_content(answer: Answer) -> str:
