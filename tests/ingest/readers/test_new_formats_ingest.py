@@ -52,3 +52,20 @@ def test_every_new_format_is_found_read_and_cited(index, chunker, tmp_path: Path
     assert has("boiler.eml", "From: Ann Berg") and has("boiler.eml", "Tuesday at 9")
     assert has("inbox.mbox", "Sales were 100 units", "msg 1: Report 1")
     assert has("visit.msg", "The engineer comes on Tuesday at 9.")
+
+
+def test_a_message_added_to_an_mbox_is_the_only_one_embedded(index, chunker,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "inbox.mbox"
+    box = mailbox.mbox(str(path))
+    for n in range(30):
+        box.add(message(f"Report {n}", f"Sales of week {n} were {100 + n} units."))
+    box.close()
+    first = ingest_paths([path], index=index, chunker=chunker)
+    assert first.chunks_written >= 30
+    box = mailbox.mbox(str(path))
+    box.add(message("Report 30", "Sales of week 30 were 130 units."))
+    box.close()
+    again = ingest_paths([path], index=index, chunker=chunker)
+    assert again.entries[0].status == "updated"
+    assert again.chunks_written == 1 and again.chunks_unchanged == first.chunks_written
