@@ -157,6 +157,7 @@ def _file_items(
     try:
         digest = sha256_file(cand.path)
     except Exception as exc:  # one bad file must never stop the run
+        logger.debug("failed to ingest %s", source, exc_info=True)
         yield _failed(source, _reason(exc, source), cand, False)
         return
     if known and known.sha256 == digest and known.size == cand.size:
@@ -212,6 +213,7 @@ def _read(
     except SkipFile as exc:
         yield Done(FileEntry(source, "skipped", str(exc)), cand.size)
     except Exception as exc:  # one bad file must never stop the run
+        logger.debug("failed to ingest %s", source, exc_info=True)
         yield _failed(source, _reason(exc, source), cand, handed_over)
     return None
 
@@ -222,7 +224,6 @@ def _reason(exc: Exception, source: str) -> str:
         return f"permission denied: {exc.filename or source}"
     if isinstance(exc, IngestError):
         return str(exc)
-    logger.debug("failed to ingest %s", source, exc_info=True)
     return f"{type(exc).__name__}: {exc}"
 
 

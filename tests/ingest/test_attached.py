@@ -25,7 +25,7 @@ def _pdf(tmp_path: Path) -> bytes:
     return make_pdf(tmp_path / "made.pdf", ["The boiler was serviced on Tuesday."]).read_bytes()
 
 
-def _chunks(index, source: str) -> list:  # noqa: ANN001
+def _chunks(index, source: str) -> list:
     return [c for c in index.fetch() if c.metadata["source"] == source]
 
 
