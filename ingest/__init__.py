@@ -6,7 +6,9 @@ What lives here: the entry points (:mod:`~ingest.api`: :func:`ingest_paths`,
 :func:`ingest_documents`, :func:`forget`); finding files (:mod:`~ingest.discover`);
 the readers of each format (:mod:`ingest.readers`); chunking and chunk headers
 (:mod:`~ingest.chunking`, :mod:`~ingest.headers`); the three-stage pipeline
-that reads, embeds and writes (:mod:`~ingest.jobs`, :mod:`~ingest.pipeline`);
+that reads, embeds and writes (:mod:`~ingest.jobs`, :mod:`~ingest.items`,
+:mod:`~ingest.pipeline`); a mail's attachments as sources of their own
+(:mod:`~ingest.attached`);
 rebuilding old collections (:mod:`~ingest.rebuild`); the report
 (:mod:`~ingest.report`, :mod:`~ingest.pagestats`).
 

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.attached import mail_of
 from ingest.chunking import Chunker, make_chunker
 from ingest.discover import MISSING, Discovery, discover
 from ingest.jobs import document_batches, file_batches
@@ -249,9 +250,10 @@ def _missing_paths(found: Discovery) -> list[Path]:
 def _gone(records: Iterable[FileRecord], scope: list[Path], seen: set[str]) -> list[FileRecord]:
     gone = []
     for record in records:
-        path = Path(record.source)
+        file = mail_of(record.source) or record.source  # an attachment goes with its mail
+        path = Path(file)
         in_scope = any(path == root or path.is_relative_to(root) for root in scope)
-        if in_scope and record.source not in seen and not path.is_file():
+        if in_scope and file not in seen and not path.is_file():
             gone.append(record)
     return gone
 
@@ -358,8 +360,9 @@ def _matching_sources(
     roots = [Path(c) for c in candidates]
     matched = {
         source
-        for source in ledger
-        if any(Path(source) == root or Path(source).is_relative_to(root) for root in roots)
+        for source in ledger  # an attachment goes with its mail
+        if any((path := Path(mail_of(source) or source)) == root or path.is_relative_to(root)
+               for root in roots)
     }
     matched |= {c for c in candidates if c not in matched and index.source_keys(c)}
     return matched

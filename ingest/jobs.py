@@ -9,112 +9,38 @@ never exceptions.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
 
+from ingest.attached import (
+    MAIL_SUFFIXES,
+    attachment_items,
+    attachments_by_mail,
+    unchanged_attachments,
+)
 from ingest.blocks import PageFurniture, page_blocks, text_blocks
 from ingest.chunking import Chunker, content_hash
 from ingest.discover import FoundFile
 from ingest.headers import ChunkHeaders
+from ingest.items import Abort, Batch, Done, Drop, Item, Part
 from ingest.packing import BlockPacker
 from ingest.pagestats import PageStats, empty_reason, read_note
 from ingest.readers import LoadedFile, Page, SkipFile, load_file
 from ingest.readers.library_warnings import reading
-from ingest.report import FileEntry, Status
+from ingest.report import FileEntry
 from rag.errors import IngestError
 from rag.hashing import sha256_file
 from rag.index import FileRecord
 from rag.index.units import UNITS_KEY, encode_units
 
-__all__ = ["Abort", "Batch", "Done", "Part", "document_batches", "file_batches"]
+__all__ = ["Abort", "Batch", "Done", "Drop", "Part", "document_batches", "file_batches"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Done:
-    """A file settled without writing chunks (unchanged, skipped, failed)."""
-
-    entry: FileEntry
-    size: int = 0
-    touch: FileRecord | None = None
-    """A ledger record to store: same content, new modification time."""
-
-
-@dataclass
-class Part:
-    """Chunks of one source; ``first``/``last`` mark a file's first and last part."""
-
-    source: str
-    chunks: list[Document]
-    first: bool = True
-    last: bool = True
-    pages: int = 0
-    empty_pages: int = 0
-    empty_reason: str = ""
-    file: FoundFile | None = None
-    sha256: str = ""
-    previous: FileRecord | None = None
-    total_chunks: int = 0
-    engine: str = ""
-    unreadable_pages: tuple[int, ...] = ()
-    scanned_pages: int = 0
-    ocr_pages: tuple[int, ...] = ()
-    warnings: tuple[str, ...] = ()
-    note: str = ""
-    """What the report should say about a file that was indexed (engine, bad pages)."""
-
-    @property
-    def whole(self) -> bool:
-        """True when the part is the whole source."""
-        return self.first and self.last
-
-    def entry(self, status: Status, reason: str) -> FileEntry:
-        """The report entry of the source (on its last part, which carries the counts)."""
-        return FileEntry(
-            self.source,
-            status,
-            reason,
-            self.pages,
-            self.total_chunks,
-            self.empty_pages,
-            engine=self.engine,
-            unreadable_pages=self.unreadable_pages,
-            scanned_pages=self.scanned_pages,
-            ocr_pages=self.ocr_pages,
-            warnings=self.warnings,
-        )
-
-
-@dataclass
-class Abort:
-    """A file failed after some of its parts were handed over: undo them."""
-
-    source: str
-    reason: str
-    size: int = 0
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass
-class Batch:
-    """What the writer gets at once."""
-
-    items: list[Done | Part | Abort] = field(default_factory=list)
-    chunks: int = 0
-    vectors: dict[str, list[float]] = field(default_factory=dict)
-    """Embeddings of the chunks not yet indexed, by chunk key (see
-    :func:`ingest.sync.chunk_key`), filled by the embedding stage."""
-
-    def add(self, item: Done | Part | Abort) -> None:
-        """Append an item, counting its chunks."""
-        self.items.append(item)
-        if isinstance(item, Part):
-            self.chunks += len(item.chunks)
 
 
 def _clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
@@ -199,7 +125,7 @@ def _parts(
     )
 
 
-def _warned(items: Iterator[Done | Part | Abort]) -> Iterator[Done | Part | Abort]:
+def _warned(items: Iterator[Item]) -> Iterator[Item]:
     """One file's items (read as they are taken), each entry carrying what the reading
     libraries warned about while it was read."""
     with reading() as said:
@@ -219,32 +145,61 @@ def _file_items(
     part_size: int,
     load: Callable[..., LoadedFile] | None,
     reread: bool,
-) -> Iterator[Done | Part | Abort]:
+    attached: Mapping[str, FileRecord],
+) -> Iterator[Item]:
     source = cand.source
     known = previous if not reread else None  # rebuilding: read it whatever the ledger says
     if known and (known.size, known.mtime_ns) == (cand.size, cand.mtime_ns):
         yield Done(FileEntry(source, "unchanged", "", known.pages, known.chunks,
                              known.empty_pages), cand.size)
+        yield from unchanged_attachments(attached)
         return
-    handed_over = False
     try:
         digest = sha256_file(cand.path)
-        if known and known.sha256 == digest and known.size == cand.size:
-            touch = FileRecord(**{**known.__dict__, "mtime_ns": cand.mtime_ns})
-            yield Done(FileEntry(source, "unchanged", "", known.pages, known.chunks,
-                                 known.empty_pages), cand.size, touch)
-            return
+    except Exception as exc:  # one bad file must never stop the run
+        logger.debug("failed to ingest %s", source, exc_info=True)
+        yield _failed(source, _reason(exc, source), cand, False)
+        return
+    if known and known.sha256 == digest and known.size == cand.size:
+        touch = FileRecord(**{**known.__dict__, "mtime_ns": cand.mtime_ns})
+        yield Done(FileEntry(source, "unchanged", "", known.pages, known.chunks,
+                             known.empty_pages), cand.size, touch)
+        yield from unchanged_attachments(attached)
+        return
+    read = functools.partial(_read, chunker=chunker, password=password, part_size=part_size,
+                             load=load or load_file)
+    loaded = yield from read(source, cand, digest, previous, cand.path.name)
+    if loaded is not None:  # the mail's attachments, each a source of its own
+        yield from attachment_items(cand, loaded.attachments, attached, read, reread=reread)
+
+
+def _read(
+    source: str,
+    cand: FoundFile,
+    digest: str,
+    previous: FileRecord | None,
+    name: str,
+    *,
+    chunker: Chunker,
+    password: str | None,
+    part_size: int,
+    load: Callable[..., LoadedFile],
+) -> Generator[Item, None, LoadedFile | None]:
+    """Read and chunk one file as ``source`` (named ``name`` in chunk headers); return
+    the loaded file when its chunks were all handed over, else None."""
+    handed_over = False
+    try:
         if cand.size == 0:  # every type alike; a part without chunks drops old ones
-            yield from _empty_file(cand, digest, previous)
-            return
-        loaded = (load or load_file)(cand.path, password=password)
+            yield from _empty_file(source, cand, digest, previous)
+            return None
+        loaded = load(cand.path, password=password)
         base = _clean_metadata({
             "source": source,
-            "file_name": cand.path.name,
+            "file_name": name,
             "file_type": cand.path.suffix.lower().lstrip(".") or loaded.file_type,
         })
         stats = PageStats()
-        headers = _headers(chunker, loaded.title, cand.path.name)
+        headers = _headers(chunker, loaded.title, name)
         docs = _chunk_pages(loaded.pages, base, chunker, stats, headers)
         for part in _parts(source, docs, stats, part_size, file=cand, sha256=digest,
                            previous=previous):
@@ -254,20 +209,29 @@ def _file_items(
                 part.note = read_note(stats)
             yield part
             handed_over = True
+        return loaded
     except SkipFile as exc:
         yield Done(FileEntry(source, "skipped", str(exc)), cand.size)
-    except PermissionError as exc:
-        yield _failed(source, f"permission denied: {exc.filename or source}", cand, handed_over)
-    except IngestError as exc:
-        yield _failed(source, str(exc), cand, handed_over)
     except Exception as exc:  # one bad file must never stop the run
         logger.debug("failed to ingest %s", source, exc_info=True)
-        yield _failed(source, f"{type(exc).__name__}: {exc}", cand, handed_over)
+        yield _failed(source, _reason(exc, source), cand, handed_over)
+    return None
 
 
-def _empty_file(cand: FoundFile, digest: str, previous: FileRecord | None) -> Iterator[Part]:
+def _reason(exc: Exception, source: str) -> str:
+    """Why a file failed, in the report's words."""
+    if isinstance(exc, PermissionError):
+        return f"permission denied: {exc.filename or source}"
+    if isinstance(exc, IngestError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _empty_file(
+    source: str, cand: FoundFile, digest: str, previous: FileRecord | None
+) -> Iterator[Part]:
     """A 0-byte file: no loader runs; its one part has no chunks and says why."""
-    for part in _parts(cand.source, iter(()), PageStats(), 1, file=cand, sha256=digest,
+    for part in _parts(source, iter(()), PageStats(), 1, file=cand, sha256=digest,
                        previous=previous):
         part.empty_reason = "empty file"
         yield part
@@ -280,7 +244,7 @@ def _failed(source: str, reason: str, cand: FoundFile, handed_over: bool) -> Don
 
 
 def _batched(
-    items: Iterable[Done | Part | Abort], group_size: int, max_items: int = 256
+    items: Iterable[Item], group_size: int, max_items: int = 256
 ) -> Iterator[Batch]:
     batch = Batch()
     for item in items:
@@ -323,11 +287,14 @@ def file_batches(
     Yields:
         Batches in file order.
     """
+    mails = [f.source for f in files if Path(f.source).suffix.lower() in MAIL_SUFFIXES]
+    attached = attachments_by_mail(ledger, mails)
     items = (
         item
         for cand in files
         for item in _warned(_file_items(
-            cand, ledger.get(cand.source), chunker, password, group_size, load, reread
+            cand, ledger.get(cand.source), chunker, password, group_size, load, reread,
+            attached.get(cand.source, {}),
         ))
     )
     yield from _batched(items, group_size)

@@ -22,8 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ingest.attached import mail_of
 from ingest.chunking import chunk_key
-from ingest.jobs import Abort, Batch, Done, Part
+from ingest.items import Abort, Batch, Done, Drop, Part
 from ingest.report import FileEntry, IngestReport, ProgressCallback, ProgressUpdate, Status
 from rag.index import FileRecord, searchable_text
 
@@ -141,6 +142,8 @@ class Writer:
                 self._entry(item.entry, item.size)
             elif isinstance(item, Abort):
                 self._abort(item)
+            elif isinstance(item, Drop):
+                self._drop(item)
             elif item.whole and item.chunks:
                 self._finish(item, statuses[item.source])
             elif item.whole:
@@ -248,9 +251,22 @@ class Writer:
                       warnings=item.warnings), item.size
         )
 
+    def _drop(self, item: Drop) -> None:
+        """A source to remove (an attachment its re-read message no longer has)."""
+        if self.dry_run:
+            self._entry(FileEntry(item.source, "deleted", f"would be removed: {item.reason}"), 0)
+            return
+        removed = self.index.delete_source(item.source)
+        self.index.ledger.remove([item.source])
+        self.report.chunks_deleted += removed
+        self._entry(FileEntry(item.source, "deleted", item.reason, chunks=removed), 0)
+
     def _entry(self, entry: FileEntry, size: int) -> None:
         self.report.entries.append(entry)
-        self.progress.file_done(size, entry.source)
+        if mail_of(entry.source) is None:
+            self.progress.file_done(size, entry.source)
+        else:  # a mail's attachment: not one of the files counted
+            self.progress.notify(entry.source)
 
 
 @functools.cache

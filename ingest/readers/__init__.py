@@ -4,7 +4,8 @@ What lives here:
 
 - this module: :func:`file_type` and :func:`load_file`, which picks the reader;
 - :mod:`~ingest.readers.types`: what readers return (:class:`LoadedFile` of
-  lazy :class:`Page` s) and :class:`SkipFile`;
+  lazy :class:`Page` s, a mail's :class:`Attachment` s) and :class:`SkipFile`;
+- :mod:`~ingest.readers.suffixes`: :func:`file_type`, the reader kind of a file name;
 - :mod:`~ingest.readers.pdf` and :mod:`~ingest.readers.pdf_engines`: PDF text
   with pypdf, PDFium where pypdf fails, OCR for scanned pages;
 - :mod:`~ingest.readers.images` and :mod:`~ingest.readers.ocr`: image files and Tesseract;
@@ -40,54 +41,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.readers.decoding import BinaryContentError
-from ingest.readers.types import LoadedFile, Page, SkipFile
+from ingest.readers.suffixes import file_type
+from ingest.readers.types import Attachment, LoadedFile, Page, SkipFile
 from rag.errors import IngestError
 
 if TYPE_CHECKING:
     from ingest.readers.ocr import OcrEngine
 
-__all__ = ["LoadedFile", "Page", "SkipFile", "file_type", "load_file"]
-
-_SUFFIXES = {
-    ".pdf": "pdf",
-    ".txt": "text",
-    ".text": "text",
-    ".log": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".rst": "rst",
-    ".htm": "html",
-    ".html": "html",
-    ".xhtml": "html",
-    ".docx": "docx",
-    ".pptx": "pptx",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".ods": "ods",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".tab": "csv",
-    ".epub": "epub",
-    ".ipynb": "ipynb",
-    ".eml": "eml",
-    ".mbox": "mbox",
-    ".msg": "msg",
-    ".png": "image",
-    ".jpg": "image",
-    ".jpeg": "image",
-    ".tif": "image",
-    ".tiff": "image",
-}
-
-
-def file_type(path: Path) -> str | None:
-    """Return the loader kind for a file name, or None when unsupported.
-
-    Example:
-        >>> file_type(Path("Report.PDF")), file_type(Path("x.exe"))
-        ('pdf', None)
-    """
-    return _SUFFIXES.get(path.suffix.lower())
+__all__ = ["Attachment", "LoadedFile", "Page", "SkipFile", "file_type", "load_file"]
 
 
 def load_file(

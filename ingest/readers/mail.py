@@ -3,9 +3,11 @@
 A message's page starts with its subject as a heading and its From, To, Cc,
 Date and Subject as fields, so they can be searched; then its body: the
 plain-text part by the plain-text rules, else the HTML part through the
-project's HTML block reader; the names of its attachments close it (their
-contents are not read). An encrypted message (S/MIME, PGP) keeps its
-headers only.
+project's HTML block reader; the names of its attachments close it. The
+attachments of a type the readers know (a PDF, a sheet, an attached
+message ...) are handed over as :class:`~ingest.readers.types.Attachment` s
+for ingest to read as files of their own. An encrypted message (S/MIME,
+PGP) keeps its headers only.
 
 Example:
     >>> from email.message import EmailMessage
@@ -20,9 +22,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
+from itertools import islice
 from pathlib import Path
 
-from ingest.readers.types import Block, LoadedFile, Page, SkipFile, blocks_text
+from ingest.readers.suffixes import file_type
+from ingest.readers.types import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENTS_PER_FILE,
+    Attachment,
+    Block,
+    LoadedFile,
+    Page,
+    SkipFile,
+    attachment_name,
+    blocks_text,
+)
 from rag.errors import IngestError
 
 __all__ = ["HEADERS", "MAX_MESSAGE_BYTES", "load_eml", "load_mbox", "message_blocks"]
@@ -64,7 +78,9 @@ def load_eml(path: Path) -> LoadedFile:
         raise SkipFile("encrypted message (S/MIME or PGP): not read")
     blocks = tuple(message_blocks(message))
     title = _header(message, "Subject") or None
-    return LoadedFile("eml", iter([Page(blocks_text(blocks), blocks=blocks)]), title)
+    attachments = islice(attached_files(message, set()), ATTACHMENTS_PER_FILE)
+    return LoadedFile("eml", iter([Page(blocks_text(blocks), blocks=blocks)]), title,
+                      attachments)
 
 
 def load_mbox(path: Path) -> LoadedFile:
@@ -73,7 +89,8 @@ def load_mbox(path: Path) -> LoadedFile:
         head = handle.read(5)
     if head != b"From ":
         raise SkipFile("not an mbox mailbox (it does not start with a 'From ' line)")
-    return LoadedFile("mbox", _mbox_pages(path))
+    return LoadedFile("mbox", _mbox_pages(path),
+                      attachments=islice(_mbox_attachments(path), ATTACHMENTS_PER_FILE))
 
 
 def _mbox_pages(path: Path) -> Iterator[Page]:
@@ -91,6 +108,60 @@ def _mbox_pages(path: Path) -> Iterator[Page]:
         raise IngestError(f"corrupt mbox: {exc}") from exc
     finally:
         box.close()
+
+
+def _mbox_attachments(path: Path) -> Iterator[Attachment]:
+    """The attachments of every message, named ``"msg 12 > report.pdf"`` (the mailbox
+    walked again, a message at a time)."""
+    import mailbox
+
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        for number, key in enumerate(box.iterkeys(), start=1):
+            yield from attached_files(_parse(box.get_bytes(key)), set(), f"msg {number} > ")
+    except (mailbox.Error, KeyError, ValueError) as exc:
+        raise IngestError(f"corrupt mbox: {exc}") from exc
+    finally:
+        box.close()
+
+
+def attached_files(message: Message, taken: set[str], prefix: str = "") -> Iterator[Attachment]:
+    """A message's attachments whose names the readers know, each read when taken.
+
+    An attached message without a file name is named by its subject (``.eml``);
+    one larger than :data:`ATTACHMENT_MAX_BYTES` comes with ``skipped`` set.
+
+    Args:
+        message: The parsed message.
+        taken: Names already given (lowercase), joined by these.
+        prefix: Put before each name (an MBOX message's ``"msg 12 > "``).
+    """
+    if message.get_content_type() in _ENCRYPTED:
+        return
+    for number, part in enumerate(_attachments(message), start=1):
+        raw = _header_value(part.get_filename())
+        inner = part.get_payload(0) if part.get_content_type() == "message/rfc822" else None
+        if not raw and isinstance(inner, Message):
+            raw = f"{_header(inner, 'Subject') or f'message {number}'}.eml"
+        if not raw or file_type(Path(raw.replace("\\", "/"))) is None:
+            continue
+        name = prefix + attachment_name(raw, taken)
+        data = _attachment_bytes(part, inner)
+        if len(data) > ATTACHMENT_MAX_BYTES:
+            yield Attachment(name, skipped=f"attachment too large ({len(data) >> 20} MB)")
+        elif data:
+            yield Attachment(name, data)
+
+
+def _attachment_bytes(part: Message, inner: object) -> bytes:
+    """An attachment's content, decoded (an attached message as its bytes)."""
+    if isinstance(inner, Message):
+        try:
+            return inner.as_bytes()
+        except (ValueError, LookupError, UnicodeError):
+            return b""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 def message_blocks(message: Message) -> Iterator[Block]:

@@ -5,8 +5,11 @@ properties (``__substg1.0_<id><type>``: the subject, the sender, the
 recipients, the plain or HTML body; the fixed-size ones, like the sending
 time, in ``__properties_version1.0``). The page is laid out like an
 e-mail's (:mod:`ingest.readers.mail`): the subject as a heading, From, To,
-Cc, Date and Subject as fields, the body, the attachments' names. (The
-common MSG library, extract-msg, is GPL: not used.)
+Cc, Date and Subject as fields, the body, the attachments' names. The
+attached files of a type the readers know are handed over as
+:class:`~ingest.readers.types.Attachment` s (an attached Outlook item, stored as
+a folder of its own, is not). (The common MSG library, extract-msg, is GPL:
+not used.)
 """
 
 from __future__ import annotations
@@ -17,7 +20,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ingest.readers.types import Block, LoadedFile, Page, SkipFile, blocks_text
+from ingest.readers.suffixes import file_type
+from ingest.readers.types import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENTS_PER_FILE,
+    Attachment,
+    Block,
+    LoadedFile,
+    Page,
+    SkipFile,
+    attachment_name,
+    blocks_text,
+)
 from rag.errors import IngestError
 
 __all__ = ["MAX_MSG_BYTES", "load_msg"]
@@ -27,7 +41,7 @@ MAX_MSG_BYTES = 256 << 20
 
 _SUBJECT, _SENDER_NAME, _SENDER_EMAIL, _SENDER_SMTP = 0x0037, 0x0C1A, 0x0C1F, 0x5D01
 _TO, _CC, _BODY, _HTML, _HEADERS, _CLASS = 0x0E04, 0x0E03, 0x1000, 0x1013, 0x007D, 0x001A
-_ATTACH_NAME, _ATTACH_SHORT = 0x3707, 0x3704
+_ATTACH_NAME, _ATTACH_SHORT, _ATTACH_DATA = 0x3707, 0x3704, 0x3701
 _SUBMIT_TIME, _DELIVERY_TIME = 0x0039, 0x0E06
 
 
@@ -58,7 +72,38 @@ def load_msg(path: Path) -> LoadedFile:
         raise IngestError(f"corrupt MSG: {type(exc).__name__}: {exc}") from exc
     finally:
         ole.close()
-    return LoadedFile("msg", iter([Page(blocks_text(blocks), blocks=blocks)]), subject)
+    return LoadedFile("msg", iter([Page(blocks_text(blocks), blocks=blocks)]), subject,
+                      _msg_attachments(path))
+
+
+def _msg_attachments(path: Path) -> Iterator[Attachment]:
+    """The attached files whose names the readers know (the MSG opened again), each
+    read when taken; at most :data:`ATTACHMENTS_PER_FILE`."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(str(path))
+    except Exception as exc:  # olefile raises OSError and others on a broken container
+        raise IngestError(f"corrupt MSG: {type(exc).__name__}: {exc}") from exc
+    try:
+        taken: set[str] = set()
+        kept = 0
+        for folder, raw in _attachment_entries(_Message(ole)):
+            stream = f"{folder}/__substg1.0_{_ATTACH_DATA:04X}0102"
+            if kept >= ATTACHMENTS_PER_FILE:
+                return
+            if file_type(Path(raw.replace("\\", "/"))) is None or not ole.exists(stream):
+                continue
+            kept += 1
+            name, size = attachment_name(raw, taken), ole.get_size(stream)
+            if size > ATTACHMENT_MAX_BYTES:
+                yield Attachment(name, skipped=f"attachment too large ({size >> 20} MB)")
+            elif size:
+                yield Attachment(name, ole.openstream(stream).read())
+    except Exception as exc:  # a broken stream inside the container
+        raise IngestError(f"corrupt MSG attachment: {type(exc).__name__}: {exc}") from exc
+    finally:
+        ole.close()
 
 
 class _Message:
@@ -147,10 +192,15 @@ def _body(message: _Message) -> Iterator[Block]:
 
 
 def _attachment_names(message: _Message) -> Iterator[str]:
+    return (name for _, name in _attachment_entries(message))
+
+
+def _attachment_entries(message: _Message) -> Iterator[tuple[str, str]]:
+    """Each attachment's folder in the OLE file and its (long, else short) name."""
     folders = sorted({entry[0] for entry in message.ole.listdir()
                       if entry and entry[0].startswith("__attach_version1.0_")})
     for folder in folders:
         attachment = _Message(message.ole, f"{folder}/")
         name = attachment.text(_ATTACH_NAME) or attachment.text(_ATTACH_SHORT)
         if name.strip():
-            yield name.strip()
+            yield folder, name.strip()

@@ -7,12 +7,13 @@ and the dispatch in :mod:`ingest.readers` never import each other).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rag.errors import IngestError
 
-__all__ = ["BLOCK_KINDS", "Block", "BlockKind", "LoadedFile", "Page", "Segment", "SkipFile",
+__all__ = ["ATTACHMENTS_PER_FILE", "ATTACHMENT_MAX_BYTES", "BLOCK_KINDS", "Attachment", "Block",
+           "BlockKind", "LoadedFile", "Page", "Segment", "SkipFile", "attachment_name",
            "blocks_text"]
 
 BlockKind = Literal["heading", "paragraph", "item", "table", "caption", "code", "field",
@@ -66,6 +67,49 @@ class Block:
 def blocks_text(blocks: Iterable[Block]) -> str:
     """The plain text of blocks, a blank line between them (a page's text for the report)."""
     return "\n\n".join(block.plain_text for block in blocks if block.kind != "furniture")
+
+
+ATTACHMENT_MAX_BYTES = 50 << 20
+"""Largest attachment read (decoded); a larger one is reported as skipped."""
+ATTACHMENTS_PER_FILE = 200
+"""Most attachments read from one file (an EML, MBOX or MSG); the rest are left out."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to a message, of a type the readers know (by its name).
+
+    ``name`` is a bare file name (no folder), unique within its mail; in an
+    MBOX it starts with its message (``"msg 12 > report.pdf"``). ``skipped``
+    says why its bytes were left out (too large); ``data`` is then empty.
+    """
+
+    name: str
+    data: bytes = b""
+    skipped: str = ""
+
+
+def attachment_name(raw: str, taken: set[str]) -> str:
+    """An attachment's name made safe as the end of a source id: its folder dropped,
+    control characters and runs of spaces squeezed, unique among ``taken`` (which
+    it joins): a second ``report.pdf`` is ``report (2).pdf``.
+
+    Example:
+        >>> taken = set()
+        >>> attachment_name("scans/report.pdf", taken), attachment_name("report.pdf", taken)
+        ('report.pdf', 'report (2).pdf')
+    """
+    name = raw.replace("\\", "/").rpartition("/")[2]
+    name = " ".join("".join(c if c.isprintable() else " " for c in name).split()) or "attachment"
+    stem, dot, suffix = name.rpartition(".")
+    stem, dot = (stem, dot) if stem else (name, "")
+    suffix = suffix if dot else ""
+    unique, n = name, 1
+    while unique.lower() in taken:
+        n += 1
+        unique = f"{stem} ({n}){dot}{suffix}"
+    taken.add(unique.lower())
+    return unique
 
 
 class SkipFile(IngestError):
@@ -125,3 +169,6 @@ class LoadedFile:
     (or tsv), epub, ipynb, eml, mbox or msg."""
     pages: Iterator[Page]
     title: str | None = None
+    attachments: Iterator[Attachment] = field(default_factory=lambda: iter(()))
+    """A message's attachments of supported types (EML, MBOX, MSG), one at a time, read
+    when taken (after the pages: an MBOX is walked again); empty for other formats."""
