@@ -43,15 +43,19 @@ _PAD = 2
 
 
 def can_render(path: str | Path) -> bool:
-    """Whether the file has pages to picture: a PDF or an image file (by its name).
+    """Whether the file has pages to picture: a PDF or an image file (by its name), not
+    a mail's attachment (it has no file of its own: its indexed text is shown).
 
     Example:
         >>> can_render("/docs/scan.TIFF"), can_render("/docs/a.pdf"), can_render("/docs/a.md")
         (True, True, False)
+        >>> can_render("/docs/mail.eml > report.pdf")
+        False
     """
+    from ingest.attached import mail_of
     from ingest.readers import file_type
 
-    return file_type(Path(path)) in ("pdf", "image")
+    return file_type(Path(path)) in ("pdf", "image") and mail_of(str(path)) is None
 
 
 def cited_passages(chunk: str, quotes: Iterable[Sequence[int]] = ()) -> list[str]:
