@@ -69,3 +69,23 @@ def test_a_message_added_to_an_mbox_is_the_only_one_embedded(index, chunker,
     again = ingest_paths([path], index=index, chunker=chunker)
     assert again.entries[0].status == "updated"
     assert again.chunks_written == 1 and again.chunks_unchanged == first.chunks_written
+
+
+def test_a_bad_file_of_each_new_format_is_reported_and_the_rest_ingested(
+        index, chunker, tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    noise = bytes(range(256)) * 12
+    for name in ("sheet.xlsx", "book.ods", "deck.pptx", "novel.epub", "call.msg"):
+        (folder / name).write_bytes(b"PK\x03\x04" + noise)  # a broken ZIP or OLE file
+    (folder / "table.csv").write_bytes(noise)
+    (folder / "notes.ipynb").write_text('{"cells": [', encoding="utf-8")
+    (folder / "inbox.mbox").write_text("hello, not a mailbox\n", encoding="utf-8")
+    (folder / "note.eml").write_bytes(noise)
+    (folder / "good.csv").write_text("Plan,Seats\nTeam,10\n", encoding="utf-8")
+    report = ingest_paths([folder], index=index, chunker=chunker)
+    status = {Path(e.source).name: (e.status, e.reason) for e in report.entries}
+    assert status.pop("good.csv")[0] == "added"
+    assert len(status) == 9
+    for name, (state, reason) in status.items():
+        assert state in ("skipped", "failed") and reason, (name, state, reason)
