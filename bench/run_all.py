@@ -27,11 +27,13 @@ SCRIPTS = [
     "fusion_bench",
     "focus_bench",
     "calibrate_relevance",
+    "bank_bench",
     "startup_bench",
     "ui_bench",
     "server_bench",
     "onnx_bench",
     "ingest_bench",
+    "sheet_bench",
     "tune_bench",
 ]
 
