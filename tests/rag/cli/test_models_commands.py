@@ -157,3 +157,26 @@ def test_using_another_embedding_model_asks_for_a_reindex(
     assert settings.embedding.model.endswith("someone--tiny-embedder")
     with pytest.raises(IndexMismatchError, match=r"rag ingest --reindex PATH"):
         open_index(settings, embeddings=embeddings)  # the same vectors, but another model's name
+
+
+@pytest.mark.slow
+def test_rag_ask_answers_with_the_pulled_model(
+    reports, isolated_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.models import BUNDLED_LLM, factories
+
+    gguf = BUNDLED_LLM.locate()  # a real GGUF, served as if it were on the Hub
+    with fake_hub({"someone/SmolLM2-GGUF": {gguf.name: gguf.read_bytes()}}) as served:
+        monkeypatch.setenv("HF_ENDPOINT", served.url)
+        models("pull", "someone/SmolLM2-GGUF", "--file", gguf.name)
+    models("use", gguf.name)
+    pulled = isolated_state / "models" / "hub" / "someone--SmolLM2-GGUF" / gguf.name
+    loaded: list[Path] = []
+    real = factories.resolve_llm_path
+    monkeypatch.setattr(factories, "resolve_llm_path",
+                        lambda cfg: loaded.append(real(cfg)) or loaded[-1])
+    reports.close()
+    result = runner.invoke(app, ["ask", "What was Acme's gross margin?"])
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "Sources:" in result.stdout and "acme.txt" in result.stdout
+    assert loaded == [pulled]
