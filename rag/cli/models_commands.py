@@ -168,7 +168,8 @@ def _rows(settings: Settings) -> list[dict[str, str]]:
     installed = installed_models(models_folder(settings))
     rows = []
     for entry in catalogue():
-        model = next((m for m in installed if entry.matches(m.repo, m.file)), None)
+        model = None if entry.bundled else next(
+            (m for m in installed if entry.matches(m.repo, m.file)), None)
         if model is not None:
             installed.remove(model)
         rows.append(_row(settings, entry, model))
@@ -196,7 +197,7 @@ def _row(
         "kind": entry.kind if entry else model.kind,  # type: ignore[union-attr]
         "status": status,
         "size": size,
-        "ram": f"{entry.ram_gb:g} GB" if entry else "?",
+        "ram": f"{entry.ram_gb:g} GB" if entry else f"~{model.size * 1.5 / 1e9 + 0.2:.1f} GB",  # type: ignore[union-attr]
         "licence": entry.licence if entry else "?",
         "for": entry.purpose if entry else f"pulled from {model.repo}",  # type: ignore[union-attr]
         "path": str(model.path) if model else "",

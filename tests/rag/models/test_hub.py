@@ -66,10 +66,14 @@ def test_offline_mode_is_lifted_for_the_pull_only(repos, root: Path) -> None:
 
 
 def test_a_dropped_connection_resumes_where_it_stopped(repos, root: Path) -> None:
+    from huggingface_hub import constants
+
+    big = DATA * (2 * constants.DOWNLOAD_CHUNK_SIZE // len(DATA) + 2)  # bytes reach the disk
+    repos[GGUF_REPO][GGUF] = big  # in chunks of DOWNLOAD_CHUNK_SIZE: cut after the first
     with fake_hub(repos, cut={GGUF}) as hub:
         pulled = pull(GGUF_REPO, root, filename=GGUF, endpoint=hub.url)
-    assert hub.gets(GGUF) == [None, f"bytes={len(DATA) // 2}-"]
-    assert pulled.path.read_bytes() == DATA
+    assert hub.gets(GGUF) == [None, f"bytes={constants.DOWNLOAD_CHUNK_SIZE}-"]
+    assert pulled.path.read_bytes() == big
 
 
 def test_a_pull_cut_short_resumes_the_next_time(repos, root: Path) -> None:
