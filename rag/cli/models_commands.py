@@ -186,7 +186,7 @@ def _row(
 
     if entry is not None and entry.bundled:
         status = "in use" if uses(settings, entry.kind, BUNDLED) else "bundled"
-        size = f"~{entry.size_mb} MB"
+        size = _bundled_size(entry.kind)
     elif model is not None:
         status = "in use" if uses(settings, model.kind, model.path) else "installed"
         size = _size(model.size)
@@ -202,6 +202,18 @@ def _row(
         "for": entry.purpose if entry else f"pulled from {model.repo}",  # type: ignore[union-attr]
         "path": str(model.path) if model else "",
     }
+
+
+def _bundled_size(kind: str) -> str:
+    """The bundled model's size on disk, or ``missing`` when its package is not installed."""
+    from rag.models import BUNDLED_EMBEDDING, BUNDLED_LLM
+
+    try:
+        path = (BUNDLED_LLM if kind == "chat" else BUNDLED_EMBEDDING).locate()
+    except ModelError:
+        return "missing"
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return _size(sum(p.stat().st_size for p in files))
 
 
 def _size(size: int) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from rag.errors import ModelError
 
@@ -73,12 +74,15 @@ def fetch_file(
 
     url = hf_hub_url(repo, remote.name, revision=commit, endpoint=endpoint)
     location = get_hf_file_metadata(url, token=token, endpoint=endpoint).location
+    headers = build_hf_headers(token=token)
+    if urlsplit(location).hostname != urlsplit(url).hostname:
+        headers.pop("authorization", None)  # a signed CDN address: the token stays on the Hub
     part = _partial_path(partial, remote)
     done = partial_size(partial, remote)
     if done == 0:
         part.unlink(missing_ok=True)  # longer than the file: not ours to resume
     with part.open("ab") as out:
-        http_get(location, out, resume_size=done, headers=build_hf_headers(token=token),
+        http_get(location, out, resume_size=done, headers=headers,
                  expected_size=remote.size, displayed_filename=remote.name,
                  tqdm_class=_bar_class(remote.name, progress))  # type: ignore[arg-type]
     actual = _digest(part, remote)

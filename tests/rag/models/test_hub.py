@@ -171,3 +171,22 @@ def test_file_matches_checks_size_and_hash(tmp_path: Path) -> None:
     assert file_matches(path, RemoteFile("f", 3, git_sha1=git_sha1(b"abc")))
     assert not file_matches(path, RemoteFile("f", 3, sha256=sha256(b"abd")))
     assert not file_matches(path, RemoteFile("f", 3))  # no hash: never taken as verified
+
+
+def test_a_full_disk_while_writing_is_a_clear_error_that_keeps_the_partial_file(
+    repos, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from rag.models import download
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(download, "_digest", full)  # fails after the bytes are written
+    with fake_hub(repos) as hub, pytest.raises(ModelError, match="the disk is full while "
+                                               "pulling someone/tiny-GGUF; free some space: "
+                                               "the partial download is kept"):
+        pull(GGUF_REPO, root, filename=GGUF, endpoint=hub.url)
+    assert not (root / "someone--tiny-GGUF" / GGUF).exists()
+    assert (root / ".partial" / f"{sha256(DATA)}.part").stat().st_size == len(DATA)
