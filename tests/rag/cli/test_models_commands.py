@@ -16,6 +16,7 @@ import rag.cli
 from rag.cli import app, main
 from rag.settings import load_settings
 from tests.hub_server import fake_hub
+from tests.test_offline import no_network  # noqa: F401  (a fixture)
 
 rag.cli._register()
 runner = CliRunner()
@@ -65,7 +66,8 @@ def test_list_shows_the_recommended_and_bundled_models(isolated_state: Path) -> 
 
 
 def test_pull_use_and_remove_a_chat_model(hub, isolated_state: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+                                          capsys: pytest.CaptureFixture[str],
+                                          no_network: list[str]) -> None:  # noqa: F811
     result = models("pull", "qwen2.5-1.5b")
     path = isolated_state / "models" / "hub" / "Qwen--Qwen2.5-1.5B-Instruct-GGUF" / QWEN[1]
     assert path.read_bytes() == DATA
@@ -87,6 +89,7 @@ def test_pull_use_and_remove_a_chat_model(hub, isolated_state: Path, tmp_path: P
     models("remove", "qwen2.5-1.5b")
     assert not path.exists()
     assert rows()["qwen2.5-1.5b"]["status"] == "available"
+    assert no_network == []  # the loopback Hub only
 
 
 def test_any_gguf_repository_is_pulled_with_file(hub) -> None:
