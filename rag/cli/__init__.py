@@ -31,6 +31,7 @@ def _register() -> None:
         ask_commands,
         eval_commands,
         ingest_commands,
+        models_commands,
         tune_commands,
         ui_commands,
     )

@@ -9,7 +9,13 @@ What lives here:
   sentence-transformers and ONNX Runtime embedding backends;
 - :mod:`~rag.models.tuned`: versions of the embedding model adapted by ``rag tune``;
 - :mod:`~rag.models.capability`: whether the chat model writes answers or quotes;
-- :mod:`~rag.models.remote`: remote servers' errors turned into :mod:`rag.errors`.
+- :mod:`~rag.models.remote`: remote servers' errors turned into :mod:`rag.errors`;
+- :mod:`~rag.models.catalogue`: the recommended models (``data/catalogue.json``,
+  read on first use);
+- :mod:`~rag.models.hub` and :mod:`~rag.models.download`: ``rag models pull``'s
+  verified, resumable downloads from the Hugging Face Hub, the only code that
+  goes online (and only when called);
+- :mod:`~rag.models.installed`: the pulled models' record, and the settings that use them.
 
 May import: :mod:`rag.settings`, :mod:`rag.errors`, :mod:`rag.hashing`;
 never the index, the query path or the faces.

@@ -11,8 +11,9 @@ Nothing is read at import time: call :func:`load_settings` (or construct
 
 What lives here: :class:`Settings` and :func:`load_settings` (this module), the
 sections (:mod:`~rag.settings.sections`; retrieval's in
-:mod:`~rag.settings.retrieval`). May import: only :mod:`rag.errors`;
-everything else imports them.
+:mod:`~rag.settings.retrieval`), and writing values into the config file
+(:mod:`~rag.settings.writer`, for ``rag models use``). May import: only
+:mod:`rag.errors`; everything else imports them.
 
 Example:
     >>> from rag.settings import Settings
