@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.blocks.plain import text_blocks
 from ingest.readers.types import Block, Segment
@@ -79,6 +80,7 @@ class _Line:
     def text(self) -> str:
         return " ".join(s.text for s in self.segments)
 
+    @cached_property
     def figures(self) -> tuple[Segment, ...]:
         """The figures that end the line, a currency sign joined to the amount after it."""
         tail: list[Segment] = []
@@ -108,13 +110,13 @@ class _Line:
 
     def label_end(self) -> float:
         """Where the line's label ends (its first word's end when all else are figures)."""
-        figures = self.figures()
+        figures = self.figures
         start = figures[0].x0 if figures else float("inf")
         return max((w.x1 for w in self.words if w.x1 <= start), default=self.words[0].x1)
 
-    @property
+    @cached_property
     def is_row(self) -> bool:
-        figures = self.figures()
+        figures = self.figures
         return bool(figures) and not all(_YEAR.match(s.text) for s in figures)
 
     @property
@@ -213,7 +215,7 @@ def _tables(lines: list[_Line]) -> list[tuple[int, int]]:
 def _label_only(line: _Line) -> bool:
     """A line of a table without figures: a section line or part of a wrapped label (no
     sentence: those end a table)."""
-    return (len(line.segments) == 1 and not line.figures() and not line.text.endswith(".")
+    return (len(line.segments) == 1 and not line.figures and not line.text.endswith(".")
             and len(line.words) <= MAX_LABEL_WORDS)
 
 
@@ -225,7 +227,7 @@ def _trimmed(lines: list[_Line], first: int, last: int) -> int:
         if len(rows) < MIN_ROWS:
             break
         bounds = _bounds(_columns(rows))
-        if lines[last].is_row and any(_within(f, bounds) for f in lines[last].figures()):
+        if lines[last].is_row and any(_within(f, bounds) for f in lines[last].figures):
             break
         last -= 1
     return last
@@ -254,7 +256,7 @@ def _two_columns(lines: list[_Line], tables: list[tuple[int, int]]) -> bool:
 
 def _columns(rows: list[_Line]) -> list[tuple[float, float]]:
     """The x extents of the table's figure columns, left to right."""
-    spans = sorted((s.x0, s.x1) for row in rows for s in row.figures())
+    spans = sorted((s.x0, s.x1) for row in rows for s in row.figures)
     columns: list[list[float]] = []
     for x0, x1 in spans:
         if columns and x0 <= columns[-1][1]:
@@ -321,7 +323,7 @@ def _table(heads: list[_Line], body: list[_Line]) -> Block:
         label = " ".join(p for p in (section.text if under else "", pending, line.label()) if p)
         pending = ""
         cells = [""] * len(bounds)
-        for cell in line.figures():
+        for cell in line.figures:
             cells[_column_of(cell, bounds)] = cell.text
         cells_rows.append((label, *cells))
     return Block("table", heads=("", *column_heads) if any(column_heads) else (),

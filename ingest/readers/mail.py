@@ -20,7 +20,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from email.message import EmailMessage, Message
 from itertools import islice
 from pathlib import Path
@@ -39,7 +39,7 @@ from ingest.readers.types import (
 )
 from rag.errors import IngestError
 
-__all__ = ["HEADERS", "MAX_MESSAGE_BYTES", "load_eml", "load_mbox", "message_blocks"]
+__all__ = ["HEADERS", "MAX_MESSAGE_BYTES", "load_eml", "load_mbox", "mail_blocks", "message_blocks"]
 
 HEADERS = ("From", "To", "Cc", "Date", "Subject")
 """The headers kept as fields at the top of a message's page."""
@@ -166,20 +166,35 @@ def _attachment_bytes(part: Message, inner: object) -> bytes:
 
 def message_blocks(message: Message) -> Iterator[Block]:
     """A message's blocks: the subject, the header fields, the body, the attachments' names."""
-    subject = _header(message, "Subject")
+    fields = {name: _header(message, name) for name in HEADERS}
+    if message.get_content_type() in _ENCRYPTED:
+        body: Iterable[Block] = [Block("paragraph", "(encrypted message: the body is not read)")]
+        names: list[str] = []
+    else:
+        body = _body(message)
+        names = [_header_value(part.get_filename()) for part in _attachments(message)]
+    yield from mail_blocks(_header(message, "Subject"), fields, body, names)
+
+
+def mail_blocks(subject: str, fields: dict[str, str], body: Iterable[Block],
+                attachments: Iterable[str]) -> Iterator[Block]:
+    """Any message's blocks (EML, MBOX, MSG): its subject as a heading, its non-empty header
+    fields (one line each), its body, then the names of its attachments.
+
+    Example:
+        >>> [b.text for b in mail_blocks("Boiler", {"From": "Ann", "Cc": ""},
+        ...                              [Block("paragraph", "Tuesday at 9.")], ["a.pdf"])]
+        ['Boiler', 'From: Ann', 'Tuesday at 9.', 'Attachments: a.pdf']
+    """
     if subject:
         yield Block("heading", subject, level=1)
-    for name in HEADERS:
-        value = _header(message, name)
-        if value:
-            yield Block("field", f"{name}: {value}")
-    if message.get_content_type() in _ENCRYPTED:
-        yield Block("paragraph", "(encrypted message: the body is not read)")
-        return
-    yield from _body(message)
-    names = [_header_value(part.get_filename()) for part in _attachments(message)]
-    if any(names):
-        yield Block("field", f"Attachments: {', '.join(n for n in names if n)}")
+    for name, value in fields.items():
+        if value.strip():
+            yield Block("field", f"{name}: {' '.join(value.split())}")
+    yield from body
+    names = [name for name in attachments if name]
+    if names:
+        yield Block("field", f"Attachments: {', '.join(names)}")
 
 
 def _header_value(value: object) -> str:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ingest.readers.mail import mail_blocks
 from ingest.readers.suffixes import file_type
 from ingest.readers.types import (
     ATTACHMENT_MAX_BYTES,
@@ -142,19 +143,11 @@ class _Message:
 
 def _blocks(message: _Message) -> Iterator[Block]:
     subject = " ".join(message.text(_SUBJECT).split())
-    if subject:
-        yield Block("heading", subject, level=1)
     name, email = message.text(_SENDER_NAME).strip(), _sender_email(message)
     sender = f"{name} <{email}>" if name and email and name != email else name or email
     fields = {"From": sender, "To": message.text(_TO), "Cc": message.text(_CC),
               "Date": _date(message), "Subject": subject}
-    for key, value in fields.items():
-        if value.strip():
-            yield Block("field", f"{key}: {' '.join(value.split())}")
-    yield from _body(message)
-    names = list(_attachment_names(message))
-    if names:
-        yield Block("field", f"Attachments: {', '.join(names)}")
+    yield from mail_blocks(subject, fields, _body(message), _attachment_names(message))
 
 
 def _sender_email(message: _Message) -> str:
