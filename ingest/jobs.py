@@ -78,7 +78,8 @@ def _chunk_pages(
         blocks = page.blocks
         if blocks is None:  # text without markup: blocks from its lines, furniture out
             text = furniture.strip(page.text) if page.number else page.text
-            placed = page_blocks(page.words) if page.words else None
+            placed = (page_blocks(page.words, furniture=furniture.dropped if page.number else None)
+                      if page.words else None)
             blocks = text_blocks(text) if placed is None else furniture.drop(placed)
         for chunk in packer.pack(blocks):
             metadata = {

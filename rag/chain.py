@@ -279,7 +279,8 @@ class RagChain(Runnable[dict, Answer]):
                     if d.metadata.get("similarity", 1.0) >= self.config.min_relevance]
         ranked = rank_evidence(question, retrieved, self.embeddings, query_vector=query_vector,
                                lexical_weight=self.config.context_lexical_weight,
-                               rank_weight=self.rules.rank_weight)
+                               rank_weight=self.rules.rank_weight,
+                               document_weight=self.rules.document_weight)
         if not ranked or ranked[0].score < self.rules.min_score:
             return []
         floor = self.rules.min_share * ranked[0].score  # the chunks whose units come close

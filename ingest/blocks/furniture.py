@@ -68,6 +68,19 @@ class PageFurniture:
         self._dropped = {self._key(lines[i]) for i in dropped}
         return "\n".join(line for i, line in enumerate(lines) if i not in dropped).strip("\n")
 
+    def dropped(self, line: str) -> bool:
+        """Whether ``line`` is furniture of the page last stripped (a table read from word
+        positions sees the page's footer as one more row of figures: it leaves it out).
+
+        Example:
+            >>> pages = PageFurniture()
+            >>> _ = pages.strip("ACME | Q1 Report | 1\\nSales rose.")
+            >>> _ = pages.strip("ACME | Q1 Report | 2\\nCosts fell.")
+            >>> pages.dropped("ACME | Q1 Report |  2"), pages.dropped("Costs fell.")
+            (True, False)
+        """
+        return self._key(line) in self._dropped
+
     def drop(self, blocks: Sequence[Block]) -> list[Block]:
         """The blocks of the page last stripped, less those that are its furniture.
 

@@ -41,7 +41,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -124,10 +124,17 @@ class _Line:
         return self.words[0].x0
 
 
-def page_blocks(runs: Sequence[Segment]) -> list[Block] | None:
+def page_blocks(runs: Sequence[Segment], *,
+                furniture: Callable[[str], bool] | None = None) -> list[Block] | None:
     """The page's blocks with its tables read from positions; None when it has no table
-    (or looks set in columns of prose), so its text is read line by line instead."""
-    lines = _lines(runs)
+    (or looks set in columns of prose), so its text is read line by line instead.
+
+    Args:
+        runs: The page's words with their boxes.
+        furniture: Whether a line is the page's furniture (a running footer, a page
+            number); such lines are left out before tables are looked for.
+    """
+    lines = [line for line in _lines(runs) if furniture is None or not furniture(line.text)]
     tables = _tables(lines)
     if not tables or _two_columns(lines, tables):
         return None

@@ -30,11 +30,15 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["QUOTE_WORDS", "Evidence", "chunk_units", "echoes", "quote_units", "rank_evidence",
+__all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "chunk_units", "echoes", "quote_units", "rank_evidence",
            "reweigh_ranks"]
 
 QUOTE_WORDS = 60
 """A unit longer than this many words (a table, a run-on list) is cut before quoting."""
+
+DOCUMENT_SHARE_KEY = "document_share"
+"""A retrieved chunk's metadata key (:class:`rag.retrieval.HybridRetriever` writes it): how
+much the question names its document, the document prior's share."""
 
 _BULLET = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
 _NOT_QUOTED = re.compile(r"^(?:#{1,6}\s|\|?[\s|:-]*$)")
@@ -61,6 +65,10 @@ class Evidence:
     """Units of one list or one table share a group number (0: none)."""
     heads: str = ""
     """A table row's column heads, joined by `` | ``."""
+    named: float = 0.0
+    """How much the question names the chunk's document, 0 to 1 (the retriever's
+    document prior, :data:`DOCUMENT_SHARE_KEY`; 1 when the retriever has none: a question
+    that tells no document apart names them all alike, so the fitted floor holds)."""
 
     @property
     def words(self) -> int:
@@ -172,6 +180,7 @@ def rank_evidence(
     query_vector: Sequence[float] | None = None,
     lexical_weight: float = 0.0,
     rank_weight: float = 0.0,
+    document_weight: float = 0.0,
 ) -> list[Evidence]:
     """Score every quotable unit of the relevant chunks against ``question``
     (except those that repeat the question, see :func:`echoes`).
@@ -184,12 +193,15 @@ def rank_evidence(
         lexical_weight: Weight of the share of the question's content words a
             unit holds, added to its cosine similarity.
         rank_weight: Added to the score of each unit of the ``n``-th chunk, divided by ``n``.
+        document_weight: Times the share with which the question names a chunk's
+            document (:data:`DOCUMENT_SHARE_KEY`), added to the scores of its units.
 
     Returns:
         The units, best first (ties: document order).
     """
     units = [Evidence(n, unit.start, unit.end, doc.page_content[unit.start:unit.end], 0.0,
-                      unit.kind, unit.group, unit.heads)
+                      unit.kind, unit.group, unit.heads,
+                      float((doc.metadata or {}).get(DOCUMENT_SHARE_KEY, 1.0)))
              for n, doc in enumerate(documents, start=1)
              for unit in chunk_units(doc)
              if not echoes(doc.page_content[unit.start:unit.end], question)]
@@ -199,7 +211,8 @@ def rank_evidence(
     scores = sentence_scores(question, [u.flat_text for u in units], embeddings,
                              query_vector=query_vector, lexical_weight=lexical_weight)
     return reweigh_ranks([replace(u, score=float(score))
-                          for u, score in zip(units, scores, strict=True)], rank_weight)
+                          for u, score in zip(units, scores, strict=True)], rank_weight,
+                         document_weight)
 
 
 def _originals(units: list[Evidence]) -> list[Evidence]:
@@ -212,15 +225,22 @@ def _originals(units: list[Evidence]) -> list[Evidence]:
             if not any(q in text for q in quoted)]
 
 
-def reweigh_ranks(units: Sequence[Evidence], rank_weight: float) -> list[Evidence]:
-    """``units`` with ``rank_weight / n`` added to the score of each unit of chunk ``n``, best first.
+def reweigh_ranks(units: Sequence[Evidence], rank_weight: float,
+                  document_weight: float = 0.0) -> list[Evidence]:
+    """``units`` with ``rank_weight / n`` added to the score of each unit of chunk ``n``
+    and ``document_weight`` times its document's :attr:`~Evidence.named` share, best first.
 
     Example:
         >>> units = [Evidence(3, 0, 1, "a", 0.62), Evidence(1, 0, 1, "b", 0.58)]
         >>> [(u.text, round(u.score, 3)) for u in reweigh_ranks(units, 0.1)]
         [('b', 0.68), ('a', 0.653)]
+        >>> units = [Evidence(1, 0, 1, "other report", 0.70),
+        ...          Evidence(2, 0, 1, "named report", 0.65, named=1.0)]
+        >>> [u.text for u in reweigh_ranks(units, 0.0, document_weight=0.1)]
+        ['named report', 'other report']
     """
-    scored = [replace(u, score=u.score + rank_weight / u.n) for u in units]
+    scored = [replace(u, score=u.score + rank_weight / u.n + document_weight * u.named)
+              for u in units]
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].n, scored[i].start))
     return [scored[i] for i in order]
 

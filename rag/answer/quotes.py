@@ -4,8 +4,8 @@ The relevant chunks' units are scored by :func:`rag.answer.evidence.rank_evidenc
 The answer quotes the best unit and those close to it, verbatim, at most
 :data:`ANSWER_WORDS` words, best first (:func:`pick_quotes`).
 
-The three numbers that decide (:class:`QuoteRules`) are learned from data:
-the weight of the chunk's rank, how much lower than the best a second or
+The numbers that decide (:class:`QuoteRules`) are learned from data:
+the weight of the chunk's rank and of how much the question names its document, how much lower than the best a second or
 third quote may score, and the floor under which no unit answers and the
 chain says "not found". They live in ``rag/answer/data/quote_rules.json``,
 written by ``bench/fit_quote_rules.py``.
@@ -136,11 +136,16 @@ class QuoteRules:
             the best one's score.
         rank_weight: A unit of the chunk retrieved ``n``-th scores this weight
             divided by ``n`` more.
+        document_weight: A unit scores this weight times the share with which the
+            question names its document more (a question about Amazon's report is
+            answered from Amazon's report, not from a sentence of Intel's that the
+            retriever also brought).
     """
 
     min_score: float
     min_share: float
     rank_weight: float = 0.0
+    document_weight: float = 0.0
 
 
 RULES_FILE = "quote_rules.json"
@@ -152,7 +157,8 @@ def fitted_rules() -> QuoteRules:
     """The rules fitted on development data, read once from ``rag/answer/data/quote_rules.json``."""
     data = json.loads(resources.files("rag.answer").joinpath("data", RULES_FILE).read_text("utf-8"))
     return QuoteRules(min_score=float(data["min_score"]), min_share=float(data["min_share"]),
-                      rank_weight=float(data["rank_weight"]))
+                      rank_weight=float(data["rank_weight"]),
+                      document_weight=float(data.get("document_weight", 0.0)))
 
 
 def rules_path() -> Path:

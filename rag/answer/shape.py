@@ -54,7 +54,12 @@ _NUMBER_WORD = re.compile(
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand|million|billion|dozens?)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:in|at|on|near|from|to|inside|behind|opposite)\s+(?:the\s+|room\s+)?"
-                    r"(?:[A-Z]\w*|\d+\s+[A-Z]\w+|[A-Z]-?\d+)")
+                    r"(?:[A-Z]\w*|\d+\s+[A-Z]\w+|[A-Z]-?\d+)"
+                    r"|" + r"\b(?:in|at|on|under|underneath|beneath|behind|beside|inside|near|next\s+to|"
+                    r"above|below|opposite|outside|on\s+top\s+of)\s+"
+                    r"(?:the|a|an|my|your|our|his|her|their|each|every)\s+\w+")
+"""A place: a preposition of place before a name ("in Leeds", "at B-214") or before a
+thing ("under the blue flowerpot", "in the top drawer")."""
 _PLACE_NAME = re.compile(r"\b[A-Z][a-z]+|\b\d+[A-Za-z]?\s+[A-Z]|\b[A-Z]{1,3}-?\d+")
 """A place: a capitalised name, a number before a street's name, a room like B-214."""
 _NOT_NAMES = STOPWORDS | {"whose", "had"}
@@ -81,8 +86,12 @@ _KINDRED = (
 """Words a question uses for what a column head names ("What does it cost?": Price)."""
 
 
-def fits_kind(phrase: str, question: str) -> bool:
+def fits_kind(phrase: str, question: str, *, context: str | None = None) -> bool:
     """Whether ``phrase`` is of the type the question asks for (any type for other questions).
+
+    ``context`` is the sentence the phrase is quoted from, when known: a name
+    answers "where" only when that sentence states a place ("Hi Sam," does not
+    say where the key is; "The office is in Leeds." does).
 
     Example:
         >>> fits_kind("Mary Ellison", "Who was the last keeper?")
@@ -99,6 +108,12 @@ def fits_kind(phrase: str, question: str) -> bool:
         False
         >>> fits_kind("gets 27 days of leave", "Where is the office?")
         False
+        >>> fits_kind("under the blue flowerpot", "Where is the spare key?")
+        True
+        >>> fits_kind("Sam", "Where is the spare key?", context="Hi Sam,")
+        False
+        >>> fits_kind("Leeds", "Where is the office?", context="The office is in Leeds.")
+        True
     """
     kind = question_kind(question)
     if kind == "when":
@@ -110,7 +125,11 @@ def fits_kind(phrase: str, question: str) -> bool:
             return False  # "How many members ...?" is not answered by "1988"
         return not _CLOCK.search(phrase)  # a time of day is never how many or how much
     if kind == "where":
-        return bool(_PLACE_NAME.search(phrase)) and not _YEAR.search(phrase)
+        if _YEAR.search(phrase):
+            return False
+        if _PLACE.search(phrase):
+            return True
+        return bool(_PLACE_NAME.search(phrase)) and (context is None or bool(_PLACE.search(context)))
     if kind == "who":
         words = [w for w in phrase.split() if w.lower() not in STOPWORDS]
         names = [w for w in words if w[:1].isupper()]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
@@ -189,6 +190,12 @@ class QuoteWriter:
         self.context_sentences = max(1, context_sentences)
         self.neighbours = neighbours
 
+    def with_rules(self, rules: QuoteRules) -> QuoteWriter:
+        """The same writer with other rules (a fit tries many on one question's evidence)."""
+        return QuoteWriter(self.chooser, self.embeddings, rules=rules,
+                           lexical_weight=self.lexical_weight,
+                           context_sentences=self.context_sentences, neighbours=self.neighbours)
+
     def compose(self, question: str, relevant: Sequence[Document], *,
                 query_vector: Sequence[float] | None = None,
                 mentions: Callable[[str], bool] | None = None) -> Quoted | None:
@@ -204,7 +211,13 @@ class QuoteWriter:
         Returns:
             The quoted answer, or None when no sentence scores above the floor.
         """
-        ranked = self.rank(question, relevant, query_vector=query_vector)
+        return self.quote(question, relevant,
+                          self.rank(question, relevant, query_vector=query_vector),
+                          mentions=mentions)
+
+    def quote(self, question: str, relevant: Sequence[Document], ranked: Sequence[Evidence], *,
+              mentions: Callable[[str], bool] | None = None) -> Quoted | None:
+        """Quote the answer from ranked evidence (:meth:`rank`); see :meth:`compose`."""
         if not ranked or ranked[0].score < self.rules.min_score:
             return None
         if unmatched_names(question, relevant, mentions):  # something the documents never name
@@ -212,6 +225,12 @@ class QuoteWriter:
         shape = answer_shape(question)
         if shape == "passage" and not asks_change(question):
             ranked = _prose_first(ranked, self.rules.min_score)
+        reports = {n: int(doc.metadata[REPORT_RANK_KEY]) for n, doc in enumerate(relevant, start=1)
+                   if REPORT_RANK_KEY in (doc.metadata or {})}
+        across = report_quotes(ranked, reports, min_share=self.rules.min_share,
+                               rank_weight=self.rules.rank_weight)
+        if across is not None:  # a question across periodic reports: a line from each
+            return Quoted(None, None, across)
         if wants_list(question):
             texts = [doc.page_content for doc in relevant]
             whole = list_evidence(ranked, texts, self.rules.min_share,
@@ -230,11 +249,9 @@ class QuoteWriter:
         if shape == "fact":
             shown, after_best = self.shown(ranked, len(relevant))
             phrase = self.chooser.choose(question, shown)
-            if phrase is not None and not (is_short_fact(phrase.text, question)
-                                           and fits_kind(phrase.text, question)):
-                phrase = None
             proof = _proof(phrase, [*ranked[:2], *after_best]) if phrase else None
-            if phrase is not None and proof is not None:
+            if phrase is not None and proof is not None and is_short_fact(phrase.text, question) \
+                    and fits_kind(phrase.text, question, context=proof.flat_text):
                 context = ranked[0] if proof in after_best else _antecedent(proof, ranked)
                 return Quoted(phrase.text, proof.n, [proof, *([context] if context else [])])
         return Quoted(None, None, pick_quotes(ranked, min_share=self.rules.min_share))
@@ -244,7 +261,8 @@ class QuoteWriter:
         """The relevant chunks' sentences, best first (:func:`rag.answer.evidence.rank_evidence`)."""
         return rank_evidence(question, relevant, self.embeddings, query_vector=query_vector,
                              lexical_weight=self.lexical_weight,
-                             rank_weight=self.rules.rank_weight)
+                             rank_weight=self.rules.rank_weight,
+                             document_weight=self.rules.document_weight)
 
     def shown(self, ranked: Sequence[Evidence], count: int
               ) -> tuple[list[Document | None], list[Evidence]]:

@@ -31,7 +31,12 @@ of the documents scoring at least :data:`NAMED_SHARE` of the best (all of
 them when no term tells documents apart), those whose file names state a
 period (:func:`rag.retrieval.periods.file_period`) are ordered by it; the newest gets
 the full share and is searched on its own, the older ones half their share.
-These are product rules, not fitted numbers; ``bench/doc_source_bench.py``
+A question that names a quarter ("Q3 2022", "the first quarter of 2023",
+:func:`rag.retrieval.periods.asked_periods`) means the reports of that
+quarter: a document whose file name states another period keeps half its
+share. A question across reports ("over time", "these quarters",
+:func:`rag.retrieval.periods.asks_across_reports`) gets a chunk from each named
+report of a period (at most :data:`MAX_SPREAD`, newest first). These are product rules, not fitted numbers; ``bench/doc_source_bench.py``
 measures them.
 
 Example:
@@ -42,8 +47,8 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rag.index.documents import chunk_terms
@@ -52,8 +57,10 @@ from rag.retrieval.periods import file_period
 if TYPE_CHECKING:
     from rag.index import Index
 
-__all__ = ["NAMED_SHARE", "DocumentPrior", "document_prior", "question_weights", "term_weight"]
+__all__ = ["MAX_SPREAD", "NAMED_SHARE", "DocumentPrior", "document_prior", "question_weights", "term_weight"]
 
+MAX_SPREAD = 4
+"""A question across reports gets a chunk from at most this many of them (the newest)."""
 NAMED_SHARE = 0.75
 """A document scoring at least this share of the best is named by the question as
 much as the best one (the reports of one company, say); "the latest" picks among them."""
@@ -78,10 +85,14 @@ class DocumentPrior:
         shares: Each scored document's score divided by the best score (0 to 1].
         best: The best-scoring documents that are longer than a search fetches
             (searched on their own).
+        spread: See below.
     """
 
     shares: dict[str, float] = field(default_factory=dict)
     best: list[str] = field(default_factory=list)
+    spread: list[str] = field(default_factory=list)
+    """For a question across reports: the named documents whose file names state a
+    period, newest first (at most :data:`MAX_SPREAD`); each gives a chunk."""
 
     def factor(self, source: str) -> float:
         """What a chunk's fused score is multiplied by: 1 to 2."""
@@ -113,6 +124,8 @@ def document_prior(
     long_after: int,
     sources: Sequence[str] | None = None,
     latest: bool = False,
+    periods: Collection[tuple[int, int]] = (),
+    across: bool = False,
 ) -> DocumentPrior | None:
     """Score the documents on the question's weighted terms (see the module docstring).
 
@@ -125,13 +138,42 @@ def document_prior(
         sources: The search's source filter (None: all documents).
         latest: The question asks for the latest report (:func:`rag.retrieval.periods.asks_latest`):
             every document is scored, and the newest of those it names is favoured.
+        periods: The quarters the question names (:func:`rag.retrieval.periods.asked_periods`):
+            a document whose file name states another period keeps half its share.
+        across: The question asks across reports (:func:`rag.retrieval.periods.asks_across_reports`):
+            the named documents of two periods or more are the prior's ``spread``.
 
     Returns:
         The prior, or None when no document holds a weighted term (and, for
         ``latest``, no two named documents state a period).
     """
-    candidates = set(candidates)
-    if not weights and not latest:
+    prior = _document_prior(index, weights, candidates=set(candidates), long_after=long_after,
+                            sources=sources, latest=latest, periods=periods)
+    spread = _spread(index, weights, set(candidates), sources) if across else []
+    if not spread:
+        return prior
+    return replace(prior or DocumentPrior(shares=dict.fromkeys(spread, 1.0)), spread=spread)
+
+
+def _spread(index: Index, weights: Mapping[str, float], candidates: set[str],
+            sources: Sequence[str] | None) -> list[str]:
+    """The named documents whose file names state a period, newest first, when there are
+    two or more (every candidate is named when no term tells documents apart)."""
+    scores = {source: s.score for source, s in
+              index.document_scores(weights, sources=sources).items()} if weights else {}
+    shares = _shares(scores) or dict.fromkeys(candidates, 1.0)
+    dated = {source: period for source, share in shares.items()
+             if share >= NAMED_SHARE and (period := file_period(source)) is not None}
+    if len(dated) < 2:
+        return []
+    return sorted(dated, key=lambda source: (dated[source], source), reverse=True)[:MAX_SPREAD]
+
+
+def _document_prior(index: Index, weights: Mapping[str, float], *, candidates: set[str],
+                    long_after: int, sources: Sequence[str] | None, latest: bool,
+                    periods: Collection[tuple[int, int]]) -> DocumentPrior | None:
+    """:func:`document_prior` without its spread."""
+    if not weights and not latest and not periods:
         return None
     if latest:
         scored = {source: s.score for source, s in
@@ -140,23 +182,41 @@ def document_prior(
         newest = _newest_first(shares)
         if newest is not None:
             return newest
-    if not weights:
-        return None
-    long = index.long_documents(long_after, sources=sources)
-    scores = index.document_scores(weights, sources=sorted({*candidates, *long}))
-    shares = _shares({source: s.score for source, s in scores.items()})
+    long = set(index.long_documents(long_after, sources=sources))
+    scored = sorted({*candidates, *long})
+    shares = _shares({source: s.score for source, s in
+                      index.document_scores(weights, sources=scored).items()}) if weights else {}
+    if periods:
+        shares = _in_periods(shares or dict.fromkeys(scored, 1.0), periods)
     if not shares:
         return None
-    return DocumentPrior(
-        shares=shares,
-        best=sorted(src for src, s in scores.items() if shares[src] >= 1.0 and s.chunks > long_after),
-    )
+    return DocumentPrior(shares=shares,
+                         best=sorted(src for src, share in shares.items()
+                                     if share >= 1.0 and src in long))
 
 
 def _shares(scores: Mapping[str, float]) -> dict[str, float]:
     """Each document's score divided by the best one (empty when none scores above 0)."""
     top = max(scores.values(), default=0.0)
     return {source: score / top for source, score in scores.items()} if top > 0 else {}
+
+
+def _in_periods(shares: Mapping[str, float], periods: Collection[tuple[int, int]]
+                ) -> dict[str, float]:
+    """``shares`` with a document whose file name states a period other than those asked
+    at half its share, renormalised; unchanged when no document states an asked period.
+
+    Example:
+        >>> _in_periods({"2023 Q3 ACME.pdf": 1.0, "2022 Q3 ACME.pdf": 0.9, "notes.pdf": 0.4},
+        ...             {(2022, 9)})
+        {'2023 Q3 ACME.pdf': 0.5556, '2022 Q3 ACME.pdf': 1.0, 'notes.pdf': 0.4444}
+    """
+    stated = {source: file_period(source) for source in shares}
+    if not any(period in periods for period in stated.values()):
+        return dict(shares)
+    halved = {source: share / 2 if stated[source] is not None and stated[source] not in periods
+              else share for source, share in shares.items()}
+    return {source: round(share, 4) for source, share in _shares(halved).items()}
 
 
 def _newest_first(shares: Mapping[str, float]) -> DocumentPrior | None:

@@ -6,7 +6,13 @@ In ``hybrid`` mode the fusion also favours the documents the question names
 Every document it returns carries, in its metadata, ``chunk_id``, ``score``
 (the ranking score of the chosen mode) and ``similarity`` (the cosine
 similarity between the question and the chunk, whatever the mode), which the
-chain uses to decide whether anything relevant was found at all.
+chain uses to decide whether anything relevant was found at all; when the
+question names some documents more than others, also ``document_share`` (its
+document's share of the prior, 0 to 1), which quoting weighs; when it asks across
+periodic reports ("over time", "these quarters"), the best chunk of each named
+report that the first ``top_k`` miss follows them (so more than ``top_k`` come back)
+and the chunks of those reports carry ``report_rank`` (0: the newest report), so an
+answer can quote each.
 
 Example:
     >>> from rag.retrieval import reciprocal_rank_fusion
@@ -29,8 +35,8 @@ from langchain_core.vectorstores.utils import maximal_marginal_relevance
 from pydantic import ConfigDict, InstanceOf
 
 from rag.index import Index, KeywordHit
-from rag.retrieval.document_prior import document_prior, question_weights
-from rag.retrieval.periods import asks_latest
+from rag.retrieval.document_prior import DocumentPrior, document_prior, question_weights
+from rag.retrieval.periods import asked_periods, asks_across_reports, asks_latest
 from rag.settings import RetrievalMode, RetrievalSettings
 from rag.text import names_in
 
@@ -259,7 +265,8 @@ class HybridRetriever(BaseRetriever):
             case "bm25":
                 ranked = [(hit.id, 1.0 / (self.rrf_k + r)) for r, hit in enumerate(hits, start=1)]
             case _:
-                ranked = self._fuse(query, query_vector, dense, hits, sources)
+                ranked, prior, extra = self._fuse(query, query_vector, dense, hits, sources)
+                return self._materialise(query_vector, ranked, prior, extra=extra)
         return self._materialise(query_vector, ranked)
 
     def _fuse(
@@ -269,23 +276,37 @@ class HybridRetriever(BaseRetriever):
         dense: list[tuple[str, float]],
         hits: list[KeywordHit],
         sources: Sequence[str] | None,
-    ) -> list[tuple[str, float]]:
+    ) -> tuple[list[tuple[str, float]], DocumentPrior | None, int]:
         """Reciprocal rank fusion of both sides, weighted by the document prior when there is one.
 
         The best-scoring long documents of the prior are searched on their own
         too (their best chunk by vector and by keywords join the fusion), and
         each fused score is multiplied by its document's factor (1 to 2).
+
+        Returns:
+            The fused ``(chunk id, score)`` pairs, best first; the prior (None: none); how
+            many chunks beyond ``top_k`` to return (the best of each report asked across
+            that the first ``top_k`` miss, placed right after them).
         """
         rankings = [[cid for cid, _ in dense], [hit.id for hit in hits]]
         weights = question_weights(self.index, query) if self.document_prior else {}
         latest = self.document_prior and asks_latest(query)
-        if not (weights or latest):
-            return reciprocal_rank_fusion(rankings, self.rrf_k)
+        periods = asked_periods(query) if self.document_prior else set()
+        across = self.document_prior and asks_across_reports(query)
+        if not (weights or latest or periods or across):
+            return reciprocal_rank_fusion(rankings, self.rrf_k), None, 0
         source_of = self._sources(rankings[0], {hit.id: hit.source for hit in hits})
         prior = document_prior(self.index, weights, candidates=source_of.values(),
-                               long_after=self.fetch_k, sources=sources, latest=latest)
+                               long_after=self.fetch_k, sources=sources, latest=latest,
+                               periods=periods, across=across)
         if prior is None:
-            return reciprocal_rank_fusion(rankings, self.rrf_k)
+            return reciprocal_rank_fusion(rankings, self.rrf_k), None, 0
+        for report in prior.spread:  # each report of a question across them, on its own
+            rankings.append([cid for cid, _ in
+                             self.index.search_dense(query_vector, 1, sources=[report])])
+            rankings.append([hit.id for hit in self.index.search_keywords(query, 1,
+                                                                          sources=[report])])
+            source_of.update(dict.fromkeys(rankings[-2] + rankings[-1], report))
         if prior.best:
             within = self.index.search_keywords(query, 1, sources=prior.best)
             rankings.append([cid for cid, _ in
@@ -295,7 +316,9 @@ class HybridRetriever(BaseRetriever):
                                                     **{h.id: h.source for h in within}})
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         boosted = [(cid, score * prior.factor(source_of.get(cid, ""))) for cid, score in fused]
-        return sorted(boosted, key=lambda pair: pair[1], reverse=True)
+        ranked = sorted(boosted, key=lambda pair: pair[1], reverse=True)
+        ranked, extra = _each_report_after(ranked, source_of, prior.spread, self.top_k)
+        return ranked, prior, extra
 
     def _sources(self, ids: Sequence[str], known: dict[str, str]) -> dict[str, str]:
         """The source of each chunk id: the keyword hits' own, the others fetched."""
@@ -306,11 +329,12 @@ class HybridRetriever(BaseRetriever):
         return {**known, **{c.id: str(c.metadata.get("source", "")) for c in fetched}}
 
     def _materialise(
-        self, query_vector: np.ndarray, ranked: list[tuple[str, float]]
+        self, query_vector: np.ndarray, ranked: list[tuple[str, float]],
+        prior: DocumentPrior | None = None, *, extra: int = 0,
     ) -> list[Document]:
         if not ranked:
             return []
-        candidates = ranked[: self.fetch_k] if self.mmr else ranked[: self.top_k]
+        candidates = ranked[: self.fetch_k] if self.mmr else ranked[: self.top_k + extra]
         ids = [cid for cid, _ in candidates]
         by_id = {chunk.id: chunk for chunk in self.index.fetch(ids, with_vectors=True)}
         candidates = [(cid, score) for cid, score in candidates if cid in by_id]
@@ -320,7 +344,7 @@ class HybridRetriever(BaseRetriever):
         if self.mmr and len(candidates) > 1:
             order = maximal_marginal_relevance(query_vector, list(vectors), k=self.top_k)
         documents = []
-        for i in order[: self.top_k]:
+        for i in order[: self.top_k + extra]:
             cid, score = candidates[i]
             chunk = by_id[cid]
             metadata: dict[str, Any] = {
@@ -329,5 +353,29 @@ class HybridRetriever(BaseRetriever):
                 "score": float(score),
                 "similarity": float(similarities[i]),
             }
+            if prior is not None:
+                source = str(chunk.metadata.get("source"))
+                metadata["document_share"] = prior.shares.get(source, 0.0)
+                if source in prior.spread:
+                    metadata["report_rank"] = prior.spread.index(source)
             documents.append(Document(page_content=chunk.text, metadata=metadata, id=cid))
         return documents
+
+
+def _each_report_after(ranked: list[tuple[str, float]], source_of: dict[str, str],
+                       reports: Sequence[str], top_k: int) -> tuple[list[tuple[str, float]], int]:
+    """``ranked`` with the best chunk of each of ``reports`` that the first ``top_k`` miss
+    moved right after them (in the reports' order), and how many were moved.
+
+    Example:
+        >>> _each_report_after([("a1", 0.9), ("a2", 0.8), ("c1", 0.6), ("b1", 0.5)],
+        ...                    {"a1": "A", "a2": "A", "c1": "C", "b1": "B"}, ["B", "A"], 2)
+        ([('a1', 0.9), ('a2', 0.8), ('b1', 0.5), ('c1', 0.6)], 1)
+    """
+    head = ranked[:top_k]
+    present = {source_of.get(cid) for cid, _ in head}
+    moved = [pair for report in reports if report not in present
+             for pair in [next((p for p in ranked if source_of.get(p[0]) == report), None)]
+             if pair is not None]
+    rest = [pair for pair in ranked[top_k:] if pair not in moved]
+    return head + moved + rest, len(moved)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-__all__ = ["asks_latest", "file_period"]
+__all__ = ["asked_periods", "asks_across_reports", "asks_latest", "file_period"]
 
 _LATEST = re.compile(
     r"\b(?:latest|most\s+recent|newest|last\s+(?:quarter|year|month|report|filing|10-?[qk]))\b(?!-)",
@@ -30,6 +30,66 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
 _QUARTER = re.compile(r"(?<![a-z])q([1-4])(?!\d)|(?<![a-z\d])([1-4])q(?![a-z])", re.IGNORECASE)
 _MONTH = re.compile(r"(?<![a-z])(" + "|".join(_MONTHS) + r")[a-z]*(?![a-z])", re.IGNORECASE)
+
+
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4,
+            "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_ASKED_QUARTER = re.compile(
+    r"(?<![a-z\d])q([1-4])(?:\s+(?:of\s+)?(?:fy\s*|fiscal\s+(?:year\s+)?)?|[-/ ]?)" + _YEAR
+    + r"|" + _YEAR + r"[-/ ]?q([1-4])(?![a-z\d])"
+    + r"|\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\s+"
+    r"(?:of\s+|in\s+)?(?:(?:the\s+)?fiscal\s+(?:year\s+)?|fy\s*)?" + _YEAR,
+    re.IGNORECASE)
+
+
+def asked_periods(question: str) -> set[tuple[int, int]]:
+    """The quarters a question names, as :func:`file_period` reads a file name's:
+    ``(year, last month of the quarter)``.
+
+    Only quarters with their year ("Q3 2022", "2023 Q1", "the third quarter of
+    2023"): a date such as "the quarter ended July 1, 2023" may end a fiscal
+    quarter that a file names otherwise, and a year alone spans many reports.
+
+    Example:
+        >>> sorted(asked_periods("Compare Q1 2023 with the third quarter of 2022."))
+        [(2022, 9), (2023, 3)]
+        >>> asked_periods("What did the 2023 Q2 report say?"), asked_periods("In 2023, who won?")
+        ({(2023, 6)}, set())
+    """
+    periods = set()
+    for match in _ASKED_QUARTER.finditer(question):
+        quarter, year, year2, quarter2, ordinal, year3 = match.groups()
+        if quarter:
+            periods.add((int(year), 3 * int(quarter)))
+        elif quarter2:
+            periods.add((int(year2), 3 * int(quarter2)))
+        else:
+            periods.add((int(year3), 3 * _ORDINAL[ordinal.lower()]))
+    return periods
+
+
+_ACROSS = re.compile(
+    r"\bover\s+time\b|\bhistorical(?:ly)?\b|\btrend(?:s|ed)?\b|\bperiod\s+to\s+period\b"
+    r"|\bquarter\s+(?:to|over|by)\s+quarter\b|\b(?:each|every)\s+(?:quarter|period|report|filing)\b"
+    r"|\b(?:previous|prior|earlier|past|reported|reporting)\s+(?:quarters|periods|reports|filings)\b"
+    r"|\b(?:across|throughout|during|over|in|from|between)\s+(?:the\s+|these\s+|all\s+|its\s+|their\s+)"
+    r"(?:\w+\s+)?(?:quarters|periods|reports|filings|10-?qs|10-?ks)\b",
+    re.IGNORECASE)
+
+
+def asks_across_reports(question: str) -> bool:
+    """Whether ``question`` asks about several periodic reports at once: a change over
+    time, a trend, "these quarters", "each report" (its answer: a line from each).
+
+    Example:
+        >>> asks_across_reports("How has Apple's total net sales changed over time?")
+        True
+        >>> asks_across_reports("What legal proceedings are disclosed in these 10-Qs?")
+        True
+        >>> asks_across_reports("What were Apple's net sales in Q3 2023?")
+        False
+    """
+    return bool(_ACROSS.search(question))
 
 
 def asks_latest(question: str) -> bool:

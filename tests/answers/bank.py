@@ -3,7 +3,7 @@
 :func:`write_bank` writes small invented documents of everyday shapes into a
 folder: Markdown (a heading right above its paragraph, setext titles, a FAQ,
 numbered steps, a glossary, a price table, bullet lists, a key-value form),
-hard-wrapped plain text, reStructuredText, an HTML page with its navigation and
+hard-wrapped plain text, a short note left for someone, reStructuredText, an HTML page with its navigation and
 footer, a DOCX with headings and a table, and PDFs (two pages, a running header
 with page numbers, two columns, a TrueType font with ligatures and hyphenated
 line ends, a financial table, a scanned page without a text layer). Every
@@ -151,6 +151,14 @@ def write_bank(folder: Path) -> list[Path]:
 
 
 _TEXTS = {
+    "house_note.txt": """\
+Hi Priya,
+The window cleaner comes on Wednesday morning around 9.
+The spare key is in the top drawer of the hall table.
+Please feed the cat twice a day; her food is in the pantry.
+Back Monday evening!
+- Tomas
+""",
     "harbor.md": """\
 # Harbor lights
 The lighthouse on Pell Island was built in 1871 by the engineer Tobias Wren. Its lamp can be

@@ -18,12 +18,21 @@ def _right(pdf, x_right: float, y: float, text: str) -> None:  # noqa: ANN001 - 
     pdf.text(x_right - pdf.get_string_width(text), y, text)
 
 
-def _statement(path: Path, *, footer: str = "Kestrel Corp. | Form 10-Q | 4") -> Path:
+def _statement(path: Path, *, footer: str = "Kestrel Corp. | Form 10-Q | {page}",
+               footer_y: float = 285, pages: int = 1) -> Path:
     """A 10-Q statement laid out as EDGAR prints them: heads over right-aligned figures,
-    a head spanning two columns, a "$" in a cell of its own, section lines, a footer."""
+    a head spanning two columns, a "$" in a cell of its own, section lines, a footer
+    (``pages`` copies, the footer numbering them)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="mm")
+    for number in range(1, pages + 1):
+        _statement_page(pdf, footer.format(page=number), footer_y)
+    pdf.output(str(path))
+    return path
+
+
+def _statement_page(pdf, footer: str, footer_y: float) -> None:  # noqa: ANN001 - fpdf.FPDF
     pdf.add_page()
     pdf.set_font("helvetica", "B", 11)
     pdf.text(LABEL_X, 20, "KESTREL CORP.")
@@ -57,10 +66,9 @@ def _statement(path: Path, *, footer: str = "Kestrel Corp. | Form 10-Q | 4") -> 
                 pdf.text(right - 22, y, sign)
             _right(pdf, right, y, amount)
         y += 6
-    pdf.text(LABEL_X, y + 8, "See the accompanying notes.")
-    pdf.text(90, 285, footer)
-    pdf.output(str(path))
-    return path
+    if footer_y > y + 8:
+        pdf.text(LABEL_X, y + 8, "See the accompanying notes.")
+    pdf.text(90, footer_y, footer)
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +116,24 @@ def test_a_chunk_quotes_a_row_with_the_heads_of_its_figures(tmp_path: Path, inde
     assert ("Net sales: Products; Three Months Ended March 31, 2024: $9,120; "
             "March 31, 2023: $8,004; "
             "Nine Months Ended March 31, 2024: $27,311") in rows
+
+
+def test_a_running_footer_right_under_a_table_is_no_row(tmp_path: Path, index,  # noqa: ANN001
+                                                        chunker) -> None:  # noqa: ANN001
+    """Apple's 10-Qs end a page's table with "Apple Inc. | Q3 2023 Form 10-Q | 13" just
+    under its last row: a line of figures to the table reader, a running footer to the page."""
+    from ingest import ingest_paths
+    from rag.index.units import UNITS_KEY, decode_units, readable
+
+    path = _statement(tmp_path / "kestrel.pdf", footer_y=105, pages=3)
+    ingest_paths([path], index=index, chunker=chunker)
+    chunks = index.fetch()
+    rows = [(chunk.metadata["page"], readable(chunk.text[u.start:u.end], u.heads))
+            for chunk in chunks for u in decode_units(chunk.metadata[UNITS_KEY])
+            if u.kind == "row"]
+    assert {page for page, _ in rows} == {1, 2, 3}
+    assert [row for page, row in rows if page > 1 and "Form 10-Q" in row] == []
+    assert not any("Form 10-Q" in chunk.text for chunk in chunks if chunk.metadata["page"] > 1)
 
 
 def test_prose_in_two_columns_is_left_to_the_line_reader() -> None:

@@ -105,6 +105,21 @@ def test_a_sentence_of_a_better_retrieved_chunk_wins_with_the_rank_weight(embedd
     assert all(u.score == pytest.approx(by_unit[u.n, u.start] + 0.3 / u.n) for u in weighed)
 
 
+def test_a_sentence_of_the_document_the_question_names_wins_with_the_document_weight(
+        embeddings) -> None:  # noqa: ANN001
+    # the retriever says how much the question names each chunk's document
+    docs = [Document("Net sales rose 8 percent in the quarter.",
+                     metadata={"document_share": 0.2}),
+            Document("Intro. Net sales rose 8 percent.", metadata={"document_share": 1.0})]
+    question = "How did net sales change in the quarter?"
+    plain = rank_evidence(question, docs, embeddings, lexical_weight=0.3)
+    assert plain[0].n == 1 and {u.named for u in plain} == {0.2, 1.0}
+    weighed = rank_evidence(question, docs, embeddings, lexical_weight=0.3, document_weight=0.3)
+    assert weighed[0].n == 2
+    by_unit = {(u.n, u.start): u.score for u in plain}
+    assert all(u.score == pytest.approx(by_unit[u.n, u.start] + 0.3 * u.named) for u in weighed)
+
+
 def test_the_fitted_rules_are_read_from_package_data() -> None:
     rules = fitted_rules()
     assert -1.0 < rules.min_score < 2.0 and 0.0 < rules.min_share <= 1.0

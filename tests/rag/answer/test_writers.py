@@ -90,3 +90,34 @@ def test_a_sentence_quoting_another_file_gives_way_to_the_original(embeddings) -
     quoted = _writer(embeddings).compose("How do I remove a file from the index?", docs)
     assert quoted is not None and [q.n for q in quoted.quotes] == [2]
     assert "user-guide.md" not in quoted.text
+
+
+REPORT_DOCS = [  # the retriever's chunks of three reports a question asks across
+    Document("| Total net sales | $81,797 |\n| Gross margin | $36,413 |",
+             metadata={"report_rank": 1}),
+    Document("The cafeteria menu changed.\n\n| Total net sales | $94,836 |",
+             metadata={"report_rank": 0}),
+    Document("Net sales rose because of strong demand for the Zephyr phone.",
+             metadata={"report_rank": 2}),
+    Document("Total net sales are reported by segment.", metadata={}),  # not a report asked
+]
+
+
+def test_a_question_across_reports_quotes_each_report_newest_first(embeddings) -> None:
+    quoted = _writer(embeddings).compose("How has total net sales changed over time?",
+                                         REPORT_DOCS)
+    assert quoted is not None and quoted.short is None
+    # newest report first; the same row from each report that has it, prose from the other
+    assert [q.n for q in quoted.quotes][:2] == [2, 1]
+    assert [q.text for q in quoted.quotes][:2] == ["| Total net sales | $94,836 |",
+                                                   "| Total net sales | $81,797 |"]
+    assert 4 not in {q.n for q in quoted.quotes}
+
+
+def test_without_two_reports_the_quotes_are_chosen_as_usual(embeddings) -> None:
+    single = [Document(d.page_content) for d in REPORT_DOCS[:2]]
+    plain = _writer(embeddings).compose("How has total net sales changed over time?", single)
+    one = [REPORT_DOCS[0], Document(REPORT_DOCS[1].page_content)]
+    again = _writer(embeddings).compose("How has total net sales changed over time?", one)
+    assert plain is not None and again is not None
+    assert [q.text for q in plain.quotes] == [q.text for q in again.quotes]

@@ -119,3 +119,53 @@ def test_retrieval_answers_the_latest_report_first(dated) -> None:  # noqa: ANN0
     plain = HybridRetriever(index=dated, top_k=3, fetch_k=20, document_prior=False)
     assert plain.invoke("What was Acme's gross margin in the most recent report?")[0].metadata[
         "source"] == "/r/acme 2022 Q3.txt"
+
+
+def test_a_named_quarter_favours_the_report_of_that_quarter(dated) -> None:  # noqa: ANN001
+    question = "What was Acme's gross margin in Q1 2023?"
+    prior = document_prior(dated, question_weights(dated, question), candidates=DATED,
+                           long_after=20, periods={(2023, 3)})
+    assert prior is not None
+    assert prior.shares["/r/acme 2023 Q1.txt"] == 1.0
+    assert prior.shares["/r/acme 2022 Q3.txt"] == 0.5  # Acme's, but of another quarter
+    # no document of the asked quarter: the shares stay as the terms made them
+    plain = document_prior(dated, question_weights(dated, question), candidates=DATED,
+                           long_after=20)
+    other = document_prior(dated, question_weights(dated, question), candidates=DATED,
+                           long_after=20, periods={(2019, 6)})
+    assert plain is not None and other is not None and other.shares == plain.shares
+
+
+def test_retrieval_answers_from_the_named_quarter_and_quoting_knows_it(dated) -> None:  # noqa: ANN001
+    from rag.retrieval import HybridRetriever
+
+    retriever = HybridRetriever(index=dated, top_k=3, fetch_k=20)
+    found = retriever.invoke("What was Acme's gross margin in the first quarter of 2023?")
+    assert found[0].metadata["source"] == "/r/acme 2023 Q1.txt"
+    shares = {d.metadata["source"]: d.metadata["document_share"] for d in found}
+    assert shares["/r/acme 2023 Q1.txt"] == 1.0
+    assert all(share < 1.0 for source, share in shares.items() if source != "/r/acme 2023 Q1.txt")
+    # the plain question: the older report's chunk answers "gross margin" better
+    plain = retriever.invoke("What was Acme's gross margin?")
+    assert plain[0].metadata["source"] == "/r/acme 2022 Q3.txt"
+
+
+def test_a_question_across_reports_spreads_over_the_named_reports(dated) -> None:  # noqa: ANN001
+    question = "How has Acme's gross margin changed over time?"
+    prior = document_prior(dated, question_weights(dated, question), candidates=DATED,
+                           long_after=20, across=True)
+    # Acme's dated reports, newest first; the notes state no period, Globex is not named
+    assert prior is not None and prior.spread == ["/r/acme 2023 Q1.txt", "/r/acme 2022 Q3.txt"]
+    assert document_prior(dated, question_weights(dated, question), candidates=DATED,
+                          long_after=20).spread == []
+
+
+def test_retrieval_across_reports_brings_each_report_with_its_rank(dated) -> None:  # noqa: ANN001
+    from rag.retrieval import HybridRetriever
+
+    retriever = HybridRetriever(index=dated, top_k=1, fetch_k=20)
+    found = retriever.invoke("How has Acme's gross margin changed over time?")
+    # one chunk asked for, plus the best chunk of the report it misses
+    assert [d.metadata["source"] for d in found] == ["/r/acme 2022 Q3.txt", "/r/acme 2023 Q1.txt"]
+    assert [d.metadata["report_rank"] for d in found] == [1, 0]
+    assert len(retriever.invoke("What was Acme's gross margin?")) == 1
