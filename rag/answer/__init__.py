@@ -11,6 +11,7 @@ What lives here:
 - :mod:`~rag.answer.scoring`: the local LLM's scores of candidate phrases;
 - :mod:`~rag.answer.focus`: the sentences of a chunk shown to an LLM that writes;
 - :mod:`~rag.answer.writers`: the answer's text, quoted or written;
+- :mod:`~rag.answer.cells`: table cells and form values as short facts;
 - :mod:`~rag.answer.across`: a quote from each periodic report a question asks across;
 - :mod:`~rag.answer.condense`: follow-up questions made standalone;
 - :mod:`~rag.answer.context`: text into prompts and out of the LLM (questions,

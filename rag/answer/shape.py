@@ -7,9 +7,6 @@ cells, form values, and short facts of the type the question asks for.
   lighthouse on *Grey* Island built?" when only Pell Island's is told).
 - :func:`whole_list`: a question for a list or the steps of a how-to gets every
   item of the list its best unit belongs to (or introduces), in order.
-- :func:`structured_fact`: the short fact of a table row is the cell of the
-  column the question names ("How much *storage* ...?" -> ``10 GB``), and of a
-  form's field its value.
 - :func:`fits_kind`: a short fact is given only when its type fits the question
   (who: a name; when: a date; how many or how much: a number).
 
@@ -33,7 +30,7 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
 
 __all__ = ["asks_change", "asks_how_to", "fits_kind", "informative", "list_evidence",
-           "promote_kind", "structured_fact", "table_evidence", "unmatched_names", "wants_list"]
+           "promote_kind", "table_evidence", "unmatched_names", "wants_list"]
 
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
 _MONTHS = re.compile(
@@ -73,17 +70,6 @@ _CHANGE = re.compile(r"\b(?:chang|trend|compar|grow|grew|increas|decreas|declin|
 _STEP = re.compile(r"\d{1,3}[.)]\s+$")
 """A step's number just before its item's text ("2. " of "2. Press the clips")."""
 _PLURAL_HEAD = re.compile(r"^\s*(?:what|which)\s+(\w+)", re.IGNORECASE)
-_KINDRED = (
-    {"cost", "price", "fee", "charge", "pay", "rate", "much"},
-    {"long", "length", "duration", "period", "time", "take", "takes"},
-    {"big", "size", "large", "capacity"},
-    {"many", "number", "count", "quantity"},
-    {"when", "date", "time", "day", "year"},
-    {"born", "birth", "birthday"},
-    {"where", "location", "place", "address", "city"},
-    {"who", "name", "person", "owner", "contact"},
-)
-"""Words a question uses for what a column head names ("What does it cost?": Price)."""
 
 
 def fits_kind(phrase: str, question: str, *, context: str | None = None) -> bool:
@@ -347,44 +333,3 @@ def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
     kept = [u for u in ranked
             if {stem(w) for w in content_words(u.flat_text)} - asked]
     return kept or list(ranked)
-
-
-def _asked_words(question: str) -> set[str]:
-    """The question's content words, stemmed, with their kindred words (cost: price)."""
-    words = {w.lower() for w in WORD.findall(question)}
-    asked = {stem(w) for w in content_words(question)}
-    for kindred in _KINDRED:
-        if kindred & words:
-            asked |= {stem(w) for w in kindred}
-    return asked
-
-
-def structured_fact(best: Evidence, question: str) -> str | None:
-    """The short fact a table row or a form field gives: the cell of the column the question
-    names (by its words), or the field's value; None when the question names no column.
-
-    Example:
-        >>> row = Evidence(1, 0, 18, "Basic | $9 | 10 GB", 0.9, "row", 1,
-        ...                "Plan | Price per month | Storage")
-        >>> structured_fact(row, "How much storage does the Basic plan include?")
-        '10 GB'
-        >>> structured_fact(row, "What does the Basic plan cost?")
-        '$9'
-    """
-    asked = _asked_words(question)
-    if best.kind == "field" and ":" in best.text:
-        key, value = best.text.split(":", 1)
-        if {stem(w) for w in content_words(key)} & asked and value.strip():
-            return " ".join(value.split())
-        return None
-    if best.kind != "row" or not best.heads:
-        return None
-    cells = [c.strip() for c in best.text.split(" | ")]
-    heads = [h.strip() for h in best.heads.split(" | ")]
-    if len(cells) != len(heads):
-        return None
-    named = [(len({stem(w) for w in content_words(head)} & asked), cell)
-             for head, cell in zip(heads, cells, strict=True)
-             if not {stem(w) for w in content_words(cell)} & asked]
-    score, cell = max(named, default=(0, ""))
-    return cell if score and cell else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.answer.across import REPORT_RANK_KEY, report_quotes
+from rag.answer.cells import is_amount, named_value, structured_fact
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
@@ -34,7 +35,6 @@ from rag.answer.shape import (
     informative,
     list_evidence,
     promote_kind,
-    structured_fact,
     table_evidence,
     unmatched_names,
     wants_list,
@@ -159,6 +159,12 @@ class Quoted:
         return [Quote(q.text, q.n, q.start, q.end, q.heads) for q in self.quotes]
 
 
+STRUCTURED_UNITS = 3
+"""The best unit gives a table cell or a form value as the short fact; a field or a
+two-cell row among this many of the best does when the question names its key in its
+own words (a specification's "Capacity" row under two prose sentences)."""
+
+
 class QuoteWriter:
     """The answer quotes the sentences that answer, led by the short fact when one is asked.
 
@@ -239,10 +245,13 @@ class QuoteWriter:
                 return Quoted(None, None, [whole])
         ranked = promote_kind(informative(ranked, question), question, self.rules.min_share)
         best = ranked[0]
-        structured = structured_fact(best, question)  # a table's cell, a form's value
-        if structured is not None and fits_kind(structured, question) \
-                and len(structured.split()) <= SHORT_WORDS:
-            return Quoted(structured, best.n, [best])
+        for at, unit in enumerate(u for u in ranked[:STRUCTURED_UNITS]  # a cell, a value
+                                  if u.score >= self.rules.min_share * best.score):
+            structured = structured_fact(unit, question) if at == 0 else named_value(unit,
+                                                                                     question)
+            if structured is not None and len(structured.split()) <= SHORT_WORDS \
+                    and (fits_kind(structured, question) or is_amount(structured)):
+                return Quoted(structured, unit.n, [unit])
         table = table_evidence(best, ranked, [doc.page_content for doc in relevant], ANSWER_WORDS)
         if table is not None:  # a small table answers whole, its heads above its rows
             return Quoted(None, None, [table])

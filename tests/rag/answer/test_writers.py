@@ -121,3 +121,37 @@ def test_without_two_reports_the_quotes_are_chosen_as_usual(embeddings) -> None:
     again = _writer(embeddings).compose("How has total net sales changed over time?", one)
     assert plain is not None and again is not None
     assert [q.text for q in plain.quotes] == [q.text for q in again.quotes]
+
+
+def _with_units(text: str, *spans: tuple[str, str]) -> Document:
+    """A chunk whose ingest units are the given (piece, kind) spans of ``text``."""
+    from rag.index.units import UNITS_KEY, Unit, encode_units
+
+    units = [Unit(text.index(piece), text.index(piece) + len(piece), kind, group=1)
+             for piece, kind in spans]
+    return Document(text, metadata={UNITS_KEY: encode_units(units)})
+
+
+def test_a_specification_row_named_by_the_question_gives_the_short_fact(embeddings) -> None:
+    text = ("The Aero 2 boils a full litre in under three minutes.\n"
+            "Every Aero 2 comes with a two-year warranty.\n"
+            "Capacity | 1.7 litres\nWeight | 1.1 kg")
+    doc = _with_units(text, ("The Aero 2 boils a full litre in under three minutes.", "sentence"),
+                      ("Every Aero 2 comes with a two-year warranty.", "sentence"),
+                      ("Capacity | 1.7 litres", "row"), ("Weight | 1.1 kg", "row"))
+    writer = _writer(embeddings)
+    writer = writer.with_rules(QuoteRules(min_score=0.0, min_share=0.5))
+    quoted = writer.compose("What is the capacity of the Aero 2?", [doc])
+    assert quoted is not None and quoted.short == "1.7 litres"
+    assert [q.text for q in quoted.quotes] == ["Capacity | 1.7 litres"]
+
+
+def test_an_amount_column_answers_how_much_even_when_it_reads_like_a_time(embeddings) -> None:
+    text = "2026-03-15 | Taxi from station | 18.00\n2026-03-09 | Printer paper | 12.99"
+    from rag.index.units import UNITS_KEY, Unit, encode_units
+
+    heads = "Date | Description | Amount"
+    units = [Unit(0, 38, "row", 1, heads), Unit(39, len(text), "row", 1, heads)]
+    doc = Document(text, metadata={UNITS_KEY: encode_units(units)})
+    quoted = _writer(embeddings).compose("How much was the taxi from the station?", [doc])
+    assert quoted is not None and quoted.short == "18.00"

@@ -1,0 +1,121 @@
+"""Table cells and form values as short facts.
+
+:func:`structured_fact`: the short fact of a table row is the cell of the
+column the question names ("How much *storage* ...?" -> ``10 GB``); of a form's
+field, or of a two-cell row of a specification table ("Capacity | 1.7 litres"),
+the value when the question names its key. A question names a column by its
+words or their kindred ("What does it cost?" names Price; "How much?" Amount).
+
+Example:
+    >>> row = Evidence(1, 0, 18, "Basic | $9 | 10 GB", 0.9, "row", 1,
+    ...                "Plan | Price per month | Storage")
+    >>> structured_fact(row, "How much storage does the Basic plan include?")
+    '10 GB'
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.evidence import Evidence
+from rag.text import WORD, content_words, stem
+
+__all__ = ["is_amount", "named_value", "structured_fact"]
+
+_KINDRED = (
+    {"cost", "price", "fee", "charge", "pay", "rate", "much", "amount"},
+    {"long", "length", "duration", "period", "time", "take", "takes"},
+    {"big", "size", "large", "capacity"},
+    {"many", "number", "count", "quantity"},
+    {"when", "date", "time", "day", "year"},
+    {"born", "birth", "birthday"},
+    {"where", "location", "place", "address", "city"},
+    {"who", "name", "person", "owner", "contact"},
+)
+"""Words a question uses for what a column head names ("What does it cost?": Price)."""
+_AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
+
+
+def is_amount(value: str) -> bool:
+    """Whether a cell is a bare amount ("18.00", "$1,250", "12 kg"): a cost column's "18.00"
+    is no time of day.
+
+    Example:
+        >>> is_amount("18.00"), is_amount("$1,250"), is_amount("Taxi from station")
+        (True, True, False)
+    """
+    return bool(_AMOUNT.match(value.strip()))
+
+
+def _asked_words(question: str) -> set[str]:
+    """The question's content words, stemmed, with their kindred words (cost: price)."""
+    words = {w.lower() for w in WORD.findall(question)}
+    asked = {stem(w) for w in content_words(question)}
+    for kindred in _KINDRED:
+        if kindred & words:
+            asked |= {stem(w) for w in kindred}
+    return asked
+
+
+def _label_and_value(unit: Evidence) -> tuple[str, str] | None:
+    """A form field's key and value, or a headless two-cell row's label and value (a
+    specification table: "Capacity | 1.7 litres"); None for other units."""
+    if unit.kind == "field" and ":" in unit.text:
+        key, value = unit.text.split(":", 1)
+        return key, value
+    cells = [c.strip() for c in unit.text.strip().strip("|").split("|")]
+    if unit.kind == "row" and not unit.heads and len(cells) == 2:
+        return cells[0], cells[1]
+    return None
+
+
+def structured_fact(best: Evidence, question: str) -> str | None:
+    """The short fact a table row or a form field gives: the cell of the column the question
+    names (by its words), or the field's value; None when the question names no column.
+
+    Example:
+        >>> row = Evidence(1, 0, 18, "Basic | $9 | 10 GB", 0.9, "row", 1,
+        ...                "Plan | Price per month | Storage")
+        >>> structured_fact(row, "How much storage does the Basic plan include?")
+        '10 GB'
+        >>> structured_fact(row, "What does the Basic plan cost?")
+        '$9'
+        >>> structured_fact(Evidence(1, 0, 21, "Capacity | 1.7 litres", 0.8, "row"),
+        ...                 "What is the capacity of the kettle?")
+        '1.7 litres'
+    """
+    asked = _asked_words(question)
+    pair = _label_and_value(best)
+    if pair is not None:
+        key, value = pair
+        if {stem(w) for w in content_words(key)} & asked and value.strip():
+            return " ".join(value.split())
+        return None
+    if best.kind != "row" or not best.heads:
+        return None
+    cells = [c.strip() for c in best.text.split(" | ")]
+    heads = [h.strip() for h in best.heads.split(" | ")]
+    if len(cells) != len(heads):
+        return None
+    named = [(len({stem(w) for w in content_words(head)} & asked), cell)
+             for head, cell in zip(heads, cells, strict=True)
+             if not {stem(w) for w in content_words(cell)} & asked]
+    score, cell = max(named, default=(0, ""))
+    return cell if score and cell else None
+
+
+def named_value(unit: Evidence, question: str) -> str | None:
+    """The value of a form field or a two-cell row whose key the question names in its
+    own words (no kindred words): "Capacity | 1.7 litres" for "What is the capacity ...?".
+
+    Example:
+        >>> spec = Evidence(1, 0, 21, "Capacity | 1.7 litres", 0.8, "row")
+        >>> named_value(spec, "What is the capacity of the kettle?"), named_value(spec, "How big?")
+        ('1.7 litres', None)
+    """
+    pair = _label_and_value(unit)
+    if pair is None or not pair[1].strip():
+        return None
+    asked = {stem(w) for w in content_words(question)}
+    return " ".join(pair[1].split()) if {stem(w) for w in content_words(pair[0])} & asked else None
+
