@@ -29,7 +29,7 @@ from rag.text import STOPWORDS, WORD, content_words, names_in, stem
 if TYPE_CHECKING:
     from langchain_core.documents import Document
 
-__all__ = ["asks_change", "asks_how_to", "fits_kind", "informative", "list_evidence",
+__all__ = ["asks_change", "asks_how_to", "command_after", "fits_kind", "informative", "list_evidence",
            "promote_kind", "table_evidence", "unmatched_names", "wants_list"]
 
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
@@ -333,3 +333,26 @@ def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
     kept = [u for u in ranked
             if {stem(w) for w in content_words(u.flat_text)} - asked]
     return kept or list(ranked)
+
+
+def command_after(quotes: Sequence[Evidence], ranked: Sequence[Evidence]) -> list[Evidence]:
+    """For a how-to question: the first quote that a code block follows in its chunk (right
+    after it, or after one sentence that ends with a colon), then that sentence and the
+    code ("One command pulls one and switches to it:" ``rag models pull ...``); empty
+    when no quote is followed by code.
+
+    Example:
+        >>> units = [Evidence(1, 0, 9, "Say hello.", 0.9), Evidence(1, 10, 20, "Run this:", 0.5),
+        ...          Evidence(1, 21, 30, "make hi", 0.4, "code")]
+        >>> [u.text for u in command_after(units[:1], units)]
+        ['Say hello.', 'Run this:', 'make hi']
+    """
+    for quote in quotes:
+        after = sorted((u for u in ranked if u.n == quote.n and u.start >= quote.end),
+                       key=lambda u: u.start)
+        if after and after[0].kind == "code":
+            return [quote, after[0]]
+        if len(after) > 1 and after[0].text.rstrip().endswith(":") and after[1].kind == "code":
+            return [quote, after[0], after[1]]
+    return []
+

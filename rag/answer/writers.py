@@ -31,6 +31,7 @@ from rag.answer.result import Answer, Quote, Source
 from rag.answer.shape import (
     asks_change,
     asks_how_to,
+    command_after,
     fits_kind,
     informative,
     list_evidence,
@@ -263,7 +264,10 @@ class QuoteWriter:
                     and fits_kind(phrase.text, question, context=proof.flat_text):
                 context = ranked[0] if proof in after_best else _antecedent(proof, ranked)
                 return Quoted(phrase.text, proof.n, [proof, *([context] if context else [])])
-        return Quoted(None, None, pick_quotes(ranked, min_share=self.rules.min_share))
+        quotes = pick_quotes(ranked, min_share=self.rules.min_share)
+        if asks_how_to(question):  # the command that follows the sentence saying how
+            quotes = command_after(quotes, ranked) or quotes
+        return Quoted(None, None, quotes)
 
     def rank(self, question: str, relevant: Sequence[Document], *,
              query_vector: Sequence[float] | None = None) -> list[Evidence]:

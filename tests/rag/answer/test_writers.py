@@ -155,3 +155,19 @@ def test_an_amount_column_answers_how_much_even_when_it_reads_like_a_time(embedd
     doc = Document(text, metadata={UNITS_KEY: encode_units(units)})
     quoted = _writer(embeddings).compose("How much was the taxi from the station?", [doc])
     assert quoted is not None and quoted.short == "18.00"
+
+
+def test_a_how_to_answer_brings_the_command_that_follows_its_sentence(embeddings) -> None:
+    text = ("The index lives in the store folder.\n"
+            "To remove a file from the index, forget it:\n"
+            "rag forget ~/papers/old.pdf\n"
+            "Forgetting never deletes the file itself.")
+    doc = _with_units(text, ("The index lives in the store folder.", "sentence"),
+                      ("To remove a file from the index, forget it:", "sentence"),
+                      ("rag forget ~/papers/old.pdf", "code"),
+                      ("Forgetting never deletes the file itself.", "sentence"))
+    quoted = _writer(embeddings).compose("How do I remove a file from the index?", [doc])
+    assert quoted is not None
+    texts = [q.text for q in quoted.quotes]
+    assert texts[:2] == ["To remove a file from the index, forget it:",
+                         "rag forget ~/papers/old.pdf"]
