@@ -282,6 +282,24 @@ def _list_span(unit: Evidence, ranked: Sequence[Evidence], numbered_in: str | No
     return (items[0].start if start is None else start), items[-1].end
 
 
+_ASKS_PHONE = re.compile(r"\b(?:phone|telephone|mobile|fax|call|ring)\b", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d ().-]{5,}\d(?![\w-])")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def states_phone_number(text: str) -> bool:
+    """Whether ``text`` holds something written like a phone number: six digits or more in
+    one run of digits, spaces, dots, dashes and brackets (not a date, a serial like WM-775312).
+
+    Example:
+        >>> [states_phone_number(t) for t in ("Call 0800 555 019.", "Serial WM-775312.",
+        ...                                   "On 2031-03-03 at 08:00.", "It costs $1,250,000.")]
+        [True, False, False, False]
+    """
+    return any(sum(c.isdigit() for c in m.group()) >= 6 and not _ISO_DATE.search(m.group())
+               for m in _PHONE.finditer(text))
+
+
 def promote_kind(ranked: Sequence[Evidence], question: str, min_share: float) -> list[Evidence]:
     """``ranked`` with the best unit that states what the question asks for (a date for
     "when", a number for "how many", a name for "who") first, when it scores within
@@ -292,11 +310,21 @@ def promote_kind(ranked: Sequence[Evidence], question: str, min_share: float) ->
         ...          Evidence(1, 6, 9, "Start date: 1 March 2024", 0.8, "field")]
         >>> promote_kind(units, "When did the policy start?", 0.5)[0].text
         'Start date: 1 March 2024'
+        >>> units = [Evidence(1, 0, 5, "We are at 14 Quay Road.", 0.9),
+        ...          Evidence(1, 6, 9, "Call us on 555-0142.", 0.8)]
+        >>> promote_kind(units, "What is the phone number?", 0.5)[0].text
+        'Call us on 555-0142.'
     """
-    kind = question_kind(question)
-    if kind == "other" or not ranked:
-        return list(ranked)
+    if not ranked:
+        return []
     floor = min_share * ranked[0].score
+    kind = question_kind(question)
+    if _ASKS_PHONE.search(question) and kind != "who":  # a phone number ("who" asks a name)
+        for i, unit in enumerate(ranked[:5]):
+            if unit.score >= floor and states_phone_number(unit.flat_text):
+                return [unit, *ranked[:i], *ranked[i + 1:]]
+    if kind == "other":
+        return list(ranked)
     for i, unit in enumerate(ranked[:5]):
         if unit.score < floor:
             break
