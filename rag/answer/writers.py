@@ -246,13 +246,9 @@ class QuoteWriter:
                 return Quoted(None, None, [whole])
         ranked = promote_kind(informative(ranked, question), question, self.rules.min_share)
         best = ranked[0]
-        for at, unit in enumerate(u for u in ranked[:STRUCTURED_UNITS]  # a cell, a value
-                                  if u.score >= self.rules.min_share * best.score):
-            structured = structured_fact(unit, question) if at == 0 else named_value(unit,
-                                                                                     question)
-            if structured is not None and len(structured.split()) <= SHORT_WORDS \
-                    and (fits_kind(structured, question) or is_amount(structured)):
-                return Quoted(structured, unit.n, [unit])
+        cell = self._cell(question, ranked)
+        if cell is not None:
+            return cell
         table = table_evidence(best, ranked, [doc.page_content for doc in relevant], ANSWER_WORDS)
         if table is not None:  # a small table answers whole, its heads above its rows
             return Quoted(None, None, [table])
@@ -268,6 +264,18 @@ class QuoteWriter:
         if asks_how_to(question):  # the command that follows the sentence saying how
             quotes = command_after(quotes, ranked) or quotes
         return Quoted(None, None, quotes)
+
+    def _cell(self, question: str, ranked: Sequence[Evidence]) -> Quoted | None:
+        """The answer whose short fact is a table's cell or a form's value
+        (:data:`STRUCTURED_UNITS`), or None."""
+        close = [u for u in ranked[:STRUCTURED_UNITS]
+                 if u.score >= self.rules.min_share * ranked[0].score]
+        for at, unit in enumerate(close):
+            value = structured_fact(unit, question) if at == 0 else named_value(unit, question)
+            if value is not None and len(value.split()) <= SHORT_WORDS \
+                    and (fits_kind(value, question) or is_amount(value)):
+                return Quoted(value, unit.n, [unit])
+        return None
 
     def rank(self, question: str, relevant: Sequence[Document], *,
              query_vector: Sequence[float] | None = None) -> list[Evidence]:
