@@ -26,7 +26,8 @@ from collections.abc import Sequence
 
 from rag.text import STOPWORDS, WORD
 
-__all__ = ["is_filler", "normal_word", "phrase_features", "phrase_ranges", "trim_edges"]
+__all__ = ["is_filler", "normal_word", "phrase_features", "phrase_ranges", "trim_edges",
+           "whole_date"]
 
 _ENDS_CLAUSE = re.compile(r"[,;:)\].!?\"]$")
 _OPENS = re.compile(r"^[(\[\"]")
@@ -208,3 +209,26 @@ def phrase_features(text: str, start: int, end: int, asked: set[int], stems: Seq
         "sentence_start": float(start == 0),
         "head_nearby": float(head is not None and head in stems[max(0, start - 2): end + 1]),
     }
+
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
+_FULL_DATE = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}"
+                        rf"(?:st|nd|rd|th)?,?)\s+(?:1\d{{3}}|20\d{{2}})\b")
+
+
+def whole_date(phrase: str, sentence: str) -> str:
+    """A bare year widened to the whole date that holds it in its sentence ("2026" of "on
+    1 May 2026" is "1 May 2026"); the phrase itself otherwise.
+
+    Example:
+        >>> whole_date("2026", "The next meeting will be held on 1 May 2026 at 7.30 pm.")
+        '1 May 2026'
+        >>> whole_date("1994", "It opened on August 15, 1994."), whole_date("1994", "In 1994.")
+        ('August 15, 1994', '1994')
+    """
+    if not re.fullmatch(r"(?:1\d{3}|20\d{2})", phrase.strip()):
+        return phrase
+    dates = [m.group() for m in _FULL_DATE.finditer(sentence) if m.group().endswith(phrase.strip())]
+    return dates[0] if len(dates) == 1 else phrase
+

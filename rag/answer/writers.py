@@ -18,6 +18,7 @@ from rag.answer.cells import is_amount, named_value, structured_fact
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
+from rag.answer.phrases import whole_date
 from rag.answer.quotes import (
     ANSWER_WORDS,
     SHORT_WORDS,
@@ -259,7 +260,8 @@ class QuoteWriter:
             if phrase is not None and proof is not None and is_short_fact(phrase.text, question) \
                     and fits_kind(phrase.text, question, context=proof.flat_text):
                 context = ranked[0] if proof in after_best else _antecedent(proof, ranked)
-                return Quoted(phrase.text, proof.n, [proof, *([context] if context else [])])
+                return Quoted(whole_date(phrase.text, proof.flat_text), proof.n,
+                              [proof, *([context] if context else [])])
         quotes = pick_quotes(ranked, min_share=self.rules.min_share)
         if asks_how_to(question):  # the command that follows the sentence saying how
             quotes = command_after(quotes, ranked) or quotes

@@ -171,3 +171,11 @@ def test_a_how_to_answer_brings_the_command_that_follows_its_sentence(embeddings
     texts = [q.text for q in quoted.quotes]
     assert texts[:2] == ["To remove a file from the index, forget it:",
                          "rag forget ~/papers/old.pdf"]
+
+
+def test_a_year_chosen_from_a_whole_date_is_given_as_the_date(embeddings) -> None:
+    docs = [Document("Parish minutes. The council meets again on 1 May 2026 in the library.")]
+    quoted = _writer(embeddings, scorer=lambda messages, texts: [
+        0.0 if t == "2026" else -10.0 for t in texts]).compose(
+        "When does the council meet again?", docs)
+    assert quoted is not None and quoted.short == "1 May 2026"
