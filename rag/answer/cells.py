@@ -26,7 +26,6 @@ _KINDRED = (
     {"cost", "price", "fee", "charge", "pay", "rate", "much", "amount"},
     {"long", "length", "duration", "period", "time", "take", "takes"},
     {"big", "size", "large", "capacity"},
-    {"heavy", "weight", "weigh", "weighs"},
     {"many", "number", "count", "quantity"},
     {"when", "date", "time", "day", "year"},
     {"born", "birth", "birthday"},
@@ -106,17 +105,17 @@ def structured_fact(best: Evidence, question: str) -> str | None:
 
 
 def named_value(unit: Evidence, question: str) -> str | None:
-    """The value of a form field or a two-cell row whose key the question names (its words
-    or their kindred): "Capacity | 1.7 litres" for "What is the capacity ...?".
+    """The value of a form field or a two-cell row whose key the question names in its
+    own words (no kindred words): "Capacity | 1.7 litres" for "What is the capacity ...?".
 
     Example:
         >>> spec = Evidence(1, 0, 21, "Capacity | 1.7 litres", 0.8, "row")
-        >>> named_value(spec, "What is the capacity of the kettle?"), named_value(spec, "How old?")
+        >>> named_value(spec, "What is the capacity of the kettle?"), named_value(spec, "How big?")
         ('1.7 litres', None)
     """
     pair = _label_and_value(unit)
     if pair is None or not pair[1].strip():
         return None
-    asked = _asked_words(question)
+    asked = {stem(w) for w in content_words(question)}
     return " ".join(pair[1].split()) if {stem(w) for w in content_words(pair[0])} & asked else None
 

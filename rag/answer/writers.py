@@ -163,8 +163,8 @@ class Quoted:
 
 STRUCTURED_UNITS = 3
 """The best unit gives a table cell or a form value as the short fact; a field or a
-two-cell row among this many of the best does when the question names its key (a
-specification's "Capacity" row under two prose sentences)."""
+two-cell row among this many of the best does when the question names its key in its
+own words (a specification's "Capacity" row under two prose sentences)."""
 
 
 class QuoteWriter:

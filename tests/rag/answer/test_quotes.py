@@ -22,7 +22,6 @@ from rag.answer.quotes import ANSWER_WORDS, answer_shape, fitted_rules, pick_quo
         ("Did Microsoft repurchase shares in Q3 2023?", "passage"),
         ("How many pages does the report have?", "fact"),
         ("How long is the Quillon bridge?", "fact"),
-        ("How heavy is the kettle?", "fact"),
         ("Which embedding model is used by default?", "fact"),
         ("What is the capital of Peru?", "fact"),
         ("When did the bridge open?", "fact"),
