@@ -65,7 +65,7 @@ class Evidence:
     """Units of one list or one table share a group number (0: none)."""
     heads: str = ""
     """A table row's column heads, joined by `` | ``."""
-    named: float = 0.0
+    named: float = 1.0
     """How much the question names the chunk's document, 0 to 1 (the retriever's
     document prior, :data:`DOCUMENT_SHARE_KEY`; 1 when the retriever has none: a question
     that tells no document apart names them all alike, so the fitted floor holds)."""
@@ -234,7 +234,7 @@ def reweigh_ranks(units: Sequence[Evidence], rank_weight: float,
         >>> units = [Evidence(3, 0, 1, "a", 0.62), Evidence(1, 0, 1, "b", 0.58)]
         >>> [(u.text, round(u.score, 3)) for u in reweigh_ranks(units, 0.1)]
         [('b', 0.68), ('a', 0.653)]
-        >>> units = [Evidence(1, 0, 1, "other report", 0.70),
+        >>> units = [Evidence(1, 0, 1, "other report", 0.70, named=0.0),
         ...          Evidence(2, 0, 1, "named report", 0.65, named=1.0)]
         >>> [u.text for u in reweigh_ranks(units, 0.0, document_weight=0.1)]
         ['named report', 'other report']
