@@ -33,6 +33,14 @@ _KINDRED = (
     {"who", "name", "person", "owner", "contact"},
 )
 """Words a question uses for what a column head names ("What does it cost?": Price)."""
+_MEASURES = {
+    "heavy": {"weight", "weigh", "mass"}, "wide": {"width"}, "deep": {"depth"},
+    "tall": {"height"}, "high": {"height"}, "long": {"length"}, "far": {"distance"},
+    "big": {"size", "capacity", "dimension"}, "large": {"size", "capacity", "dimension"},
+    "fast": {"speed"}, "old": {"age"}, "hot": {"temperature"}, "cold": {"temperature"},
+}
+"""The measure a "how heavy/wide/..." question asks for names a key ("Weight: 1.1 kg")."""
+_HOW_MEASURE = re.compile(r"\bhow\s+(" + "|".join(_MEASURES) + r")\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
 
 
@@ -106,16 +114,22 @@ def structured_fact(best: Evidence, question: str) -> str | None:
 
 def named_value(unit: Evidence, question: str) -> str | None:
     """The value of a form field or a two-cell row whose key the question names in its
-    own words (no kindred words): "Capacity | 1.7 litres" for "What is the capacity ...?".
+    own words or by the measure a "how heavy/wide/..." asks for (no other kindred words: a
+    mail's "Date:" header does not answer "When do they come?"): "Capacity | 1.7 litres"
+    for "What is the capacity ...?", "Weight | 1.1 kg" for "How heavy is it?".
 
     Example:
         >>> spec = Evidence(1, 0, 21, "Capacity | 1.7 litres", 0.8, "row")
-        >>> named_value(spec, "What is the capacity of the kettle?"), named_value(spec, "How big?")
+        >>> named_value(spec, "What is the capacity of the kettle?"), named_value(spec, "How old?")
         ('1.7 litres', None)
+        >>> named_value(Evidence(1, 0, 15, "Weight | 1.1 kg", 0.6, "row"), "How heavy is it?")
+        '1.1 kg'
     """
     pair = _label_and_value(unit)
     if pair is None or not pair[1].strip():
         return None
     asked = {stem(w) for w in content_words(question)}
+    for measure in _HOW_MEASURE.findall(question):
+        asked |= {stem(w) for w in _MEASURES[measure.lower()]}
     return " ".join(pair[1].split()) if {stem(w) for w in content_words(pair[0])} & asked else None
 

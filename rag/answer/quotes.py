@@ -49,7 +49,8 @@ SHORT_WORDS = 8
 """A short fact has at most this many words; a longer phrase is not one (a product rule)."""
 
 _PASSAGE = re.compile(
-    r"^\s*(?:how|why)\b(?!\s+(?:many|much|long|old|far|large|big|high|tall|often)\b)"
+    r"^\s*(?:how|why)\b(?!\s+(?:many|much|long|old|far|large|big|high|tall|often|heavy|wide|"
+    r"deep|fast|hot|cold|early|late|soon)\b)"
     r"|\b(?:describe|explain|outline|summari[sz]e|list|compare|discuss|elaborate)\b"
     r"|\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:\w+\s+){0,2}"
     r"(?:factors|reasons|steps|ways|risks|changes|differences|effects|impacts|trends|drivers)\b"

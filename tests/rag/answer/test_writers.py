@@ -144,6 +144,9 @@ def test_a_specification_row_named_by_the_question_gives_the_short_fact(embeddin
     quoted = writer.compose("What is the capacity of the Aero 2?", [doc])
     assert quoted is not None and quoted.short == "1.7 litres"
     assert [q.text for q in quoted.quotes] == ["Capacity | 1.7 litres"]
+    heavy = writer.compose("How heavy is the Aero 2?", [doc])
+    assert heavy is not None and heavy.short == "1.1 kg"
+    assert [q.text for q in heavy.quotes] == ["Weight | 1.1 kg"]
 
 
 def test_an_amount_column_answers_how_much_even_when_it_reads_like_a_time(embeddings) -> None:
