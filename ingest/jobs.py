@@ -23,7 +23,7 @@ from ingest.attached import (
     attachments_by_mail,
     unchanged_attachments,
 )
-from ingest.blocks import PageFurniture, page_blocks, text_blocks
+from ingest.blocks import PageFurniture, contents_left_out, page_blocks, text_blocks
 from ingest.chunking import Chunker, content_hash
 from ingest.discover import FoundFile
 from ingest.headers import ChunkHeaders
@@ -81,7 +81,7 @@ def _chunk_pages(
             placed = (page_blocks(page.words, furniture=furniture.dropped if page.number else None)
                       if page.words else None)
             blocks = text_blocks(text) if placed is None else furniture.drop(placed)
-        for chunk in packer.pack(blocks):
+        for chunk in packer.pack(contents_left_out(blocks)):
             metadata = {
                 **base,
                 **paged,

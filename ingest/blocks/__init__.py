@@ -12,6 +12,7 @@ What lives here:
   list items, key-value fields, rows of figures);
 - :mod:`~ingest.blocks.furniture`: running headers and footers and page
   numbers, found across a document's pages;
+- :mod:`~ingest.blocks.contents`: a table of contents, left out like furniture;
 - :mod:`~ingest.blocks.layout`: a PDF page's tables from where its words stand
   (columns and their heads).
 
@@ -26,6 +27,7 @@ Example:
 from __future__ import annotations
 
 from ingest.blocks.clean import clean_text, unwrap_lines
+from ingest.blocks.contents import contents_left_out
 from ingest.blocks.furniture import PageFurniture
 from ingest.blocks.layout import page_blocks
 from ingest.blocks.plain import paragraph_blocks, text_blocks
@@ -33,6 +35,7 @@ from ingest.blocks.plain import paragraph_blocks, text_blocks
 __all__ = [
     "PageFurniture",
     "clean_text",
+    "contents_left_out",
     "page_blocks",
     "paragraph_blocks",
     "text_blocks",
