@@ -167,7 +167,8 @@ class RagChain(Runnable[dict, Answer]):
         if isinstance(self.writer, QuoteWriter):
             mark = time.perf_counter()
             quoted = self.writer.compose(standalone, relevant, query_vector=query_vector,
-                                         mentions=getattr(self.retriever, "mentions", None))
+                                         mentions=getattr(self.retriever, "mentions", None),
+                                         holders=getattr(self.retriever, "phrase_documents", None))
             if quoted is None:
                 yield from self._not_found(question, standalone, sources, timings, started)
                 return

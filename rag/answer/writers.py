@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.answer.across import REPORT_RANK_KEY, report_quotes
+from rag.answer.boilerplate import specific_first
 from rag.answer.cells import is_amount, named_value, structured_fact
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
@@ -206,7 +207,8 @@ class QuoteWriter:
 
     def compose(self, question: str, relevant: Sequence[Document], *,
                 query_vector: Sequence[float] | None = None,
-                mentions: Callable[[str], bool] | None = None) -> Quoted | None:
+                mentions: Callable[[str], bool] | None = None,
+                holders: Callable[[str], int] | None = None) -> Quoted | None:
         """Quote the answer to ``question`` from the relevant chunks (numbered from 1).
 
         Args:
@@ -215,21 +217,25 @@ class QuoteWriter:
             query_vector: The question's embedding, when the caller has it already.
             mentions: Whether the collection mentions a name anywhere (a name the
                 question asks about that no chunk holds is looked up there).
+            holders: How many documents of the collection hold a phrase (their shared
+                boilerplate is set aside, :func:`rag.answer.boilerplate.specific_first`).
 
         Returns:
             The quoted answer, or None when no sentence scores above the floor.
         """
         return self.quote(question, relevant,
                           self.rank(question, relevant, query_vector=query_vector),
-                          mentions=mentions)
+                          mentions=mentions, holders=holders)
 
     def quote(self, question: str, relevant: Sequence[Document], ranked: Sequence[Evidence], *,
-              mentions: Callable[[str], bool] | None = None) -> Quoted | None:
+              mentions: Callable[[str], bool] | None = None,
+              holders: Callable[[str], int] | None = None) -> Quoted | None:
         """Quote the answer from ranked evidence (:meth:`rank`); see :meth:`compose`."""
         if not ranked or ranked[0].score < self.rules.min_score:
             return None
         if unmatched_names(question, relevant, mentions):  # something the documents never name
             return None
+        ranked = specific_first(question, ranked, holders, self.rules.min_score)
         shape = answer_shape(question)
         if shape == "passage" and not asks_change(question):
             ranked = _prose_first(ranked, self.rules.min_score)

@@ -119,6 +119,10 @@ class Index:
         """The ``k`` best BM25 hits for ``text`` (see :meth:`KeywordIndex.search`)."""
         return self.keywords.search(text, k, sources=sources)
 
+    def phrase_documents(self, phrase: str) -> int:
+        """How many documents hold ``phrase`` (see :meth:`KeywordIndex.phrase_documents`)."""
+        return self.keywords.phrase_documents(phrase)
+
     def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
         """How many documents the index holds, and how many hold each term (see
         :meth:`KeywordIndex.document_frequencies`)."""

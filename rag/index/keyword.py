@@ -147,6 +147,28 @@ class KeywordIndex:
         with self._lock:
             return self._documents.scores(self._conn, weights, sources)
 
+    def phrase_documents(self, phrase: str) -> int:
+        """How many documents (sources) hold ``phrase``, its words in this order (FTS5
+        phrase match: case, punctuation and word endings aside).
+
+        Example:
+            >>> from pathlib import Path
+            >>> import tempfile
+            >>> kw = KeywordIndex(Path(tempfile.mkdtemp()) / "kw.sqlite3", "docs")
+            >>> kw.upsert(["a", "b", "c"], ["I have reviewed this report.", "We have reviewed it.",
+            ...           "I have reviewed this report; it is true."], ["x.pdf", "y.pdf", "z.pdf"])
+            >>> kw.phrase_documents("I have reviewed this report"), kw.phrase_documents("")
+            (2, 0)
+        """
+        words = WORD.findall(phrase.lower())
+        if not words:
+            return 0
+        match = '"' + " ".join(w.replace('"', "") for w in words) + '"'
+        with self._lock:
+            return self._conn.execute(
+                f"SELECT count(DISTINCT source) FROM {self.table} WHERE {self.table} MATCH ?",
+                [match]).fetchone()[0]
+
     def count(self) -> int:
         """Return how many chunks the index holds."""
         with self._lock:

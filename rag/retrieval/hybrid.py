@@ -218,6 +218,10 @@ class HybridRetriever(BaseRetriever):
         chunks = self.index.fetch([hit.id for hit in hits]) if hits else []
         return any(names_in(name, f"{c.text} {c.metadata.get('header', '')}") for c in chunks)
 
+    def phrase_documents(self, phrase: str) -> int:
+        """How many documents of the index hold ``phrase`` (its words in order)."""
+        return self.index.phrase_documents(phrase)
+
     def _get_relevant_documents(
         self,
         query: str,

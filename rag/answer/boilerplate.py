@@ -1,0 +1,93 @@
+"""Boilerplate: sentences that many documents of a collection repeat word for word.
+
+A company's quarterly reports each end with the same certifications ("I have
+reviewed this Quarterly Report on Form 10-Q of NVIDIA Corporation;"), a
+firm's letters with the same disclaimer. Such a sentence names the company
+and the report, so it matches every question about them, yet it says nothing
+about what was asked. :func:`specific_first` sets it aside when another unit
+clears the floor and holds as many of the question's words as the repeated
+phrase does: it is evidence only
+when nothing else is, or when the question asks what it says ("Which law
+governs the agreement?" of contracts that share their governing-law clause).
+
+Whether a sentence repeats is asked of the collection (the keyword index's
+phrase search, injected as ``holders``): its longest run of words without
+digits (dates and amounts differ from report to report), when it has at least
+:data:`PHRASE_WORDS` words, held by at least :data:`BOILERPLATE_DOCUMENTS`
+documents. These are product rules, not fitted numbers.
+
+Example:
+    >>> template_phrase("I have reviewed this Quarterly Report on Form 10-Q of ACME Corp;")
+    'I have reviewed this Quarterly Report on Form'
+    >>> template_phrase("Sales rose 8% to $81.8 billion.") is None
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rag.answer.evidence import Evidence
+from rag.text import WORD, word_overlap
+
+__all__ = ["BOILERPLATE_DOCUMENTS", "CHECKED_UNITS", "PHRASE_WORDS", "specific_first",
+           "template_phrase"]
+
+BOILERPLATE_DOCUMENTS = 3
+"""A sentence that this many documents hold is boilerplate (one report and its
+amendment, or two versions of a file, still say something of their own)."""
+PHRASE_WORDS = 6
+"""A shorter run of words is common language, not a template."""
+CHECKED_UNITS = 8
+"""Only the best this many units are looked up (the quotes come from the first few)."""
+
+
+def template_phrase(text: str) -> str | None:
+    """The longest run of the unit's words without a digit, or None when it is shorter than
+    :data:`PHRASE_WORDS` words."""
+    runs: list[list[str]] = [[]]
+    for word in WORD.findall(text):
+        if any(ch.isdigit() for ch in word):
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    longest = max(runs, key=len)
+    return " ".join(longest) if len(longest) >= PHRASE_WORDS else None
+
+
+def specific_first(question: str, ranked: Sequence[Evidence],
+                   holders: Callable[[str], int] | None, floor: float) -> list[Evidence]:
+    """``ranked`` without its boilerplate among the best :data:`CHECKED_UNITS` units, when the
+    best unit that is none clears ``floor`` and holds at least as many of ``question``'s
+    words (:func:`rag.text.word_overlap`) as the repeated phrase does (the words that
+    name the document, its company or period, are not the phrase's); else ``ranked``
+    unchanged.
+
+    Args:
+        question: The standalone question.
+        ranked: The units, best first.
+        holders: How many documents of the collection hold a phrase (None: not known).
+        floor: The score under which no unit answers.
+
+    Example:
+        >>> units = [Evidence(1, 0, 9, "I have reviewed this quarterly report of ACME;", 1.2),
+        ...          Evidence(2, 0, 9, "ACME's net sales were $23.2 billion.", 1.1)]
+        >>> counts = {"I have reviewed this quarterly report of ACME": 4}
+        >>> [u.n for u in specific_first("What were ACME's net sales?", units,
+        ...                              lambda p: counts.get(p, 1), floor=1.0)]
+        [2]
+        >>> [u.n for u in specific_first("Who reviewed ACME's report?", units,
+        ...                              lambda p: counts.get(p, 1), floor=1.0)]
+        [1, 2]
+    """
+    if holders is None:
+        return list(ranked)
+    phrases = {at: phrase for at, unit in enumerate(ranked[:CHECKED_UNITS])
+               if (phrase := template_phrase(unit.flat_text)) is not None
+               and holders(phrase) >= BOILERPLATE_DOCUMENTS}
+    kept = [unit for at, unit in enumerate(ranked) if at not in phrases]
+    if not phrases or not kept or kept[0].score < floor:
+        return list(ranked)
+    covered = word_overlap(question, kept[0].flat_text)
+    asked = {at for at, phrase in phrases.items() if word_overlap(question, phrase) > covered}
+    return [unit for at, unit in enumerate(ranked) if at not in phrases.keys() - asked]
