@@ -6,9 +6,11 @@ firm's letters with the same disclaimer. Such a sentence names the company
 and the report, so it matches every question about them, yet it says nothing
 about what was asked. :func:`specific_first` sets it aside when another unit
 clears the floor and holds as many of the question's words as the repeated
-phrase does: it is evidence only
-when nothing else is, or when the question asks what it says ("Which law
-governs the agreement?" of contracts that share their governing-law clause).
+phrase does: it is evidence only when nothing else is, or when the question
+asks what it says ("Which law governs the agreement?" of contracts that share
+their governing-law clause). The retriever does not set whole chunks of it
+aside: a question that names a company's report finds its certification
+exhibits first, and then no specific unit is there to take their place.
 
 Whether a sentence repeats is asked of the collection (the keyword index's
 phrase search, injected as ``holders``): its longest run of words without
@@ -58,10 +60,10 @@ def template_phrase(text: str) -> str | None:
 def specific_first(question: str, ranked: Sequence[Evidence],
                    holders: Callable[[str], int] | None, floor: float) -> list[Evidence]:
     """``ranked`` without its boilerplate among the best :data:`CHECKED_UNITS` units, when the
-    best unit that is none clears ``floor`` and holds at least as many of ``question``'s
-    words (:func:`rag.text.word_overlap`) as the repeated phrase does (the words that
-    name the document, its company or period, are not the phrase's); else ``ranked``
-    unchanged.
+    best unit that is none clears ``floor`` and one that clears it holds at least as many of
+    ``question``'s words (:func:`rag.text.word_overlap`) as the repeated phrase does (the
+    words that name the document, its company or period, are not the phrase's); else
+    ``ranked`` unchanged.
 
     Args:
         question: The standalone question.
@@ -88,6 +90,6 @@ def specific_first(question: str, ranked: Sequence[Evidence],
     kept = [unit for at, unit in enumerate(ranked) if at not in phrases]
     if not phrases or not kept or kept[0].score < floor:
         return list(ranked)
-    covered = word_overlap(question, kept[0].flat_text)
+    covered = max(word_overlap(question, unit.flat_text) for unit in kept if unit.score >= floor)
     asked = {at for at, phrase in phrases.items() if word_overlap(question, phrase) > covered}
     return [unit for at, unit in enumerate(ranked) if at not in phrases.keys() - asked]
