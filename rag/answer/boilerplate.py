@@ -13,15 +13,14 @@ aside: a question that names a company's report finds its certification
 exhibits first, and then no specific unit is there to take their place.
 
 Whether a sentence repeats is asked of the collection (the keyword index's
-phrase search, injected as ``holders``): its longest run of words without
-digits (dates and amounts differ from report to report), when it has at least
-:data:`PHRASE_WORDS` words, held by at least :data:`BOILERPLATE_DOCUMENTS`
-documents. These are product rules, not fitted numbers.
+phrase search, injected as ``holders``): all its words, digits included, when
+it has at least :data:`PHRASE_WORDS`, held by at least
+:data:`BOILERPLATE_DOCUMENTS` documents. These are product rules, not fitted numbers.
 
 Example:
     >>> template_phrase("I have reviewed this Quarterly Report on Form 10-Q of ACME Corp;")
-    'I have reviewed this Quarterly Report on Form'
-    >>> template_phrase("Sales rose 8% to $81.8 billion.") is None
+    'I have reviewed this Quarterly Report on Form 10 Q of ACME Corp'
+    >>> template_phrase("Sales rose 8%.") is None
     True
 """
 
@@ -45,16 +44,12 @@ CHECKED_UNITS = 8
 
 
 def template_phrase(text: str) -> str | None:
-    """The longest run of the unit's words without a digit, or None when it is shorter than
-    :data:`PHRASE_WORDS` words."""
-    runs: list[list[str]] = [[]]
-    for word in WORD.findall(text):
-        if any(ch.isdigit() for ch in word):
-            runs.append([])
-        else:
-            runs[-1].append(word)
-    longest = max(runs, key=len)
-    return " ".join(longest) if len(longest) >= PHRASE_WORDS else None
+    """The unit's words, to look up whether other documents repeat them all in this
+    order, or None when it has fewer than :data:`PHRASE_WORDS` words. Digits count:
+    a sentence that each contract fills with its own figure ("pays each invoice within
+    60 days") says something of its own."""
+    words = WORD.findall(text)
+    return " ".join(words) if len(words) >= PHRASE_WORDS else None
 
 
 def specific_first(question: str, ranked: Sequence[Evidence],

@@ -24,7 +24,7 @@ GOVERNING_LAW = "This Agreement shall be governed by the laws of England and Wal
 CONTRACTS = {
     f"{party.lower()}-contract.txt":
         f"This Agreement is made between Harbour Ltd and {party}. {GOVERNING_LAW} "
-        f"{party} pays the invoice within {days} days."
+        f"Harbour Ltd pays each invoice within {days} days of receiving it."
     for party, days in [("Bexley", 30), ("Corran", 45), ("Dunmore", 60)]}
 
 
@@ -64,8 +64,19 @@ def test_a_clause_every_contract_holds_still_answers_a_question_about_it(embeddi
     assert quoted is not None and quoted.quotes[0].text == GOVERNING_LAW
 
 
+def test_a_template_sentence_with_each_document_s_own_figure_is_no_boilerplate(
+        embeddings, tmp_path: Path) -> None:
+    keywords = _keywords(tmp_path, CONTRACTS)
+    assert keywords.phrase_documents("Harbour Ltd pays each invoice within") == 3
+    relevant = [Document(CONTRACTS["dunmore-contract.txt"])]
+    quoted = _writer(embeddings).compose("How soon does Harbour Ltd pay Dunmore?",
+                                         relevant, holders=keywords.phrase_documents)
+    assert quoted is not None
+    assert quoted.quotes[0].text == "Harbour Ltd pays each invoice within 60 days of receiving it."
+
+
 def test_a_sentence_only_one_document_holds_is_not_boilerplate(tmp_path: Path) -> None:
     keywords = _keywords(tmp_path, {**CONTRACTS, "note.txt": "The Bexley invoice was paid late."})
-    assert keywords.phrase_documents("Bexley pays the invoice within") == 1
+    assert keywords.phrase_documents("Harbour Ltd pays each invoice within 30 days") == 1
     assert keywords.phrase_documents("made between Harbour Ltd and") == 3
     assert keywords.phrase_documents("The invoice was paid") == 0  # words in order only
