@@ -79,7 +79,8 @@ def _label_and_value(unit: Evidence) -> tuple[str, str] | None:
 
 def structured_fact(best: Evidence, question: str) -> str | None:
     """The short fact a table row or a form field gives: the cell of the column the question
-    names (by its words), or the field's value; None when the question names no column.
+    names (by its words; of two, the one whose head says least else: "Zephyr V8" before
+    "Zephyr V8 Pro"), or the field's value; None when the question names no column.
 
     Example:
         >>> row = Evidence(1, 0, 18, "Basic | $9 | 10 GB", 0.9, "row", 1,
@@ -91,6 +92,10 @@ def structured_fact(best: Evidence, question: str) -> str | None:
         >>> structured_fact(Evidence(1, 0, 21, "Capacity | 1.7 litres", 0.8, "row"),
         ...                 "What is the capacity of the kettle?")
         '1.7 litres'
+        >>> price = Evidence(1, 0, 20, "Price | £199 | £279", 0.9, "row", 1,
+        ...                  "Feature | Zephyr V8 | Zephyr V8 Pro")
+        >>> structured_fact(price, "How much does the Zephyr V8 cost?")
+        '£199'
     """
     asked = _asked_words(question)
     pair = _label_and_value(best)
@@ -105,11 +110,13 @@ def structured_fact(best: Evidence, question: str) -> str | None:
     heads = [h.strip() for h in best.heads.split(" | ")]
     if len(cells) != len(heads):
         return None
-    named = [(len({stem(w) for w in content_words(head)} & asked), cell)
-             for head, cell in zip(heads, cells, strict=True)
-             if not {stem(w) for w in content_words(cell)} & asked]
-    score, cell = max(named, default=(0, ""))
-    return cell if score and cell else None
+    named = []  # (head words asked, minus head words not asked, minus column), cell
+    for column, (head, cell) in enumerate(zip(heads, cells, strict=True)):
+        words = {stem(w) for w in content_words(head)}
+        if not {stem(w) for w in content_words(cell)} & asked:
+            named.append(((len(words & asked), -len(words - asked), -column), cell))
+    rank, cell = max(named, default=((0, 0, 0), ""))
+    return cell if rank[0] and cell else None
 
 
 def named_value(unit: Evidence, question: str) -> str | None:

@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING
 
 from rag.answer.focus import sentence_scores
 from rag.index.units import UNITS_KEY, Unit, decode_units, readable
-from rag.text import WORD, sentence_spans
+from rag.text import WORD, content_words, sentence_spans, stem, word_overlap
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "chunk_units", "echoes", "quote_units", "rank_evidence",
-           "reweigh_ranks"]
+__all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "asked_sections", "chunk_units", "echoes",
+           "quote_units", "rank_evidence", "reweigh_ranks"]
 
 QUOTE_WORDS = 60
 """A unit longer than this many words (a table, a run-on list) is cut before quoting."""
@@ -172,6 +172,46 @@ def echoes(unit: str, question: str) -> bool:
     return len(asked.split()) >= 3 and asked in " ".join(WORD.findall(unit.lower()))
 
 
+def asked_sections(question: str, document: Document) -> list[tuple[int, int]]:
+    """Where a chunk answers a heading that asks ``question`` itself (a FAQ's question):
+    ``(start, end)`` from the end of each such heading to the next heading, and from the
+    chunk's start when the heading it falls under (its ``section``) asks it.
+
+    A heading asks the question when it holds it (:func:`echoes`), or when the question
+    holds all of the heading's content words (at least two) and at most one more ("Can I
+    bring a dog?" asks "Can I bring my dog?", not "Can I bring a dog to the gala?").
+
+    Example:
+        >>> from langchain_core.documents import Document
+        >>> from rag.index.units import encode_units
+        >>> text = "Is parking free?\\n\\nYes, after 6pm.\\n\\nCan I bring a dog?\\n\\nNo."
+        >>> units = [Unit(0, 16, "heading"), Unit(18, 33, "sentence"),
+        ...          Unit(35, 53, "heading"), Unit(55, 58, "sentence")]
+        >>> doc = Document(text, metadata={UNITS_KEY: encode_units(units)})
+        >>> [text[a:b].strip() for a, b in asked_sections("Can I bring my dog?", doc)]
+        ['No.']
+    """
+    wanted = {stem(w) for w in content_words(question)}
+
+    def asks(heading: str) -> bool:
+        held = {stem(w) for w in content_words(heading)}
+        return echoes(heading, question) or (
+            len(held) >= 2 and held <= wanted and len(wanted - held) <= 1)
+
+    text, metadata = document.page_content, document.metadata or {}
+    spans: list[tuple[int, int]] = []
+    start = 0 if asks(str(metadata.get("section", ""))) else None
+    for unit in decode_units(metadata.get(UNITS_KEY)):
+        if unit.kind != "heading":
+            continue
+        if start is not None:
+            spans.append((start, unit.start))
+        start = unit.end if asks(text[unit.start:unit.end]) else None
+    if start is not None:
+        spans.append((start, len(text)))
+    return spans
+
+
 def rank_evidence(
     question: str,
     documents: Sequence[Document],
@@ -183,7 +223,9 @@ def rank_evidence(
     document_weight: float = 0.0,
 ) -> list[Evidence]:
     """Score every quotable unit of the relevant chunks against ``question``
-    (except those that repeat the question, see :func:`echoes`).
+    (except those that repeat the question, see :func:`echoes`). A unit under a heading
+    that asks the question (:func:`asked_sections`) holds all its words: the heading
+    lends them.
 
     Args:
         question: The standalone question.
@@ -210,6 +252,10 @@ def rank_evidence(
         return []
     scores = sentence_scores(question, [u.flat_text for u in units], embeddings,
                              query_vector=query_vector, lexical_weight=lexical_weight)
+    asked = {n: asked_sections(question, doc) for n, doc in enumerate(documents, start=1)}
+    scores = [score + lexical_weight * (1.0 - word_overlap(question, u.flat_text))
+              if any(a <= u.start < b for a, b in asked[u.n]) else score
+              for u, score in zip(units, scores, strict=True)]
     return reweigh_ranks([replace(u, score=float(score))
                           for u, score in zip(units, scores, strict=True)], rank_weight,
                          document_weight)
