@@ -22,7 +22,8 @@ their own above. The page's words with their boxes (PDFium's text runs, see
 4. each row becomes its label (under its section line, if any) and one cell per
    column.
 
-The lines outside tables are read as plain text (:func:`ingest.blocks.text_blocks`).
+Tables of words without figures are grids (:mod:`ingest.blocks.grids`). The
+lines outside tables are read as plain text (:func:`ingest.blocks.text_blocks`).
 A page whose lines look set in two columns of prose is left to the line reader
 (:func:`page_blocks` returns None), as is a page without a table.
 
@@ -45,6 +46,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from ingest.blocks.grids import grid_block, grid_ranges
 from ingest.blocks.plain import text_blocks
 from ingest.readers.types import Block, Segment
 
@@ -136,14 +138,17 @@ def page_blocks(runs: Sequence[Segment], *,
     """
     lines = [line for line in _lines(runs) if furniture is None or not furniture(line.text)]
     tables = _tables(lines)
-    if not tables or _two_columns(lines, tables):
+    grids = [(first, last) for first, last in grid_ranges([line.segments for line in lines])
+             if not any(first <= end and last >= start - MAX_HEAD_LINES for start, end in tables)]
+    if not (tables or grids) or _two_columns(lines, tables + grids):
         return None
     blocks: list[Block] = []
     done = 0
-    for first, last in tables:
-        heads = _head_lines(lines, first, last, done)
+    for first, last in sorted(tables + grids):
+        heads = [] if (first, last) in grids else _head_lines(lines, first, last, done)
         blocks += text_blocks(_text(lines[done:first - len(heads)]))
-        blocks.append(_table(heads, lines[first:last + 1]))
+        blocks.append(grid_block([line.segments for line in lines[first:last + 1]])
+                      if (first, last) in grids else _table(heads, lines[first:last + 1]))
         done = last + 1
     blocks += text_blocks(_text(lines[done:]))
     return blocks
@@ -184,7 +189,7 @@ def _same_line(row: list[Segment], run: Segment) -> bool:
 def _segments(runs: list[Segment]) -> tuple[Segment, ...]:
     height = sorted(r.height for r in runs)[len(runs) // 2] or 1.0
     merged: list[Segment] = []
-    for run in runs:
+    for run in (r for i, r in enumerate(runs) if not i or not _marker(r, runs[i - 1], height)):
         last = merged[-1] if merged else None
         if last is not None and run.x0 - last.x1 <= CELL_GAP * height:
             space = "" if run.x0 - last.x1 < 0.05 * height else " "
@@ -193,6 +198,13 @@ def _segments(runs: list[Segment]) -> tuple[Segment, ...]:
         else:
             merged.append(run)
     return tuple(Segment(s.x0, s.x1, s.top, s.bottom, " ".join(s.text.split())) for s in merged)
+
+
+def _marker(run: Segment, before: Segment, height: float) -> bool:
+    """Whether ``run`` is a footnote marker: one or two letters or digits, small and raised,
+    right after the run before it ("83,190,556²" is 83,190,556)."""
+    return (len(run.text) <= 2 and run.text.isalnum() and run.height < 0.8 * height
+            and run.bottom < before.bottom - 0.2 * height and run.x0 - before.x1 < 0.5 * height)
 
 
 def _tables(lines: list[_Line]) -> list[tuple[int, int]]:
