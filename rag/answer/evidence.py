@@ -24,14 +24,15 @@ from typing import TYPE_CHECKING
 
 from rag.answer.focus import sentence_scores
 from rag.index.units import UNITS_KEY, Unit, decode_units, readable
-from rag.text import WORD, content_words, sentence_spans, stem, word_overlap
+from rag.text import WORD, sentence_spans, word_overlap
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "asked_sections", "chunk_units", "echoes",
-           "quote_units", "rank_evidence", "reweigh_ranks"]
+__all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "chunk_units", "echoes",
+           "quote_units", "rank_evidence", "reweigh_ranks",
+           "unit_headings"]
 
 QUOTE_WORDS = 60
 """A unit longer than this many words (a table, a run-on list) is cut before quoting."""
@@ -172,44 +173,31 @@ def echoes(unit: str, question: str) -> bool:
     return len(asked.split()) >= 3 and asked in " ".join(WORD.findall(unit.lower()))
 
 
-def asked_sections(question: str, document: Document) -> list[tuple[int, int]]:
-    """Where a chunk answers a heading that asks ``question`` itself (a FAQ's question):
-    ``(start, end)`` from the end of each such heading to the next heading, and from the
-    chunk's start when the heading it falls under (its ``section``) asks it.
-
-    A heading asks the question when it holds it (:func:`echoes`), or when the question
-    holds all of the heading's content words (at least two) and at most one more ("Can I
-    bring a dog?" asks "Can I bring my dog?", not "Can I bring a dog to the gala?").
+def unit_headings(document: Document) -> list[tuple[int, str]]:
+    """The headings a chunk's units fall under: ``(offset, heading)``, in order, from the
+    heading it starts under (its ``section``, at offset 0) and each heading in it (at the
+    heading's end).
 
     Example:
         >>> from langchain_core.documents import Document
         >>> from rag.index.units import encode_units
-        >>> text = "Is parking free?\\n\\nYes, after 6pm.\\n\\nCan I bring a dog?\\n\\nNo."
-        >>> units = [Unit(0, 16, "heading"), Unit(18, 33, "sentence"),
-        ...          Unit(35, 53, "heading"), Unit(55, 58, "sentence")]
-        >>> doc = Document(text, metadata={UNITS_KEY: encode_units(units)})
-        >>> [text[a:b].strip() for a, b in asked_sections("Can I bring my dog?", doc)]
-        ['No.']
+        >>> text = "2.4.0\\n\\n- Added export.\\n\\n2.3.0\\n\\n- Added a dark theme."
+        >>> units = [Unit(0, 5, "heading"), Unit(7, 22, "item"), Unit(24, 29, "heading"),
+        ...          Unit(31, 51, "item")]
+        >>> unit_headings(Document(text, metadata={UNITS_KEY: encode_units(units),
+        ...                                        "section": "Changelog"}))
+        [(0, 'Changelog'), (5, '2.4.0'), (29, '2.3.0')]
     """
-    wanted = {stem(w) for w in content_words(question)}
-
-    def asks(heading: str) -> bool:
-        held = {stem(w) for w in content_words(heading)}
-        return echoes(heading, question) or (
-            len(held) >= 2 and held <= wanted and len(wanted - held) <= 1)
-
     text, metadata = document.page_content, document.metadata or {}
-    spans: list[tuple[int, int]] = []
-    start = 0 if asks(str(metadata.get("section", ""))) else None
-    for unit in decode_units(metadata.get(UNITS_KEY)):
-        if unit.kind != "heading":
-            continue
-        if start is not None:
-            spans.append((start, unit.start))
-        start = unit.end if asks(text[unit.start:unit.end]) else None
-    if start is not None:
-        spans.append((start, len(text)))
-    return spans
+    headings = [(0, str(metadata.get("section", "")))]
+    headings += [(unit.end, text[unit.start:unit.end].lstrip("#").strip())
+                 for unit in decode_units(metadata.get(UNITS_KEY)) if unit.kind == "heading"]
+    return headings
+
+
+def _heading_at(headings: list[tuple[int, str]], offset: int) -> str:
+    """The heading a unit starting at ``offset`` falls under (the last one before it)."""
+    return next((heading for end, heading in reversed(headings) if end <= offset), "")
 
 
 def rank_evidence(
@@ -223,9 +211,10 @@ def rank_evidence(
     document_weight: float = 0.0,
 ) -> list[Evidence]:
     """Score every quotable unit of the relevant chunks against ``question``
-    (except those that repeat the question, see :func:`echoes`). A unit under a heading
-    that asks the question (:func:`asked_sections`) holds all its words: the heading
-    lends them.
+    (except those that repeat the question, see :func:`echoes`). The question's words a
+    unit holds count with those of the heading it falls under (:func:`unit_headings`): a
+    changelog's "Added a dark theme." holds the "2.3.0" of its heading, a FAQ's answer
+    the words of the question its heading asks.
 
     Args:
         question: The standalone question.
@@ -250,12 +239,12 @@ def rank_evidence(
     units = _originals(units)
     if not units:
         return []
-    scores = sentence_scores(question, [u.flat_text for u in units], embeddings,
-                             query_vector=query_vector, lexical_weight=lexical_weight)
-    asked = {n: asked_sections(question, doc) for n, doc in enumerate(documents, start=1)}
-    scores = [score + lexical_weight * (1.0 - word_overlap(question, u.flat_text))
-              if any(a <= u.start < b for a, b in asked[u.n]) else score
-              for u, score in zip(units, scores, strict=True)]
+    similarities = sentence_scores(question, [u.flat_text for u in units], embeddings,
+                                   query_vector=query_vector)
+    headings = {n: unit_headings(doc) for n, doc in enumerate(documents, start=1)}
+    scores = [similarity + lexical_weight * word_overlap(
+                  question, f"{_heading_at(headings[u.n], u.start)} {u.flat_text}")
+              for u, similarity in zip(units, similarities, strict=True)]
     return reweigh_ranks([replace(u, score=float(score))
                           for u, score in zip(units, scores, strict=True)], rank_weight,
                          document_weight)

@@ -1,4 +1,4 @@
-"""Evidence ranking: a FAQ's heading lends its question to the answer under it."""
+"""Evidence ranking: a heading lends its words to the units under it (a FAQ's question)."""
 
 from __future__ import annotations
 
@@ -45,11 +45,24 @@ def test_the_answer_under_a_heading_that_asks_the_question_clears_the_fitted_flo
     assert email > max(u.score for u in unlifted if u.text.startswith("We email"))
 
 
-def test_a_heading_that_asks_something_else_lends_nothing(embeddings) -> None:
-    question = "Can children join the swim club at five?"
-    lifted = rank_evidence(question, [_faq()], embeddings, lexical_weight=0.3)
-    plain = {u.text: u.score for u in rank_evidence(
-        question, [Document(_faq().page_content)], embeddings, lexical_weight=0.3)}
-    # The same units score alike (batches of other sizes move int8 scores by ~0.01);
-    # a lent question would add up to the lexical weight, 0.3.
-    assert lifted and all(abs(u.score - plain[u.text]) < 0.05 for u in lifted)
+CHANGELOG = [("2.4.0 - 2026-03-02", "heading"), ("Added export to CSV.", "item"),
+             ("2.3.0 - 2025-11-20", "heading"), ("Added a dark theme.", "item")]
+
+
+def test_a_unit_holds_the_words_of_the_heading_it_falls_under(embeddings) -> None:
+    text, units = "", []
+    for line, kind in CHANGELOG:
+        start = len(text)
+        text += line + "\n\n"
+        units.append(Unit(start, start + len(line), kind))
+    headed = Document(text.rstrip(), metadata={UNITS_KEY: encode_units(units)})
+    bare = Document(text.rstrip(), metadata={UNITS_KEY: encode_units(
+        [u for u in units if u.kind != "heading"])})  # the same items, no headings known
+    question = "What was added in 2.3.0?"
+
+    def lead(document: Document) -> float:
+        scores = {u.text: u.score for u in rank_evidence(question, [document], embeddings,
+                                                         lexical_weight=0.3)}
+        return scores["Added a dark theme."] - scores["Added export to CSV."]
+
+    assert lead(headed) > lead(bare) + 0.05  # "2.3.0" is its heading's, not the other's
