@@ -70,6 +70,8 @@ class Evidence:
     """How much the question names the chunk's document, 0 to 1 (the retriever's
     document prior, :data:`DOCUMENT_SHARE_KEY`; 1 when the retriever has none: a question
     that tells no document apart names them all alike, so the fitted floor holds)."""
+    heading: str = ""
+    """The heading the unit falls under (:func:`unit_headings`; empty: none known)."""
 
     @property
     def words(self) -> int:
@@ -230,9 +232,11 @@ def rank_evidence(
     Returns:
         The units, best first (ties: document order).
     """
+    headings = {n: unit_headings(doc) for n, doc in enumerate(documents, start=1)}
     units = [Evidence(n, unit.start, unit.end, doc.page_content[unit.start:unit.end], 0.0,
                       unit.kind, unit.group, unit.heads,
-                      float((doc.metadata or {}).get(DOCUMENT_SHARE_KEY, 1.0)))
+                      float((doc.metadata or {}).get(DOCUMENT_SHARE_KEY, 1.0)),
+                      _heading_at(headings[n], unit.start))
              for n, doc in enumerate(documents, start=1)
              for unit in chunk_units(doc)
              if not echoes(doc.page_content[unit.start:unit.end], question)]
@@ -241,9 +245,7 @@ def rank_evidence(
         return []
     similarities = sentence_scores(question, [u.flat_text for u in units], embeddings,
                                    query_vector=query_vector)
-    headings = {n: unit_headings(doc) for n, doc in enumerate(documents, start=1)}
-    scores = [similarity + lexical_weight * word_overlap(
-                  question, f"{_heading_at(headings[u.n], u.start)} {u.flat_text}")
+    scores = [similarity + lexical_weight * word_overlap(question, f"{u.heading} {u.flat_text}")
               for u, similarity in zip(units, similarities, strict=True)]
     return reweigh_ranks([replace(u, score=float(score))
                           for u, score in zip(units, scores, strict=True)], rank_weight,

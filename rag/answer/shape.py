@@ -38,8 +38,10 @@ _MONTHS = re.compile(
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|daily|weekly|monthly|yearly|annually|night|morning|"
     r"evening|noon|midnight|today|tomorrow|yesterday|century|decade|quarter)\b", re.IGNORECASE)
-_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}(?::\d{2})\s*(?:am|pm)?\b",
-                   re.IGNORECASE)
+_DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"
+                   r"|\b\d{1,2}(?::\d{2})\s*(?:am|pm)?\b", re.IGNORECASE)
+"""A date in figures (3/8, 03-08-2024, 3.8.2024: with dots only with its year, so a version
+"3.8" or a size "2.5" is none) or a time of day."""
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|"
                      r"once|twice)\b", re.IGNORECASE)
@@ -349,7 +351,9 @@ def _states(text: str, kind: str) -> bool:
 
 def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
     """The units that say something beyond the question's own words ("Notero" does not
-    answer "What is Notero for?"); all of them when none does.
+    answer "What is Notero for?"), with the heading they fall under when it states what
+    the question asks for ("Added a dark theme." under "2.3.0 - 2025-11-20" answers
+    "When was the dark theme added?"); all of them when none does.
 
     Example:
         >>> units = [Evidence(1, 0, 6, "Notero", 0.9, "item"),
@@ -358,8 +362,13 @@ def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
         ['Notero keeps meeting notes.']
     """
     asked = {stem(w) for w in content_words(question)}
-    kept = [u for u in ranked
-            if {stem(w) for w in content_words(u.flat_text)} - asked]
+    kind = question_kind(question)
+
+    def says(unit: Evidence) -> str:  # with its heading when that states what is asked
+        told = kind != "other" and unit.heading and _states(unit.heading, kind)
+        return f"{unit.heading} {unit.flat_text}" if told else unit.flat_text
+
+    kept = [u for u in ranked if {stem(w) for w in content_words(says(u))} - asked]
     return kept or list(ranked)
 
 

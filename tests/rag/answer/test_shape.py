@@ -5,7 +5,14 @@ from __future__ import annotations
 from langchain_core.documents import Document
 
 from rag.answer.evidence import Evidence
-from rag.answer.shape import list_evidence, table_evidence, unmatched_names, wants_list
+from rag.answer.shape import (
+    informative,
+    list_evidence,
+    promote_kind,
+    table_evidence,
+    unmatched_names,
+    wants_list,
+)
 
 CHUNK = "Our products:\n\n- Planly\n- Tasko\n- Notero\n\nSupport answers by email."
 
@@ -48,3 +55,14 @@ def test_a_question_about_a_name_no_document_mentions_is_unmatched() -> None:
     assert unmatched_names("When was the lighthouse on Grey Island built?", docs, known) == []
     # a capitalised word that opens a sentence is no name
     assert unmatched_names("How was it built? Please list the steps.", docs) == []
+
+
+def test_a_changelog_item_answers_when_with_the_date_of_its_heading() -> None:
+    added = Evidence(1, 40, 59, "Added a dark theme.", 1.6, "item", heading="2.3.0 - 2025-11-20")
+    python = Evidence(1, 60, 91, "Dropped support for Python 3.8.", 0.9, "item",
+                      heading="2.3.0 - 2025-11-20")
+    question = "When was the dark theme added?"
+    assert informative([added, python], question)[0] is added  # its heading tells when
+    assert promote_kind([added, python], question, 0.5)[0] is added  # "3.8" is no date
+    notero = Evidence(1, 0, 6, "Notero", 0.9, "item", heading="Brightmoor Software")
+    assert informative([notero, python], "What is Notero for?") == [python]
