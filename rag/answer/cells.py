@@ -31,6 +31,7 @@ _KINDRED = (
     {"born", "birth", "birthday"},
     {"where", "location", "place", "address", "city"},
     {"who", "name", "person", "owner", "contact"},
+    {"often", "frequency", "every", "interval"},
 )
 """Words a question uses for what a column head names ("What does it cost?": Price)."""
 _MEASURES = {
@@ -38,6 +39,7 @@ _MEASURES = {
     "tall": {"height"}, "high": {"height"}, "long": {"length"}, "far": {"distance"},
     "big": {"size", "capacity", "dimension"}, "large": {"size", "capacity", "dimension"},
     "fast": {"speed"}, "old": {"age"}, "hot": {"temperature"}, "cold": {"temperature"},
+    "often": {"frequency", "every", "interval"},
 }
 """The measure a "how heavy/wide/..." question asks for names a key ("Weight: 1.1 kg")."""
 _HOW_MEASURE = re.compile(r"\bhow\s+(" + "|".join(_MEASURES) + r")\b", re.IGNORECASE)
@@ -96,6 +98,10 @@ def structured_fact(best: Evidence, question: str) -> str | None:
         ...                  "Feature | Zephyr V8 | Zephyr V8 Pro")
         >>> structured_fact(price, "How much does the Zephyr V8 cost?")
         '£199'
+        >>> bus = Evidence(1, 0, 40, "7 Hospital | 06:45 | 22:10 | 20 minutes", 0.9, "row", 1,
+        ...                "Route | First bus | Last bus | Every")
+        >>> structured_fact(bus, "How often does the hospital bus run?")
+        '20 minutes'
     """
     asked = _asked_words(question)
     pair = _label_and_value(best)
