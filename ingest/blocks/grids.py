@@ -31,9 +31,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ingest.blocks.plain import SENTENCE_END
 from ingest.readers.types import Block, Segment
 
-__all__ = ["MAX_CELL_WORDS", "MIN_CELLS", "MIN_GRID_LINES", "grid_block", "grid_ranges"]
+__all__ = ["MAX_CELL_WORDS", "MAX_HINT_WORDS", "MIN_CELLS", "MIN_GRID_LINES", "MIN_HINT_LINES",
+           "grid_block", "grid_ranges", "may_hold_grid"]
 
 MIN_CELLS = 3
 """Least phrases standing apart on a line of a grid (two may be prose in two columns)."""
@@ -41,7 +43,37 @@ MIN_GRID_LINES = 3
 """Least lines of a grid: a head line and two rows."""
 MAX_CELL_WORDS = 8
 """Most words of a phrase in a grid's cell (a longer one is prose)."""
+MIN_HINT_LINES = 4
+"""Least short lines in a row for a page's text to hint at a grid (:func:`may_hold_grid`)."""
+MAX_HINT_WORDS = 10
+"""Most words of such a line: the text layer gives a grid's row, or each cell, a line."""
 _DIGIT = re.compile(r"\d")
+
+
+def may_hold_grid(text: str) -> bool:
+    """Whether a page's text (read line by line) may hold a grid, so its words' boxes are
+    worth reading: a run of :data:`MIN_HINT_LINES` lines of at most :data:`MAX_HINT_WORDS`
+    words that end in neither a sentence's end nor a figure (a table of contents' page
+    number).
+
+    Example:
+        >>> may_hold_grid("Capital Jakarta Berlin\\nCurrency Rupiah Euro\\nLanguage Malay German"
+        ...               "\\nContinent Asia Europe")
+        True
+        >>> may_hold_grid("A sentence of prose that runs on\\nand on,\\nand on.\\nThe end.")
+        False
+        >>> may_hold_grid("Contents\\nLetter from the chair 2\\nOur year 4\\nRisk factors 7")
+        False
+    """
+    run = 0
+    for line in text.splitlines():
+        words = line.split()
+        short = (0 < len(words) <= MAX_HINT_WORDS and not words[-1][-1].isdigit()
+                 and not words[-1].endswith(SENTENCE_END))
+        run = run + 1 if short else 0
+        if run >= MIN_HINT_LINES:
+            return True
+    return False
 
 
 def _cells(line: Sequence[Segment]) -> bool:

@@ -30,7 +30,8 @@ from itertools import count
 from ingest.blocks.clean import clean_text, hyphenated_words, unwrap_lines
 from ingest.readers.types import Block
 
-__all__ = ["HEADING_WORDS", "heading_line", "paragraph_blocks", "text_blocks"]
+__all__ = ["HEADING_WORDS", "SENTENCE_END", "heading_line", "paragraph_blocks",
+           "text_blocks"]
 
 HEADING_WORDS = 8
 """Most words in a heading found by its shape alone (no ``#``, no underline)."""
@@ -43,7 +44,8 @@ _ITEM = re.compile(r"^(?:[-*+\u2022\u25aa\u25e6\u25cf\u2013]|\(?\d{1,3}[.)]|\(?[
 _FIELD = re.compile(r"^([^\W\d_][^:.!?]{0,38}?)\s*:\s+(\S.*)$")
 _NUMBER = re.compile(r"^[(\-$€£]*\d[\d,.]*%?\)?$")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_END = (".", "!", "?", ":", ";", ",")
+SENTENCE_END = (".", "!", "?", ":", ";", ",")
+"""What a line that ends a sentence or a clause ends in (a wrapped line does not)."""
 _DIGITS = re.compile(r"\d+")
 _TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
 _NUMBERING = re.compile(r"^(\d+(\.\d+)*\.?|[IVXLC]+\.)\s+")
@@ -171,7 +173,7 @@ def _heading(line: str, following: str, *, first: bool, width: int
         return line, 1 if following[0] in "=*" else 2, 2
     words = line.split()
     if (first and following and 0 < len(words) <= HEADING_WORDS
-            and len(line) < WRAPPED_SHARE * width and not line.endswith(_END)
+            and len(line) < WRAPPED_SHARE * width and not line.endswith(SENTENCE_END)
             and line[0].isupper() | line[0].isdigit() and _WORD.search(line)
             and not _ITEM.match(line) and not _FIELD.match(line) and not _is_row(line)
             and following[:1].isupper() and len(following.split()) > len(words)):
@@ -216,7 +218,7 @@ def heading_line(line: str) -> str | None:
 def _continues(line: str, following: str) -> bool:
     """A short line whose sentence goes on in the next one (no end punctuation, the next
     line starts lower-case)."""
-    return bool(following) and not line.endswith(_END) and following[:1].islower()
+    return bool(following) and not line.endswith(SENTENCE_END) and following[:1].islower()
 
 
 def _is_row(line: str) -> bool:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.blocks.grids import may_hold_grid
 from ingest.readers.pdf_engines import ENGINES, OpenPdf, PdfEngine
 from ingest.readers.types import LoadedFile, Page, Segment, SkipFile
 from rag.errors import IngestError
@@ -42,7 +43,7 @@ from rag.errors import IngestError
 if TYPE_CHECKING:
     from ingest.readers.ocr import OcrEngine
 
-__all__ = ["GARBLED", "MAX_CELL_LINE_WORDS", "MIN_CELL_LINES", "MIN_FIGURE_LINES", "MIN_LAYER_CHARS", "TIME_BUDGET_S", "load_pdf",
+__all__ = ["GARBLED", "MIN_FIGURE_LINES", "MIN_LAYER_CHARS", "TIME_BUDGET_S", "load_pdf",
            "text_layer_garbled", "text_layer_too_thin"]
 
 logger = logging.getLogger(__name__)
@@ -238,7 +239,7 @@ class _Reader:
     def _words(self, index: int, text: str) -> tuple[Segment, ...]:
         """The page's runs with their boxes when its text shows a table (the first engine
         that places words: PDFium); none otherwise or when it cannot."""
-        if len(_FIGURES_LINE.findall(text)) < MIN_FIGURE_LINES and not _cell_lines(text):
+        if len(_FIGURES_LINE.findall(text)) < MIN_FIGURE_LINES and not may_hold_grid(text):
             return ()
         for doc in self._engines():
             if doc.renders and index < doc.page_count:
@@ -303,37 +304,6 @@ MIN_FIGURE_LINES = 3
 """Least lines ending in two figures for a page's word boxes to be read (its tables)."""
 _FIGURES_LINE = re.compile(
     r"[\d)%\u2014-][ \t]+\(?[$\u20ac\u00a3]?[ \t]*\(?\d[\d,.]*\)?[ \t]?%?[ \t]*$", re.MULTILINE)
-MIN_CELL_LINES = 4
-"""Least lines in a row of at most :data:`MAX_CELL_LINE_WORDS` words, ending in neither a
-sentence's end nor a figure (a table of contents' page number), for a page's word boxes to
-be read: a table of words, which the text layer gives a row or a cell a line
-(:mod:`ingest.blocks.grids`)."""
-MAX_CELL_LINE_WORDS = 10
-_SENTENCE_END = (".", ",", ";", ":", "!", "?")
-
-
-def _cell_lines(text: str) -> bool:
-    """Whether ``text`` has a run of :data:`MIN_CELL_LINES` short lines that end in neither a
-    sentence's end nor a figure.
-
-    Example:
-        >>> _cell_lines("Capital Jakarta Berlin\\nCurrency Rupiah Euro\\nLanguage Malay German"
-        ...             "\\nContinent Asia Europe")
-        True
-        >>> _cell_lines("A sentence of prose that runs on\\nand on,\\nand on.\\nThe end.")
-        False
-        >>> _cell_lines("Contents\\nLetter from the chair 2\\nOur year 4\\nRisk factors 7")
-        False
-    """
-    run = 0
-    for line in text.splitlines():
-        words = line.split()
-        short = (0 < len(words) <= MAX_CELL_LINE_WORDS and not words[-1][-1].isdigit()
-                 and not words[-1].endswith(_SENTENCE_END))
-        run = run + 1 if short else 0
-        if run >= MIN_CELL_LINES:
-            return True
-    return False
 
 GARBLED = "text layer unreadable (its fonts map the text to control characters)"
 """Why a page's text layer was not used (:func:`text_layer_garbled`); OCR reads it instead."""

@@ -5,23 +5,18 @@ reviewed this Quarterly Report on Form 10-Q of NVIDIA Corporation;"), a
 firm's letters with the same disclaimer. Such a sentence names the company
 and the report, so it matches every question about them, yet it says nothing
 about what was asked. :func:`specific_first` sets it aside when another unit
-clears the floor and holds as many of the question's words as the repeated
-phrase does: it is evidence only when nothing else is, or when the question
-asks what it says ("Which law governs the agreement?" of contracts that share
-their governing-law clause). The retriever does not set whole chunks of it
+clears the floor and holds as many of the question's words: it is evidence
+only when nothing else is, or when the question asks what it says ("Which law
+governs the agreement?" of contracts that share their governing-law clause). The retriever does not set whole chunks of it
 aside: a question that names a company's report finds its certification
 exhibits first, and then no specific unit is there to take their place.
 
 Whether a sentence repeats is asked of the collection (the keyword index's
-phrase search, injected as ``holders``): all its words, digits included, when
-it has at least :data:`PHRASE_WORDS`, held by at least
-:data:`BOILERPLATE_DOCUMENTS` documents. These are product rules, not fitted numbers.
-
-Example:
-    >>> template_phrase("I have reviewed this Quarterly Report on Form 10-Q of ACME Corp;")
-    'I have reviewed this Quarterly Report on Form 10 Q of ACME Corp'
-    >>> template_phrase("Sales rose 8%.") is None
-    True
+phrase search, injected as ``holders``): all its words in order, digits
+included (a sentence that each contract fills with its own figure, "pays each
+invoice within 60 days", says something of its own), when it has at least
+:data:`PHRASE_WORDS`, held by at least :data:`BOILERPLATE_DOCUMENTS` documents.
+These are product rules, not fitted numbers.
 """
 
 from __future__ import annotations
@@ -31,8 +26,7 @@ from collections.abc import Callable, Sequence
 from rag.answer.evidence import Evidence
 from rag.text import WORD, word_overlap
 
-__all__ = ["BOILERPLATE_DOCUMENTS", "CHECKED_UNITS", "PHRASE_WORDS", "specific_first",
-           "template_phrase"]
+__all__ = ["BOILERPLATE_DOCUMENTS", "CHECKED_UNITS", "PHRASE_WORDS", "specific_first"]
 
 BOILERPLATE_DOCUMENTS = 3
 """A sentence that this many documents hold is boilerplate (one report and its
@@ -43,21 +37,11 @@ CHECKED_UNITS = 8
 """Only the best this many units are looked up (the quotes come from the first few)."""
 
 
-def template_phrase(text: str) -> str | None:
-    """The unit's words, to look up whether other documents repeat them all in this
-    order, or None when it has fewer than :data:`PHRASE_WORDS` words. Digits count:
-    a sentence that each contract fills with its own figure ("pays each invoice within
-    60 days") says something of its own."""
-    words = WORD.findall(text)
-    return " ".join(words) if len(words) >= PHRASE_WORDS else None
-
-
 def specific_first(question: str, ranked: Sequence[Evidence],
                    holders: Callable[[str], int] | None, floor: float) -> list[Evidence]:
     """``ranked`` without its boilerplate among the best :data:`CHECKED_UNITS` units, when the
     best unit that is none clears ``floor`` and one that clears it holds at least as many of
-    ``question``'s words (:func:`rag.text.word_overlap`) as the repeated phrase does (the
-    words that name the document, its company or period, are not the phrase's); else
+    ``question``'s words (:func:`rag.text.word_overlap`) as the boilerplate does; else
     ``ranked`` unchanged.
 
     Args:
@@ -69,7 +53,7 @@ def specific_first(question: str, ranked: Sequence[Evidence],
     Example:
         >>> units = [Evidence(1, 0, 9, "I have reviewed this quarterly report of ACME;", 1.2),
         ...          Evidence(2, 0, 9, "ACME's net sales were $23.2 billion.", 1.1)]
-        >>> counts = {"I have reviewed this quarterly report of ACME": 4}
+        >>> counts = {"I have reviewed this quarterly report of ACME;": 4}
         >>> [u.n for u in specific_first("What were ACME's net sales?", units,
         ...                              lambda p: counts.get(p, 1), floor=1.0)]
         [2]
@@ -79,12 +63,12 @@ def specific_first(question: str, ranked: Sequence[Evidence],
     """
     if holders is None:
         return list(ranked)
-    phrases = {at: phrase for at, unit in enumerate(ranked[:CHECKED_UNITS])
-               if (phrase := template_phrase(unit.flat_text)) is not None
-               and holders(phrase) >= BOILERPLATE_DOCUMENTS}
-    kept = [unit for at, unit in enumerate(ranked) if at not in phrases]
-    if not phrases or not kept or kept[0].score < floor:
+    repeated = {at for at, unit in enumerate(ranked[:CHECKED_UNITS])
+                if len(WORD.findall(unit.flat_text)) >= PHRASE_WORDS
+                and holders(unit.flat_text) >= BOILERPLATE_DOCUMENTS}
+    kept = [unit for at, unit in enumerate(ranked) if at not in repeated]
+    if not repeated or not kept or kept[0].score < floor:
         return list(ranked)
     covered = max(word_overlap(question, unit.flat_text) for unit in kept if unit.score >= floor)
-    asked = {at for at, phrase in phrases.items() if word_overlap(question, phrase) > covered}
-    return [unit for at, unit in enumerate(ranked) if at not in phrases.keys() - asked]
+    aside = {at for at in repeated if word_overlap(question, ranked[at].flat_text) <= covered}
+    return [unit for at, unit in enumerate(ranked) if at not in aside]

@@ -31,7 +31,6 @@ _KINDRED = (
     {"born", "birth", "birthday"},
     {"where", "location", "place", "address", "city"},
     {"who", "name", "person", "owner", "contact"},
-    {"often", "frequency", "every", "interval"},
 )
 """Words a question uses for what a column head names ("What does it cost?": Price)."""
 _MEASURES = {
@@ -57,10 +56,19 @@ def is_amount(value: str) -> bool:
     return bool(_AMOUNT.match(value.strip()))
 
 
-def _asked_words(question: str) -> set[str]:
-    """The question's content words, stemmed, with their kindred words (cost: price)."""
-    words = {w.lower() for w in WORD.findall(question)}
+def _named_words(question: str) -> set[str]:
+    """The question's content words, stemmed, with the measure a "how heavy/often/..."
+    asks for (heavy: weight)."""
     asked = {stem(w) for w in content_words(question)}
+    for measure in _HOW_MEASURE.findall(question):
+        asked |= {stem(w) for w in _MEASURES[measure.lower()]}
+    return asked
+
+
+def _asked_words(question: str) -> set[str]:
+    """:func:`_named_words` with the kindred words of the question's (cost: price)."""
+    words = {w.lower() for w in WORD.findall(question)}
+    asked = _named_words(question)
     for kindred in _KINDRED:
         if kindred & words:
             asked |= {stem(w) for w in kindred}
@@ -141,8 +149,6 @@ def named_value(unit: Evidence, question: str) -> str | None:
     pair = _label_and_value(unit)
     if pair is None or not pair[1].strip():
         return None
-    asked = {stem(w) for w in content_words(question)}
-    for measure in _HOW_MEASURE.findall(question):
-        asked |= {stem(w) for w in _MEASURES[measure.lower()]}
+    asked = _named_words(question)
     return " ".join(pair[1].split()) if {stem(w) for w in content_words(pair[0])} & asked else None
 

@@ -62,6 +62,14 @@ def make_docx(path: Path, paragraphs: Sequence[str], *, title: str | None = None
     return path
 
 
+def rows_of(chunk) -> list[str]:  # noqa: ANN001 - rag.index.Chunk
+    """The table rows a stored chunk quotes, each with its column heads ("Plan: Basic; ...")."""
+    from rag.index.units import UNITS_KEY, decode_units, readable
+
+    return [readable(chunk.text[u.start:u.end], u.heads)
+            for u in decode_units(chunk.metadata[UNITS_KEY]) if u.kind == "row"]
+
+
 def stored_ids(index) -> tuple[set[str], set[str], set[str]]:  # noqa: ANN001
     """The chunk ids in Chroma, in the keyword index and in the record manager."""
     chroma = {chunk.id for chunk in index.fetch()}

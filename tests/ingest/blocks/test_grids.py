@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ingest.blocks import page_blocks
 from ingest.readers import load_file
+from tests.ingest.conftest import rows_of
 
 COLUMNS = (60.0, 95.0, 130.0, 165.0)  # left edges of the countries' columns (mm)
 GRID = [("", "Indonesia", "Germany", "Austria", "France"),
@@ -52,12 +53,9 @@ def test_a_table_of_words_becomes_a_table_with_its_column_heads(tmp_path: Path) 
 def test_a_chunk_quotes_a_country_s_capital_under_its_column_head(tmp_path: Path, index,  # noqa: ANN001
                                                                   chunker) -> None:  # noqa: ANN001
     from ingest import ingest_paths
-    from rag.index.units import UNITS_KEY, decode_units, readable
 
     ingest_paths([_countries(tmp_path / "countries.pdf")], index=index, chunker=chunker)
-    rows = [readable(chunk.text[u.start:u.end], u.heads)
-            for chunk in index.fetch() for u in decode_units(chunk.metadata[UNITS_KEY])
-            if u.kind == "row"]
+    rows = [row for chunk in index.fetch() for row in rows_of(chunk)]
     assert "Capital; Indonesia: Jakarta; Germany: Berlin; Austria: Vienna; France: Paris" in rows
 
 

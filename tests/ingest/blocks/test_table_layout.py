@@ -9,6 +9,7 @@ import pytest
 from ingest.blocks import page_blocks
 from ingest.readers import load_file
 from ingest.readers.types import Segment
+from tests.ingest.conftest import rows_of
 
 LABEL_X = 20.0
 COLUMN_RIGHTS = (120.0, 150.0, 180.0)  # right edges of the figure columns (mm)
@@ -107,12 +108,9 @@ def test_the_title_and_the_notes_stay_text_and_the_footer_is_no_row(statement: l
 def test_a_chunk_quotes_a_row_with_the_heads_of_its_figures(tmp_path: Path, index,  # noqa: ANN001
                                                             chunker) -> None:  # noqa: ANN001
     from ingest import ingest_paths
-    from rag.index.units import UNITS_KEY, decode_units, readable
 
     ingest_paths([_statement(tmp_path / "kestrel.pdf")], index=index, chunker=chunker)
-    rows = [readable(chunk.text[u.start:u.end], u.heads)
-            for chunk in index.fetch() for u in decode_units(chunk.metadata[UNITS_KEY])
-            if u.kind == "row"]
+    rows = [row for chunk in index.fetch() for row in rows_of(chunk)]
     assert ("Net sales: Products; Three Months Ended March 31, 2024: $9,120; "
             "March 31, 2023: $8,004; "
             "Nine Months Ended March 31, 2024: $27,311") in rows
@@ -123,14 +121,11 @@ def test_a_running_footer_right_under_a_table_is_no_row(tmp_path: Path, index,  
     """Apple's 10-Qs end a page's table with "Apple Inc. | Q3 2023 Form 10-Q | 13" just
     under its last row: a line of figures to the table reader, a running footer to the page."""
     from ingest import ingest_paths
-    from rag.index.units import UNITS_KEY, decode_units, readable
 
     path = _statement(tmp_path / "kestrel.pdf", footer_y=105, pages=3)
     ingest_paths([path], index=index, chunker=chunker)
     chunks = index.fetch()
-    rows = [(chunk.metadata["page"], readable(chunk.text[u.start:u.end], u.heads))
-            for chunk in chunks for u in decode_units(chunk.metadata[UNITS_KEY])
-            if u.kind == "row"]
+    rows = [(chunk.metadata["page"], row) for chunk in chunks for row in rows_of(chunk)]
     assert {page for page, _ in rows} == {1, 2, 3}
     assert [row for page, row in rows if page > 1 and "Form 10-Q" in row] == []
     assert not any("Form 10-Q" in chunk.text for chunk in chunks if chunk.metadata["page"] > 1)
