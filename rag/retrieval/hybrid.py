@@ -36,7 +36,7 @@ from pydantic import ConfigDict, InstanceOf
 
 from rag.index import Index, KeywordHit
 from rag.retrieval.document_prior import DocumentPrior, document_prior, question_weights
-from rag.retrieval.periods import asked_periods, asks_across_reports, asks_latest
+from rag.retrieval.periods import asked_periods, asks_across_reports, asks_latest, without_latest
 from rag.settings import RetrievalMode, RetrievalSettings
 from rag.text import names_in
 
@@ -205,7 +205,7 @@ class HybridRetriever(BaseRetriever):
         Returns:
             The documents, best first, and the question's embedding.
         """
-        vector = self.embeddings.embed_query(query)
+        vector = self.embeddings.embed_query(self._topic(query))
         kwargs: dict[str, Any] = {"query_vector": vector}
         if sources is not None:
             kwargs["sources"] = list(sources)
@@ -256,12 +256,13 @@ class HybridRetriever(BaseRetriever):
         """
         if sources is not None and not sources:
             return []
+        topic = self._topic(query)
         if query_vector is None:
-            query_vector = self.index.embeddings.embed_query(query)
+            query_vector = self.index.embeddings.embed_query(topic)
         query_vector = np.asarray(query_vector, dtype=np.float32)
         dense = (self.index.search_dense(query_vector, self.fetch_k, sources=sources)
                  if self.mode != "bm25" else [])
-        hits = (self.index.search_keywords(query, self.fetch_k, sources=sources)
+        hits = (self.index.search_keywords(topic, self.fetch_k, sources=sources)
                 if self.mode != "dense" else [])
         match self.mode:
             case "dense":
@@ -312,7 +313,7 @@ class HybridRetriever(BaseRetriever):
                                                                           sources=[report])])
             source_of.update(dict.fromkeys(rankings[-2] + rankings[-1], report))
         if prior.best:
-            within = self.index.search_keywords(query, 1, sources=prior.best)
+            within = self.index.search_keywords(self._topic(query), 1, sources=prior.best)
             rankings.append([cid for cid, _ in
                              self.index.search_dense(query_vector, 1, sources=prior.best)])
             rankings.append([hit.id for hit in within])
@@ -323,6 +324,12 @@ class HybridRetriever(BaseRetriever):
         ranked = sorted(boosted, key=lambda pair: pair[1], reverse=True)
         ranked, extra = _each_report_after(ranked, source_of, prior.spread, self.top_k)
         return ranked, prior, extra
+
+    def _topic(self, query: str) -> str:
+        """What is searched for: with the document prior, the question without the words
+        asking for the latest report (the prior picks the report; see
+        :func:`~rag.retrieval.periods.without_latest`)."""
+        return without_latest(query) if self.document_prior else query
 
     def _sources(self, ids: Sequence[str], known: dict[str, str]) -> dict[str, str]:
         """The source of each chunk id: the keyword hits' own, the others fetched."""

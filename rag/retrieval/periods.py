@@ -20,10 +20,13 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-__all__ = ["asked_periods", "asks_across_reports", "asks_latest", "file_period"]
+__all__ = ["asked_periods", "asks_across_reports", "asks_latest", "file_period", "without_latest"]
 
 _LATEST = re.compile(
     r"\b(?:latest|most\s+recent|newest|last\s+(?:quarter|year|month|report|filing|10-?[qk]))\b(?!-)",
+    re.IGNORECASE)
+_LATEST_WORDS = re.compile(
+    r"\b(?:latest|most\s+recent|newest|last(?=\s+(?:quarter|year|month|report|filing|10-?[qk])\b))\b(?!-)",
     re.IGNORECASE)
 _YEAR = r"(?<!\d)((?:19|20)\d{2})(?!\d)"
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -100,6 +103,27 @@ def asks_latest(question: str) -> bool:
         (True, False)
     """
     return bool(_LATEST.search(question))
+
+
+def without_latest(question: str) -> str:
+    """``question`` without the words that ask for the latest report, which name no content.
+
+    "The most recent 10-Q" tells which report to read (the document prior
+    favours the newest), not what to find in it; left in the searched words,
+    "most recent" matches "our most recent evaluation of internal control" in
+    every report's certification.
+
+    Example:
+        >>> without_latest("What was the gross margin in the most recent 10-Q?")
+        'What was the gross margin in the 10-Q?'
+        >>> without_latest("How did sales change in the last quarter?")
+        'How did sales change in the quarter?'
+        >>> without_latest("Who came last?")
+        'Who came last?'
+    """
+    if not _LATEST.search(question):
+        return question
+    return " ".join(_LATEST_WORDS.sub(" ", question).split())
 
 
 def file_period(source: str) -> tuple[int, int] | None:

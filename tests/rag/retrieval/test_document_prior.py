@@ -121,6 +121,25 @@ def test_retrieval_answers_the_latest_report_first(dated) -> None:  # noqa: ANN0
         "source"] == "/r/acme 2022 Q3.txt"
 
 
+def test_the_words_asking_for_the_latest_report_match_no_content(
+    index, settings, chunker  # noqa: ANN001
+) -> None:
+    from rag.retrieval import HybridRetriever
+
+    pages = {f"/r/acme 2023 Q{q}.txt": [
+        f"Acme gross margin was {30 + q} percent, on revenue of {q} million.",
+        "Acme certifies that our most recent evaluation of internal control was reported.",
+    ] for q in (1, 2, 3)}
+    reports = ingest_pages(index, settings, chunker, pages)
+    retriever = HybridRetriever(index=reports, top_k=2, fetch_k=20)
+    question = "What was the reported gross margin of Acme in the most recent 10-Q?"
+    hits = reports.search_keywords(question, 3, sources=["/r/acme 2023 Q3.txt"])
+    assert "most recent evaluation" in reports.fetch([hits[0].id])[0].text  # the words match it
+    first = retriever.invoke(question)[0]
+    assert first.metadata["source"] == "/r/acme 2023 Q3.txt"
+    assert "33 percent" in first.page_content
+
+
 def test_a_named_quarter_favours_the_report_of_that_quarter(dated) -> None:  # noqa: ANN001
     question = "What was Acme's gross margin in Q1 2023?"
     prior = document_prior(dated, question_weights(dated, question), candidates=DATED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieval.periods import asks_latest, file_period
+from rag.retrieval.periods import asks_latest, file_period, without_latest
 
 
 @pytest.mark.parametrize("question", [
@@ -26,6 +26,19 @@ def test_questions_about_the_latest_report(question: str) -> None:
 ])
 def test_questions_not_about_the_latest_report(question: str) -> None:
     assert not asks_latest(question)
+
+
+@pytest.mark.parametrize(("question", "searched"), [
+    ("What was Intel's gross margin in the most recent 10-Q?", "What was Intel's gross margin in the 10-Q?"),
+    ("In the latest report, what changed?", "In the report, what changed?"),
+    ("How did R&D change in the last quarter?", "How did R&D change in the quarter?"),
+    ("Which is the NEWEST filing?", "Which is the filing?"),
+    ("Who came last in the race?", "Who came last in the race?"),  # not about a report
+    ("What are the latest-stage risks?", "What are the latest-stage risks?"),
+])
+def test_the_words_asking_for_the_latest_report_are_not_searched(question: str,
+                                                                 searched: str) -> None:
+    assert without_latest(question) == searched
 
 
 @pytest.mark.parametrize(("name", "period"), [
