@@ -13,6 +13,9 @@ What lives here:
 - :mod:`~rag.answer.writers`: the answer's text, quoted or written;
 - :mod:`~rag.answer.cells`: table cells and form values as short facts;
 - :mod:`~rag.answer.across`: a quote from each periodic report a question asks across;
+- :mod:`~rag.answer.boilerplate` and :mod:`~rag.answer.siblings`: sentences many
+  documents repeat set aside; near misses about a sibling ("gas meter" of a
+  water meter letter) answered "not found";
 - :mod:`~rag.answer.condense`: follow-up questions made standalone;
 - :mod:`~rag.answer.context`: text into prompts and out of the LLM (questions,
   history, citations);

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from rag.answer.evidence import Evidence
 from rag.answer.extract import question_kind
+from rag.answer.siblings import seen_text
 from rag.text import STOPWORDS, WORD, content_words, names_in, stem
 
 if TYPE_CHECKING:
@@ -144,9 +145,7 @@ def unmatched_names(question: str, documents: Sequence[Document],
     names = _names(question)
     if not names:
         return []
-    seen = " ".join(
-        f"{doc.page_content} {doc.metadata.get('header', '')} {doc.metadata.get('file_name', '')}"
-        for doc in documents)
+    seen = seen_text(documents)
     return [name for name in names if not names_in(name, seen)
             and not (mentions is not None and mentions(name))]
 

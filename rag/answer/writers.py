@@ -42,6 +42,7 @@ from rag.answer.shape import (
     unmatched_names,
     wants_list,
 )
+from rag.answer.siblings import BEST_UNITS, other_thing, seen_text
 from rag.models.remote import LLM_BACKEND, remote_errors
 from rag.text import split_sentences
 
@@ -227,6 +228,19 @@ class QuoteWriter:
                           self.rank(question, relevant, query_vector=query_vector),
                           mentions=mentions, holders=holders)
 
+    @staticmethod
+    def _sibling(question: str, relevant: Sequence[Document], ranked: Sequence[Evidence],
+                 mentions: Callable[[str], bool] | None) -> str | None:
+        """What the best units speak of instead of what the question asks about, read in
+        their own chunks (:func:`rag.answer.siblings.other_thing`); None: nothing else."""
+        best = ranked[:BEST_UNITS]
+        chunks = {unit.n for unit in best}
+        contexts = [f"{unit.heading} {relevant[unit.n - 1].metadata.get('header', '')}"
+                    for unit in best]
+        return other_thing(question, [unit.text for unit in best],
+                           seen_text([doc for n, doc in enumerate(relevant, start=1) if n in chunks]),
+                           contexts=contexts, mentions=mentions)
+
     def quote(self, question: str, relevant: Sequence[Document], ranked: Sequence[Evidence], *,
               mentions: Callable[[str], bool] | None = None,
               holders: Callable[[str], int] | None = None) -> Quoted | None:
@@ -234,6 +248,8 @@ class QuoteWriter:
         if not ranked or ranked[0].score < self.rules.min_score:
             return None
         if unmatched_names(question, relevant, mentions):  # something the documents never name
+            return None
+        if self._sibling(question, relevant, ranked, mentions) is not None:
             return None
         ranked = specific_first(question, ranked, holders, self.rules.min_score)
         shape = answer_shape(question)

@@ -53,6 +53,18 @@ def test_no_sentence_above_the_floor_is_not_found(embeddings) -> None:
     assert _writer(embeddings, min_score=0.0).compose("Who designed the bridge?", DOCS)
 
 
+def test_a_question_about_a_sibling_of_what_the_documents_say_is_not_found(embeddings) -> None:
+    docs = [Document("Grantley Water. Your water meter will be replaced on 3 March 2031. "
+                     "Please keep the access clear.")]
+    writer = _writer(embeddings)
+    assert writer.compose("When will the gas meter be replaced?", docs) is None
+    quoted = writer.compose("When will the water meter be replaced?", docs)
+    assert quoted is not None and "3 March 2031" in quoted.text
+    # the collection mentions gas elsewhere: the documents may speak of it
+    assert writer.compose("When will the gas meter be replaced?", docs,
+                          mentions=lambda name: name.lower() == "gas") is not None
+
+
 SETTINGS_DOCS = [
     Document("| setting | variable | default |\n|---|---|---|\n"
              "| retrieval mode | `RAG_RETRIEVAL__MODE` | `hybrid` (or `dense`) |\n"

@@ -1,0 +1,222 @@
+"""Near misses: a question about one thing, documents about its sibling.
+
+"When will the gas meter be replaced?" over a letter about the water meter, or
+"When does the summer timetable start?" over a notice of the winter one: the
+best sentence matches every word but one, and quoting it answers a question
+nobody asked. Such a question names a thing by a word and its qualifier ("gas
+meter", "summer timetable", "sick leave", "men's eight", "Enterprise plan");
+when the qualifier appears nowhere in the retrieved chunks while the best
+sentences state the same thing with another qualifier ("water meter", "winter
+timetable", "paid leave", "women's eight", "Team plan"), the documents speak of
+a sibling, and the answer is "not found". Days, months and seasons are
+siblings of one another too ("open on Saturdays" against "On Sundays the
+library opens at 11:00"), unless a range such as "Monday to Friday" spans the
+asked one, or the question asks yes or no ("Is it open on Sunday?" is
+answered by "Open Monday to Friday"). A day, month or season counts as held
+only by the best units' own chunks: another document's Saturday is about
+something else.
+
+A qualifier is the word right before the thing, and the thing ends the
+question's noun phrase ("gas meter be replaced", not "kicked Ethelred out")
+unless the qualifier owns it ("the men's eight row");
+a number, a function word, an asking word ("how much", "what time") or a
+verb's past is never one. It counts as present when the best units' chunks
+hold a word with its stem, a longer word it begins ("lab" in "laboratory"),
+or a word spelt almost alike ("guage" for "gauge"), or when the collection
+mentions it anywhere (then the documents may well speak of it). These are
+product rules, not fitted numbers; SQuAD's paraphrased questions
+(``rag eval qa``) check that they leave answerable questions alone.
+
+Example:
+    >>> other_thing("When will the gas meter be replaced?",
+    ...             ["Your water meter will be replaced on 3 March."],
+    ...             "Grantley Water. Your water meter will be replaced on 3 March.")
+    'water meter'
+    >>> other_thing("When will the water meter be replaced?",
+    ...             ["Your water meter will be replaced on 3 March."],
+    ...             "Your water meter will be replaced on 3 March.") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from difflib import get_close_matches
+
+from langchain_core.documents import Document
+
+from rag.text import STOPWORDS, WORD, stem
+
+__all__ = ["BEST_UNITS", "other_thing", "seen_text"]
+
+BEST_UNITS = 3
+"""How many of the best units are read for a sibling (those a quoted answer shows)."""
+MORE_UNHELD = 1
+"""A unit naming a sibling may miss this many more of the question's words (a near miss
+matches all words but the qualifier, give or take one: "found" in "How many pairs of
+little grebe were found?" against "the great crested grebe nested, 4 breeding pairs")."""
+SPELT_ALIKE = 0.8
+"""Two words whose :class:`difflib.SequenceMatcher` ratio reaches this are one word
+misspelt or inflected ("guage" and "gauge"; "gas" and "was" are 0.67)."""
+
+_POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
+_GENERIC = frozenset(
+    """much many long far big often old high wide deep tall fast large small heavy
+    time date day year price cost number name kind type way one two three first last""".split())
+"""Words that ask rather than name (how much, what time, which kind): never a qualifier."""
+_DETERMINERS = frozenset(
+    """per each every all any some both either neither other another such same own more
+    most less least few several new""".split())
+"""Words that pick among things rather than name one ("per book", "every plan")."""
+_FUNCTION = frozenset(
+    """themselves itself himself herself ourselves yourself yourselves myself ones
+    something anything everything nothing someone anyone everyone nobody whose whom
+    among between within upon after before during without under over through against
+    along around across behind beyond toward towards via out up down off onto
+    although though while whereas because since unless until whether also only just
+    even very too still yet already been being am had has have may might must shall""".split())
+"""Function words STOPWORDS leaves in: pronouns, prepositions, conjunctions, auxiliaries."""
+
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_SEASONS = ("spring", "summer", "autumn", "winter")
+_CYCLES = (_DAYS, _MONTHS, _SEASONS)
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have"
+                     r"|had|may|must|shall)\b", re.IGNORECASE)
+"""A question answered yes or no: "Is the shop open on Sunday?" is answered by "Open Mon-Fri"."""
+_COMMON = ("may", "march")
+"""Month names that are common words too: months only when capitalised."""
+_RANGE = re.compile(r"\b([a-z]{3,9})\.?\s*(?:to|until|till|through|thru|-|–|—)\s*([a-z]{3,9})\b")
+
+
+def seen_text(documents: Sequence[Document]) -> str:
+    """What a question's words are looked for in: the chunks' text, headers and file names."""
+    return " ".join(f"{doc.page_content} {doc.metadata.get('header', '')} "
+                    f"{doc.metadata.get('file_name', '')}" for doc in documents)
+
+
+def _words(text: str) -> list[str]:
+    """The lower-cased words of ``text``, a possessive's "s" left out."""
+    return WORD.findall(_POSSESSIVE.sub("", text).lower())
+
+
+def _named(word: str) -> bool:
+    """Whether ``word`` can name or qualify a thing (not a stop word, number or asking word)."""
+    return (word not in STOPWORDS and word not in _GENERIC and word not in _DETERMINERS
+            and word not in _FUNCTION and not word.isdigit()
+            and len(word) > 1)
+
+
+def _qualifies(word: str) -> bool:
+    """Whether ``word`` can qualify the word after it: named, and no verb's past ("Who
+    kicked Ethelred out?")."""
+    return _named(word) and not word.endswith("ed")
+
+
+def _present(word: str, stems: set[str]) -> bool:
+    """Whether a chunk holds ``word``: its stem, a longer word it begins ("lab" in
+    "laboratory") or that begins it ("month" in "monthly"), or a word spelt almost alike
+    ("definition" for "definitional", "gauge" for "guage")."""
+    root = stem(word)
+    return root in stems or any(
+        (len(root) >= 3 and s.startswith(root)) or (len(s) >= 4 and root.startswith(s))
+        for s in stems) or (len(root) >= 4 and bool(get_close_matches(root, stems, n=1,
+                                                                       cutoff=SPELT_ALIKE)))
+
+
+def _cycle_member(word: str, *, ranged: bool = False) -> tuple[int, int] | None:
+    """Which cycle (days, months, seasons) ``word`` belongs to, and where; None: none.
+
+    A short form ("Sat", "Mar") and the words that are also common words ("May",
+    "March") count when capitalised, or when ``ranged`` (an end of "Mon to Fri").
+    """
+    lowered, root = word.lower(), stem(word)  # "spring" has no stem "spr"
+    for c, cycle in enumerate(_CYCLES):
+        for i, name in enumerate(cycle):
+            full = name in (lowered, root) and name not in _COMMON
+            short = len(root) >= 3 and c < 2 and name.startswith(root)
+            if full or (short and (ranged or word[:1].isupper())):
+                return c, i
+    return None
+
+
+def _cycle_words(text: str) -> dict[int, set[int]]:
+    """The days, months and seasons ``text`` names, ranges spelt out ("Mon to Fri")."""
+    named: dict[int, set[int]] = {}
+    for word in WORD.findall(text):
+        if (member := _cycle_member(word)) is not None:
+            named.setdefault(member[0], set()).add(member[1])
+    for match in _RANGE.finditer(text.lower()):
+        first = _cycle_member(match.group(1), ranged=True)
+        last = _cycle_member(match.group(2), ranged=True)
+        if first and last and first[0] == last[0]:
+            size = len(_CYCLES[first[0]])
+            span = (last[1] - first[1]) % size
+            named.setdefault(first[0], set()).update((first[1] + k) % size
+                                                     for k in range(span + 1))
+    return named
+
+
+def _other_qualifier(pairs: list[tuple[str, str]], units: Sequence[str],
+                     contexts: Sequence[str], asked_words: Sequence[str]) -> str | None:
+    """The first "qualifier thing" of ``units`` whose thing one of ``pairs`` qualifies
+    otherwise (the qualifier not a word of the question), in a unit that holds every
+    other word the question names but one, read with its context (a near miss, not a
+    paraphrase)."""
+    asked = {stem(w) for w in asked_words}
+    for unit, context in zip(units, [*contexts, *[""] * len(units)], strict=False):
+        words = _words(unit)
+        held = {stem(w) for w in [*words, *_words(context)]}
+        for before, word in zip(words, words[1:], strict=False):
+            if not _named(before) or stem(before) in asked:
+                continue
+            for qualifier, thing in pairs:
+                if stem(word) != stem(thing):
+                    continue
+                others = [w for w in asked_words
+                          if _named(w) and w != qualifier and not _present(w, held)]
+                if len(others) <= MORE_UNHELD:
+                    return f"{before} {word}"
+    return None
+
+
+def other_thing(question: str, units: Sequence[str], seen: str, *,
+                contexts: Sequence[str] = (),
+                mentions: Callable[[str], bool] | None = None) -> str | None:
+    """What the best units speak of instead of what ``question`` asks about, if anything.
+
+    Args:
+        question: The question.
+        units: The best units' texts, best first (the ones that would be quoted).
+        seen: The text of the best units' chunks (titles and file names included),
+            where the question's qualifier and days, months and seasons are looked for.
+        contexts: What each unit is read with: its heading, its document's title.
+        mentions: Whether the collection mentions a word anywhere (a qualifier it
+            mentions is no near miss).
+
+    Returns:
+        The sibling the units name ("water meter", "sunday"); None when the
+        question's qualifiers are all held, or no unit names a sibling.
+    """
+    asked_words = _words(question)
+    owners = {w.lower() for w in re.findall(r"(\w+)['’]s\b", question)}  # "men's eight"
+    stems = {stem(w) for w in _words(seen)}
+    ends = [*asked_words[2:], ""]  # the word after each pair
+    missing = [(q, t) for q, t, after in zip(asked_words, asked_words[1:], ends, strict=False)
+               if _qualifies(q) and _named(t) and (q in owners or not _named(after))
+               and not _present(q, stems) and not (mentions is not None and mentions(q))]
+    if missing:
+        other = _other_qualifier(missing, units, contexts, asked_words)
+        if other is not None:
+            return other
+    wanted = {} if _YES_NO.match(question) else _cycle_words(question)
+    if not wanted:
+        return None
+    found = _cycle_words(seen)
+    stated = _cycle_words(" ".join(units))
+    for cycle, members in wanted.items():
+        if not members & found.get(cycle, set()) and stated.get(cycle):
+            return _CYCLES[cycle][min(stated[cycle])]
+    return None
