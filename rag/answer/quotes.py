@@ -36,7 +36,7 @@ from rag.answer.evidence import Evidence
 from rag.text import WORD, content_words, stem
 
 __all__ = ["ANSWER_WORDS", "MAX_QUOTES", "SHORT_WORDS", "AnswerShape", "QuoteRules",
-           "answer_shape", "fitted_rules", "is_short_fact", "is_table_row", "pick_quotes",
+           "answer_shape", "asks_yes_no", "fitted_rules", "is_short_fact", "is_table_row", "pick_quotes",
            "rules_path"]
 
 AnswerShape = Literal["fact", "passage"]
@@ -55,14 +55,26 @@ _PASSAGE = re.compile(
     r"|\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:\w+\s+){0,2}"
     r"(?:factors|reasons|steps|ways|risks|changes|differences|effects|impacts|trends|drivers)\b"
     r"|^\s*what\s+(?:does|do|did)\b.*\b(?:do|mean|say|involve|cover|include)\W*$"
-    r"|\bhow\s+(?:has|have|had|does|do|did|is|are|was|were)\b"
-    r"|^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
+    r"|\bhow\s+(?:has|have|had|does|do|did|is|are|was|were)\b",
     re.IGNORECASE)
-"""How, why, describe or list, "what are the factors ...", "what does X do/mean", yes or no."""
+"""How, why, describe or list, "what are the factors ...", "what does X do/mean"."""
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have"
+                     r"|had|may|must|shall)\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?]*?)\W*$", re.IGNORECASE)
 """'What is X?' asks what X is: a passage when X is a short name without "of"."""
 _HOW_WORD = re.compile(r"\bhow\s+\w+", re.IGNORECASE)
 """"How long", "how many": the word after "how" is what is asked, not a topic."""
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether ``question`` is answered yes or no: a sentence restating it, or denying it,
+    is its answer ("Pets are not allowed." for "Are pets allowed?").
+
+    Example:
+        >>> asks_yes_no("Are pets allowed?"), asks_yes_no("Who is the landlord?")
+        (True, False)
+    """
+    return bool(_YES_NO.match(question))
 
 
 def answer_shape(question: str) -> AnswerShape:
@@ -79,7 +91,7 @@ def answer_shape(question: str) -> AnswerShape:
         ...                            "How many pages are there?", "Why is it slow?")]
         ['passage', 'fact', 'fact', 'passage']
     """
-    if _PASSAGE.search(question):
+    if _PASSAGE.search(question) or asks_yes_no(question):
         return "passage"
     definition = _DEFINITION.match(question)
     if definition and " of " not in f" {definition.group(1)} " and len(

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 from rag.answer.evidence import Evidence
 from rag.answer.extract import question_kind
-from rag.answer.siblings import seen_text
+from rag.answer.quotes import asks_yes_no
+from rag.answer.siblings import calendar_word, seen_text
 from rag.text import STOPWORDS, WORD, content_words, names_in, stem
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ def unmatched_names(question: str, documents: Sequence[Document],
     A name is a run of capitalised words past the question's first word ("Grey
     Island", "Brisa 300" counts its capitalised word); the run must occur as a
     whole, so "Grey Island" is unmatched by a page about Pell Island and grey clips.
+    A day or month is no name ("Mon to Fri" spans it: :mod:`rag.answer.siblings`).
 
     Example:
         >>> from langchain_core.documents import Document
@@ -146,7 +148,7 @@ def unmatched_names(question: str, documents: Sequence[Document],
     if not names:
         return []
     seen = seen_text(documents)
-    return [name for name in names if not names_in(name, seen)
+    return [name for name in names if not names_in(name, seen) and not calendar_word(name)
             and not (mentions is not None and mentions(name))]
 
 
@@ -352,7 +354,8 @@ def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
     """The units that say something beyond the question's own words ("Notero" does not
     answer "What is Notero for?"), with the heading they fall under when it states what
     the question asks for ("Added a dark theme." under "2.3.0 - 2025-11-20" answers
-    "When was the dark theme added?"); all of them when none does.
+    "When was the dark theme added?"); all of them when none does, or when the
+    question is answered yes or no ("Pets are not allowed.").
 
     Example:
         >>> units = [Evidence(1, 0, 6, "Notero", 0.9, "item"),
@@ -367,6 +370,8 @@ def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
         told = kind != "other" and unit.heading and _states(unit.heading, kind)
         return f"{unit.heading} {unit.flat_text}" if told else unit.flat_text
 
+    if asks_yes_no(question):  # restating the question, or denying it, answers it
+        return list(ranked)
     kept = [u for u in ranked if {stem(w) for w in content_words(says(u))} - asked]
     return kept or list(ranked)
 

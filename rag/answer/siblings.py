@@ -40,15 +40,17 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from difflib import get_close_matches
 
 from langchain_core.documents import Document
 
+from rag.answer.quotes import asks_yes_no
 from rag.text import STOPWORDS, WORD, stem
 
-__all__ = ["BEST_UNITS", "other_thing", "seen_text"]
+__all__ = ["BEST_UNITS", "calendar_word", "other_thing", "seen_text"]
 
 BEST_UNITS = 3
 """How many of the best units are read for a sibling (those a quoted answer shows)."""
@@ -60,6 +62,8 @@ SPELT_ALIKE = 0.8
 """Two words whose :class:`difflib.SequenceMatcher` ratio reaches this are one word
 misspelt or inflected ("guage" and "gauge"; "gas" and "was" are 0.67)."""
 
+_PHRASE_BREAK = re.compile(r"[,;:.!?()\[\]|/]+(?:\s|$)|\s[-–—]\s|[()|;]")
+"""Punctuation between two words: no qualifier across it ("£950 a month, deposit £1,100")."""
 _POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
 _GENERIC = frozenset(
     """much many long far big often old high wide deep tall fast large small heavy
@@ -83,9 +87,6 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "september", "october", "november", "december")
 _SEASONS = ("spring", "summer", "autumn", "winter")
 _CYCLES = (_DAYS, _MONTHS, _SEASONS)
-_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have"
-                     r"|had|may|must|shall)\b", re.IGNORECASE)
-"""A question answered yes or no: "Is the shop open on Sunday?" is answered by "Open Mon-Fri"."""
 _COMMON = ("may", "march")
 """Month names that are common words too: months only when capitalised."""
 _RANGE = re.compile(r"\b([a-z]{3,9})\.?\s*(?:to|until|till|through|thru|-|–|—)\s*([a-z]{3,9})\b")
@@ -142,6 +143,17 @@ def _cycle_member(word: str, *, ranged: bool = False) -> tuple[int, int] | None:
     return None
 
 
+def calendar_word(name: str) -> bool:
+    """Whether ``name`` is a day, a month or a season ("Wednesday", "Sat", "May"), which a
+    range such as "Monday to Friday" may span without naming it.
+
+    Example:
+        >>> calendar_word("Wednesday"), calendar_word("Sat"), calendar_word("Grey Island")
+        (True, True, False)
+    """
+    return _cycle_member(name) is not None
+
+
 def _cycle_words(text: str) -> dict[int, set[int]]:
     """The days, months and seasons ``text`` names, ranges spelt out ("Mon to Fri")."""
     named: dict[int, set[int]] = {}
@@ -169,7 +181,9 @@ def _other_qualifier(pairs: list[tuple[str, str]], units: Sequence[str],
     for unit, context in zip(units, [*contexts, *[""] * len(units)], strict=False):
         words = _words(unit)
         held = {stem(w) for w in [*words, *_words(context)]}
-        for before, word in zip(words, words[1:], strict=False):
+        adjacent = [(a, b) for phrase in _PHRASE_BREAK.split(unit)
+                    for a, b in itertools.pairwise(_words(phrase))]  # "per month, deposit": none
+        for before, word in adjacent:
             if not _named(before) or stem(before) in asked:
                 continue
             for qualifier, thing in pairs:
@@ -211,7 +225,7 @@ def other_thing(question: str, units: Sequence[str], seen: str, *,
         other = _other_qualifier(missing, units, contexts, asked_words)
         if other is not None:
             return other
-    wanted = {} if _YES_NO.match(question) else _cycle_words(question)
+    wanted = {} if asks_yes_no(question) else _cycle_words(question)
     if not wanted:
         return None
     found = _cycle_words(seen)

@@ -55,6 +55,9 @@ def test_a_question_about_a_name_no_document_mentions_is_unmatched() -> None:
     assert unmatched_names("When was the lighthouse on Grey Island built?", docs, known) == []
     # a capitalised word that opens a sentence is no name
     assert unmatched_names("How was it built? Please list the steps.", docs) == []
+    # nor a day or month, which a range may span ("Monday to Friday")
+    yoga = [Document("Morning yoga runs Monday to Friday at 07:00.")]
+    assert unmatched_names("When is yoga on Wednesday?", yoga) == []
 
 
 def test_a_changelog_item_answers_when_with_the_date_of_its_heading() -> None:
@@ -66,3 +69,10 @@ def test_a_changelog_item_answers_when_with_the_date_of_its_heading() -> None:
     assert promote_kind([added, python], question, 0.5)[0] is added  # "3.8" is no date
     notero = Evidence(1, 0, 6, "Notero", 0.9, "item", heading="Brightmoor Software")
     assert informative([notero, python], "What is Notero for?") == [python]
+
+
+def test_a_sentence_restating_a_yes_or_no_question_answers_it() -> None:
+    pets = Evidence(1, 0, 21, "Pets are not allowed.", 1.7)
+    landlord = Evidence(1, 22, 55, "The landlord is Mrs Agnes Pruitt.", 0.7)
+    assert informative([pets, landlord], "Are pets allowed?") == [pets, landlord]
+    assert informative([pets, landlord], "Which pets are allowed?") == [landlord]

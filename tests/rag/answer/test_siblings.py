@@ -44,6 +44,8 @@ def test_a_qualifier_no_chunk_holds_against_another_one(question: str, unit: str
      "Amsterdam Huguenots settled in Spitalfields."),
     # the qualifier picks among things rather than naming one
     ("What is the late fee for overdue books?", "The fee is 20p per book per day."),
+    # punctuation between the words: no qualifier
+    ("How much is the holding deposit?", "Rent £950 a month, deposit £1,100."),
 ])
 def test_no_sibling(question: str, unit: str) -> None:
     assert _other(question, unit) is None
