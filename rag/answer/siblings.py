@@ -10,11 +10,12 @@ sentences state the same thing with another qualifier ("water meter", "winter
 timetable", "paid leave", "women's eight", "Team plan"), the documents speak of
 a sibling, and the answer is "not found". Days, months and seasons are
 siblings of one another too ("open on Saturdays" against "On Sundays the
-library opens at 11:00"), unless a range such as "Monday to Friday" spans the
-asked one, or the question asks yes or no ("Is it open on Sunday?" is
-answered by "Open Monday to Friday"). A day, month or season counts as held
-only by the best units' own chunks: another document's Saturday is about
-something else.
+library opens at 11:00") unless a range such as "Monday to Friday" spans the
+asked one, and so are things named by a number ("the Year 9 trip" against
+"The Year 7 trip is on 14 May"); a question asked yes or no is answered by
+them ("Is it open on Sunday?" by "Open Monday to Friday"). A day, month,
+season or number counts as held only by the best units' own chunks: another
+document's Saturday is about something else.
 
 A qualifier is the word right before the thing, and the thing ends the
 question's noun phrase ("gas meter be replaced", not "kicked Ethelred out")
@@ -64,6 +65,8 @@ misspelt or inflected ("guage" and "gauge"; "gas" and "was" are 0.67)."""
 
 _PHRASE_BREAK = re.compile(r"[,;:.!?()\[\]|/]+(?:\s|$)|\s[-–—]\s|[()|;]")
 """Punctuation between two words: no qualifier across it ("£950 a month, deposit £1,100")."""
+_NUMBERED = re.compile(r"\b([A-Za-z]{2,})\s+(\d{1,3})\b(?![.,:]\d)")
+"""A thing named by a number: "Year 9", "bus 7", "Room 12" (no year, time or amount)."""
 _POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
 _GENERIC = frozenset(
     """much many long far big often old high wide deep tall fast large small heavy
@@ -214,6 +217,14 @@ def other_thing(question: str, units: Sequence[str], seen: str, *,
         The sibling the units name ("water meter", "sunday"); None when the
         question's qualifiers are all held, or no unit names a sibling.
     """
+    return (_qualifier_sibling(question, units, seen, contexts, mentions)
+            or (None if asks_yes_no(question) else
+                _numbered_sibling(question, units, seen) or _calendar_sibling(question, units, seen)))
+
+
+def _qualifier_sibling(question: str, units: Sequence[str], seen: str, contexts: Sequence[str],
+                       mentions: Callable[[str], bool] | None) -> str | None:
+    """"water meter" for "the gas meter" (see the module's docstring)."""
     asked_words = _words(question)
     owners = {w.lower() for w in re.findall(r"(\w+)['’]s\b", question)}  # "men's eight"
     stems = {stem(w) for w in _words(seen)}
@@ -221,13 +232,32 @@ def other_thing(question: str, units: Sequence[str], seen: str, *,
     missing = [(q, t) for q, t, after in zip(asked_words, asked_words[1:], ends, strict=False)
                if _qualifies(q) and _named(t) and (q in owners or not _named(after))
                and not _present(q, stems) and not (mentions is not None and mentions(q))]
-    if missing:
-        other = _other_qualifier(missing, units, contexts, asked_words)
+    return _other_qualifier(missing, units, contexts, asked_words) if missing else None
+
+
+def _numbered_sibling(question: str, units: Sequence[str], seen: str) -> str | None:
+    """"year 7" for "the Year 9 trip": a thing named by a number that the best units' chunks
+    never give, while a best unit gives the same thing another number."""
+    for label, number in _NUMBERED.findall(question):
+        if label.lower() in STOPWORDS or label.lower() in _FUNCTION | _DETERMINERS:
+            continue  # "Year 9", "number 7" name a thing; "after 30" does not
+        same = stem(label)
+
+        def numbers(text: str, same: str = same) -> list[str]:
+            return [n for word, n in _NUMBERED.findall(text) if stem(word) == same]
+
+        if number in numbers(seen):
+            continue
+        other = next((n for unit in units for n in numbers(unit) if n != number), None)
         if other is not None:
-            return other
-    wanted = {} if asks_yes_no(question) else _cycle_words(question)
-    if not wanted:
-        return None
+            return f"{label.lower()} {other}"
+    return None
+
+
+def _calendar_sibling(question: str, units: Sequence[str], seen: str) -> str | None:
+    """"sunday" for "open on Saturdays": a day, month or season the best units' chunks never
+    name (nor span), while a best unit names another."""
+    wanted = _cycle_words(question)
     found = _cycle_words(seen)
     stated = _cycle_words(" ".join(units))
     for cycle, members in wanted.items():

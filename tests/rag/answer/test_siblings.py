@@ -87,6 +87,19 @@ def test_days_months_and_seasons_are_siblings_unless_a_range_spans_them(
     assert _other(question, unit) == sibling
 
 
+@pytest.mark.parametrize(("question", "unit", "sibling"), [
+    ("When is the Year 9 trip?", "The Year 7 trip to the museum is on 14 May.", "year 7"),
+    ("When is the Year 7 trip?", "The Year 7 trip to the museum is on 14 May.", None),
+    ("Which stop does bus 12 leave from?", "Bus 7 leaves from stop C at 08:15.", "bus 7"),
+    ("Is the Year 9 trip on Friday?", "The Year 7 trip is on Thursday.", None),  # yes or no
+    # years, times and amounts name no thing
+    ("What were sales in 2023?", "Sales were 41 million in 2022.", None),
+    ("What did the meeting decide at 10:30?", "At 09:15 the meeting opened.", None),
+])
+def test_things_named_by_a_number(question: str, unit: str, sibling: str | None) -> None:
+    assert _other(question, unit) == sibling
+
+
 def test_seen_text_holds_the_chunks_header_and_file_name() -> None:
     doc = Document("Water meters.", metadata={"header": "Grantley Water", "file_name": "gas.txt"})
     seen = seen_text([doc, Document("Gas.")])
