@@ -30,6 +30,8 @@ STOPWORDS = frozenset(
 )
 """English function words that say nothing about a passage's topic."""
 
+_DOTTED = re.compile(r"\d+(?:\.\d+)+")
+"""A number with dots: a version, a section, a decimal ("2.4.0", "5.2", "3.8")."""
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n{2,}")
 """Where a sentence ends: after ``.!?`` before a capital or digit, or at a blank line."""
 _LINE_ITEM = re.compile(r"\n(?=[ \t]*(?:[-*+\u2022][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|\|))")
@@ -77,16 +79,25 @@ def stem(word: str) -> str:
 def word_overlap(question: str, text: str) -> float:
     """The share of the question's content words that ``text`` contains.
 
-    Words are compared lower-cased and lightly stemmed (see :func:`stem`).
+    Words are compared lower-cased and lightly stemmed (see :func:`stem`); a number with
+    dots is one word, so version 2.4.0 is not half of 2.3.0.
 
     Example:
         >>> word_overlap("When did the bridge open?", "The bridges opened in 1994.")
         1.0
+        >>> word_overlap("What changed in 2.4.0?", "2.3.0 Added a dark theme. Changed 4 and 0.")
+        0.5
     """
-    wanted = {stem(w) for w in content_words(question)}
+    wanted = _overlap_words(question)
     if not wanted:
         return 0.0
-    return len(wanted & {stem(w) for w in content_words(text)}) / len(wanted)
+    return len(wanted & _overlap_words(text)) / len(wanted)
+
+
+def _overlap_words(text: str) -> set[str]:
+    """The stemmed content words of ``text``, a dotted number one word ("2.4.0", "3.8")."""
+    return {stem(w) for w in content_words(_DOTTED.sub(lambda m: m.group().replace(".", "_"),
+                                                        text))}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -75,6 +75,11 @@ def _asked_words(question: str) -> set[str]:
     return asked
 
 
+def _stated(value: str) -> bool:
+    """Whether a cell states something: a letter or a digit ("—" or "-" marks an empty one)."""
+    return any(c.isalnum() for c in value)
+
+
 def _label_and_value(unit: Evidence) -> tuple[str, str] | None:
     """A form field's key and value, or a headless two-cell row's label and value (a
     specification table: "Capacity | 1.7 litres"); None for other units."""
@@ -110,12 +115,16 @@ def structured_fact(best: Evidence, question: str) -> str | None:
         ...                "Route | First bus | Last bus | Every")
         >>> structured_fact(bus, "How often does the hospital bus run?")
         '20 minutes'
+        >>> notes = Evidence(1, 0, 25, "1.000% Notes due 2023 | —", 0.9, "row", 1,
+        ...                  "Title of each class | Trading symbol(s)")
+        >>> structured_fact(notes, "What is the trading symbol of the notes?") is None
+        True
     """
     asked = _asked_words(question)
     pair = _label_and_value(best)
     if pair is not None:
         key, value = pair
-        if {stem(w) for w in content_words(key)} & asked and value.strip():
+        if {stem(w) for w in content_words(key)} & asked and _stated(value):
             return " ".join(value.split())
         return None
     if best.kind != "row" or not best.heads:
@@ -130,7 +139,7 @@ def structured_fact(best: Evidence, question: str) -> str | None:
         if not {stem(w) for w in content_words(cell)} & asked:
             named.append(((len(words & asked), -len(words - asked), -column), cell))
     rank, cell = max(named, default=((0, 0, 0), ""))
-    return cell if rank[0] and cell else None
+    return cell if rank[0] and _stated(cell) else None
 
 
 def named_value(unit: Evidence, question: str) -> str | None:
@@ -147,7 +156,7 @@ def named_value(unit: Evidence, question: str) -> str | None:
         '1.1 kg'
     """
     pair = _label_and_value(unit)
-    if pair is None or not pair[1].strip():
+    if pair is None or not _stated(pair[1]):
         return None
     asked = _named_words(question)
     return " ".join(pair[1].split()) if {stem(w) for w in content_words(pair[0])} & asked else None
