@@ -59,6 +59,9 @@ MORE_UNHELD = 1
 """A unit naming a sibling may miss this many more of the question's words (a near miss
 matches all words but the qualifier, give or take one: "found" in "How many pairs of
 little grebe were found?" against "the great crested grebe nested, 4 breeding pairs")."""
+COMPOUND_HEAD = 4
+"""A word ends a compound when at least this many letters come before it ("flood|lit";
+"wo|men" is no compound)."""
 SPELT_ALIKE = 0.8
 """Two words whose :class:`difflib.SequenceMatcher` ratio reaches this are one word
 misspelt or inflected ("guage" and "gauge"; "gas" and "was" are 0.67)."""
@@ -120,13 +123,14 @@ def _qualifies(word: str) -> bool:
 
 
 def _present(word: str, stems: set[str]) -> bool:
-    """Whether a chunk holds ``word``: its stem, a longer word it begins ("lab" in
-    "laboratory") or that begins it ("month" in "monthly"), or a word spelt almost alike
-    ("definition" for "definitional", "gauge" for "guage")."""
+    """Whether a chunk holds ``word``: its stem, a longer word it begins or ends ("lab" in
+    "laboratory", "lit" in "floodlit") or that begins it ("month" in "monthly"), or a word
+    spelt almost alike ("definition" for "definitional", "gauge" for "guage")."""
     root = stem(word)
     return root in stems or any(
-        (len(root) >= 3 and s.startswith(root)) or (len(s) >= 4 and root.startswith(s))
-        for s in stems) or (len(root) >= 4 and bool(get_close_matches(root, stems, n=1,
+        (len(root) >= 3 and (s.startswith(root) or (s.endswith(root)
+                                                     and len(s) - len(root) >= COMPOUND_HEAD)))
+        or (len(s) >= 4 and root.startswith(s)) for s in stems) or (len(root) >= 4 and bool(get_close_matches(root, stems, n=1,
                                                                        cutoff=SPELT_ALIKE)))
 
 

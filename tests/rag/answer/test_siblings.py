@@ -36,6 +36,7 @@ def test_a_qualifier_no_chunk_holds_against_another_one(question: str, unit: str
     # spelt almost alike, or a longer word it begins: the same word
     ("What resources gauge complexity?", "Time and space guage complexity."),
     ("Where is the lab manager's office?", "The laboratory manager's office is on floor 2."),
+    ("Until when can the lit courts be booked?", "Floodlit courts can be booked until 22:00."),
     # a verb's past before a name, a function word before the thing: no qualifier
     ("Who kicked Ethelred out?", "King Ethelred fled to Normandy."),
     ("How did the Huguenots defend themselves?", "They regard themselves as a nation."),
