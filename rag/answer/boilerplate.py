@@ -7,9 +7,10 @@ and the report, so it matches every question about them, yet it says nothing
 about what was asked. :func:`specific_first` sets it aside when another unit
 clears the floor and holds as many of the question's words: it is evidence
 only when nothing else is, or when the question asks what it says ("Which law
-governs the agreement?" of contracts that share their governing-law clause). The retriever does not set whole chunks of it
-aside: a question that names a company's report finds its certification
-exhibits first, and then no specific unit is there to take their place.
+governs the agreement?" of contracts that share their governing-law clause).
+The retriever does not set whole chunks of it aside: a question that names a
+company's report finds its certification exhibits first, and then no specific
+unit is there to take their place.
 
 Whether a sentence repeats is asked of the collection (the keyword index's
 phrase search, injected as ``holders``): all its words in order, digits

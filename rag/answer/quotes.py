@@ -36,8 +36,8 @@ from rag.answer.evidence import Evidence
 from rag.text import WORD, content_words, stem
 
 __all__ = ["ANSWER_WORDS", "MAX_QUOTES", "SHORT_WORDS", "AnswerShape", "QuoteRules",
-           "answer_shape", "asks_yes_no", "fitted_rules", "is_short_fact", "is_table_row", "pick_quotes",
-           "rules_path"]
+           "answer_shape", "asks_yes_no", "fitted_rules", "is_short_fact", "is_table_row",
+           "pick_quotes", "rules_path"]
 
 AnswerShape = Literal["fact", "passage"]
 

@@ -363,6 +363,8 @@ def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
         >>> [u.text for u in informative(units, "What is Notero for?")]
         ['Notero keeps meeting notes.']
     """
+    if asks_yes_no(question):  # restating the question, or denying it, answers it
+        return list(ranked)
     asked = {stem(w) for w in content_words(question)}
     kind = question_kind(question)
 
@@ -370,8 +372,6 @@ def informative(ranked: Sequence[Evidence], question: str) -> list[Evidence]:
         told = kind != "other" and unit.heading and _states(unit.heading, kind)
         return f"{unit.heading} {unit.flat_text}" if told else unit.flat_text
 
-    if asks_yes_no(question):  # restating the question, or denying it, answers it
-        return list(ranked)
     kept = [u for u in ranked if {stem(w) for w in content_words(says(u))} - asked]
     return kept or list(ranked)
 

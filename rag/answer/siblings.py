@@ -95,7 +95,8 @@ _SEASONS = ("spring", "summer", "autumn", "winter")
 _CYCLES = (_DAYS, _MONTHS, _SEASONS)
 _COMMON = ("may", "march")
 """Month names that are common words too: months only when capitalised."""
-_RANGE = re.compile(r"\b([a-z]{3,9})\.?\s*(?:to|until|till|through|thru|-|–|—)\s*([a-z]{3,9})\b")
+_RANGE = re.compile(
+    r"\b([a-z]{3,9})\.?\s*(?:to|until|till|through|thru|-|–|—)\s*([a-z]{3,9})\b")
 
 
 def seen_text(documents: Sequence[Document]) -> str:
@@ -127,11 +128,20 @@ def _present(word: str, stems: set[str]) -> bool:
     "laboratory", "lit" in "floodlit") or that begins it ("month" in "monthly"), or a word
     spelt almost alike ("definition" for "definitional", "gauge" for "guage")."""
     root = stem(word)
-    return root in stems or any(
-        (len(root) >= 3 and (s.startswith(root) or (s.endswith(root)
-                                                     and len(s) - len(root) >= COMPOUND_HEAD)))
-        or (len(s) >= 4 and root.startswith(s)) for s in stems) or (len(root) >= 4 and bool(get_close_matches(root, stems, n=1,
-                                                                       cutoff=SPELT_ALIKE)))
+    if root in stems:
+        return True
+    if any(_affixed(root, held) for held in stems):
+        return True
+    return len(root) >= 4 and bool(get_close_matches(root, stems, n=1, cutoff=SPELT_ALIKE))
+
+
+def _affixed(root: str, held: str) -> bool:
+    """Whether ``held`` begins with ``root`` or ends a compound with it, or ``root`` begins
+    with ``held`` (a word and its longer forms)."""
+    if len(root) >= 3 and (held.startswith(root)
+                           or (held.endswith(root) and len(held) - len(root) >= COMPOUND_HEAD)):
+        return True
+    return len(held) >= 4 and root.startswith(held)
 
 
 def _cycle_member(word: str, *, ranged: bool = False) -> tuple[int, int] | None:
@@ -185,20 +195,18 @@ def _other_qualifier(pairs: list[tuple[str, str]], units: Sequence[str],
     other word the question names but one, read with its context (a near miss, not a
     paraphrase)."""
     asked = {stem(w) for w in asked_words}
-    for unit, context in zip(units, [*contexts, *[""] * len(units)], strict=False):
-        words = _words(unit)
-        held = {stem(w) for w in [*words, *_words(context)]}
+    for at, unit in enumerate(units):
+        context = contexts[at] if at < len(contexts) else ""
+        held = {stem(w) for w in _words(f"{unit} {context}")}
         adjacent = [(a, b) for phrase in _PHRASE_BREAK.split(unit)
                     for a, b in itertools.pairwise(_words(phrase))]  # "per month, deposit": none
-        for before, word in adjacent:
-            if not _named(before) or stem(before) in asked:
+        for qualifier, thing in pairs:
+            unheld = [w for w in asked_words
+                      if _named(w) and w != qualifier and not _present(w, held)]
+            if len(unheld) > MORE_UNHELD:
                 continue
-            for qualifier, thing in pairs:
-                if stem(word) != stem(thing):
-                    continue
-                others = [w for w in asked_words
-                          if _named(w) and w != qualifier and not _present(w, held)]
-                if len(others) <= MORE_UNHELD:
+            for before, word in adjacent:
+                if stem(word) == stem(thing) and _named(before) and stem(before) not in asked:
                     return f"{before} {word}"
     return None
 
@@ -221,9 +229,10 @@ def other_thing(question: str, units: Sequence[str], seen: str, *,
         The sibling the units name ("water meter", "sunday"); None when the
         question's qualifiers are all held, or no unit names a sibling.
     """
-    return (_qualifier_sibling(question, units, seen, contexts, mentions)
-            or (None if asks_yes_no(question) else
-                _numbered_sibling(question, units, seen) or _calendar_sibling(question, units, seen)))
+    sibling = _qualifier_sibling(question, units, seen, contexts, mentions)
+    if sibling is not None or asks_yes_no(question):
+        return sibling
+    return _numbered_sibling(question, units, seen) or _calendar_sibling(question, units, seen)
 
 
 def _qualifier_sibling(question: str, units: Sequence[str], seen: str, contexts: Sequence[str],
@@ -231,11 +240,14 @@ def _qualifier_sibling(question: str, units: Sequence[str], seen: str, contexts:
     """"water meter" for "the gas meter" (see the module's docstring)."""
     asked_words = _words(question)
     owners = {w.lower() for w in re.findall(r"(\w+)['’]s\b", question)}  # "men's eight"
-    stems = {stem(w) for w in _words(seen)}
     ends = [*asked_words[2:], ""]  # the word after each pair
-    missing = [(q, t) for q, t, after in zip(asked_words, asked_words[1:], ends, strict=False)
-               if _qualifies(q) and _named(t) and (q in owners or not _named(after))
-               and not _present(q, stems) and not (mentions is not None and mentions(q))]
+    pairs = [(q, t) for q, t, after in zip(asked_words, asked_words[1:], ends, strict=False)
+             if _qualifies(q) and _named(t) and (q in owners or not _named(after))]
+    if not pairs:
+        return None
+    stems = {stem(w) for w in _words(seen)}
+    missing = [(q, t) for q, t in pairs
+               if not _present(q, stems) and not (mentions is not None and mentions(q))]
     return _other_qualifier(missing, units, contexts, asked_words) if missing else None
 
 
@@ -245,23 +257,25 @@ def _numbered_sibling(question: str, units: Sequence[str], seen: str) -> str | N
     for label, number in _NUMBERED.findall(question):
         if label.lower() in STOPWORDS or label.lower() in _FUNCTION | _DETERMINERS:
             continue  # "Year 9", "number 7" name a thing; "after 30" does not
-        same = stem(label)
-
-        def numbers(text: str, same: str = same) -> list[str]:
-            return [n for word, n in _NUMBERED.findall(text) if stem(word) == same]
-
-        if number in numbers(seen):
+        if number in _numbers(seen, label):
             continue
-        other = next((n for unit in units for n in numbers(unit) if n != number), None)
+        other = next((n for unit in units for n in _numbers(unit, label) if n != number), None)
         if other is not None:
             return f"{label.lower()} {other}"
     return None
+
+
+def _numbers(text: str, label: str) -> list[str]:
+    """The numbers ``text`` gives the thing ``label`` names ("Year 7", "year 8": 7, 8)."""
+    return [n for word, n in _NUMBERED.findall(text) if stem(word) == stem(label)]
 
 
 def _calendar_sibling(question: str, units: Sequence[str], seen: str) -> str | None:
     """"sunday" for "open on Saturdays": a day, month or season the best units' chunks never
     name (nor span), while a best unit names another."""
     wanted = _cycle_words(question)
+    if not wanted:
+        return None
     found = _cycle_words(seen)
     stated = _cycle_words(" ".join(units))
     for cycle, members in wanted.items():

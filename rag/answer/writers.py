@@ -234,11 +234,10 @@ class QuoteWriter:
         """What the best units speak of instead of what the question asks about, read in
         their own chunks (:func:`rag.answer.siblings.other_thing`); None: nothing else."""
         best = ranked[:BEST_UNITS]
-        chunks = {unit.n for unit in best}
+        chunks = [relevant[n - 1] for n in sorted({unit.n for unit in best})]
         contexts = [f"{unit.heading} {relevant[unit.n - 1].metadata.get('header', '')}"
                     for unit in best]
-        return other_thing(question, [unit.text for unit in best],
-                           seen_text([doc for n, doc in enumerate(relevant, start=1) if n in chunks]),
+        return other_thing(question, [unit.text for unit in best], seen_text(chunks),
                            contexts=contexts, mentions=mentions)
 
     def quote(self, question: str, relevant: Sequence[Document], ranked: Sequence[Evidence], *,

@@ -20,14 +20,14 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-__all__ = ["asked_periods", "asks_across_reports", "asks_latest", "file_period", "without_latest"]
+__all__ = ["asked_periods", "asks_across_reports", "asks_latest", "file_period",
+           "without_latest"]
 
 _LATEST = re.compile(
-    r"\b(?:latest|most\s+recent|newest|last\s+(?:quarter|year|month|report|filing|10-?[qk]))\b(?!-)",
+    r"\b(?:latest|most\s+recent|newest"
+    r"|last(?=\s+(?:quarter|year|month|report|filing|10-?[qk])\b(?!-)))\b(?!-)",
     re.IGNORECASE)
-_LATEST_WORDS = re.compile(
-    r"\b(?:latest|most\s+recent|newest|last(?=\s+(?:quarter|year|month|report|filing|10-?[qk])\b))\b(?!-)",
-    re.IGNORECASE)
+"""The words asking for the latest report ("last" only before the report or period it asks for)."""
 _YEAR = r"(?<!\d)((?:19|20)\d{2})(?!\d)"
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
@@ -121,9 +121,7 @@ def without_latest(question: str) -> str:
         >>> without_latest("Who came last?")
         'Who came last?'
     """
-    if not _LATEST.search(question):
-        return question
-    return " ".join(_LATEST_WORDS.sub(" ", question).split())
+    return " ".join(_LATEST.sub(" ", question).split()) if _LATEST.search(question) else question
 
 
 def file_period(source: str) -> tuple[int, int] | None:
