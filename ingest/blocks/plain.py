@@ -10,7 +10,9 @@ line is one of:
 - a list item: a bullet (``-``, ``*``, ``•``) or a number (``1.``, ``2)``), with
   the lines that continue it;
 - a field of a form: ``Key: value`` with a short key;
-- a row of figures: at least two numbers and few words (a table line of a PDF);
+- a row of figures: at least two numbers and few words (a table line of a PDF), or
+  one of a run of short lines that each end in a figure (a receipt's or a price
+  list's "Sourdough loaf £3.95");
 - prose: lines of a hard-wrapped paragraph are joined while a line reaches
   near the text's width (:func:`ingest.blocks.clean.unwrap_lines`); a short line
   ends its paragraph.
@@ -38,6 +40,9 @@ HEADING_WORDS = 8
 WRAPPED_SHARE = 0.6
 """A line at least this share of the text's width was wrapped: the next line continues it."""
 
+PRICED_WORDS = 5
+"""Most words before the figure of a line in a list of prices (a longer line is prose)."""
+
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,})\s*$")
 _ITEM = re.compile(r"^(?:[-*+\u2022\u25aa\u25e6\u25cf\u2013]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+\S")
@@ -47,6 +52,8 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 SENTENCE_END = (".", "!", "?", ":", ";", ",")
 """What a line that ends a sentence or a clause ends in (a wrapped line does not)."""
 _DIGITS = re.compile(r"\d+")
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\.\d")
+"""An amount or a decimal: a row's figure, never a column's head."""
 _TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
 _NUMBERING = re.compile(r"^(\d+(\.\d+)*\.?|[IVXLC]+\.)\s+")
 _HEADING_WORDS = 10
@@ -145,7 +152,7 @@ def paragraph_blocks(lines: Sequence[str], *, known: Collection[str] = (),
                 and not (len(line) >= WRAPPED_SHARE * width and _continues(line, following))):
             yield from flush()
             yield Block("field", line)
-        elif _is_row(line):
+        elif _is_row(line) or _priced_run(line, lines[i - 1] if i else "", following):
             if prose and not (len(prose) == 1 and not rows and _looks_like_heads(prose[0])):
                 yield from flush()
             rows.append(line)
@@ -176,6 +183,7 @@ def _heading(line: str, following: str, *, first: bool, width: int
             and len(line) < WRAPPED_SHARE * width and not line.endswith(SENTENCE_END)
             and line[0].isupper() | line[0].isdigit() and _WORD.search(line)
             and not _ITEM.match(line) and not _FIELD.match(line) and not _is_row(line)
+            and not _priced_run(line, "", following)
             and following[:1].isupper() and len(following.split()) > len(words)):
         return line, 2, 1
     return None
@@ -229,14 +237,34 @@ def _is_row(line: str) -> bool:
     return numbers >= 2 and words <= numbers + 2
 
 
+def _priced(line: str) -> bool:
+    """A short label and one figure after it: "Sourdough loaf £3.95", "TOTAL £12.85"."""
+    tokens = line.replace("|", " ").split()
+    label = tokens[:-1]
+    return (bool(label) and bool(_NUMBER.match(tokens[-1])) and len(label) <= PRICED_WORDS
+            and any(_WORD.search(t) for t in label) and not line[:1].islower()
+            and not any(_NUMBER.match(t) for t in label))
+
+
+def _priced_run(line: str, previous: str, following: str) -> bool:
+    """One of two or more lines in a row that each give a label and a figure: a list of
+    prices, not a wrapped paragraph (whose next line goes on in lower case: "The crew won
+    in 1998 / and again in 2004")."""
+    return (_priced(line) and not _continues(line, following)
+            and (_priced(previous) or _priced(following)))
+
+
 def _cells(row: str) -> tuple[str, ...]:
     """A row of figures as its label and its values ("Net sales $81,797 $83,000")."""
     tokens = row.split()
     values = len(tokens)
     while values > 0 and _NUMBER.match(tokens[values - 1].rstrip(",;")):
         values -= 1
+    currency = tokens[values - 1] if values and tokens[values - 1] in ("$", "€", "£") else ""
     label = " ".join(tokens[:values]).rstrip(" $€£")
     figures = " ".join(tokens[values:]).replace("$ ", "$").split()
+    if figures and currency:  # "Inventories $ 941": the first figure's symbol
+        figures[0] = currency + figures[0]
     return (label, *figures)
 
 
@@ -244,6 +272,8 @@ def _figures_table(rows: Sequence[str], heads: tuple[str, ...]) -> Block:
     cells = [_cells(row) for row in rows]
     if heads and all(len(c) == len(heads) for c in cells):
         return Block("table", heads=heads, rows=tuple(cells))
+    if not heads and all(_priced(row) for row in rows):  # labels and their figures
+        return Block("table", rows=tuple(cells))
     return Block("table", rows=tuple((row,) for row in rows))
 
 
@@ -257,7 +287,7 @@ def _column_heads(line: str, rows: Sequence[str]) -> tuple[str, ...]:
     labels), when its words split evenly: "Quarter ended June 30, 2031 Quarter ended June 30,
     2030" over rows of two figures; empty when they do not."""
     columns = {len(_cells(row)) - 1 for row in rows}
-    if len(columns) != 1 or not _looks_like_heads(line):
+    if len(columns) != 1 or not _looks_like_heads(line) or _MONEY.search(line):
         return ()
     (count,) = columns
     words = line.split()

@@ -23,13 +23,14 @@ __all__ = ["HEADER_KEY", "HEADER_VERSION", "searchable_text"]
 HEADER_KEY = "header"
 """The metadata key of a chunk's header."""
 
-HEADER_VERSION = 6
+HEADER_VERSION = 7
 """The form of the chunks ingest writes (1: title and section headers, see
 :mod:`ingest.headers`; 2: chunks packed from typed blocks with their units, see
 :mod:`ingest.packing`; 3: a PDF's tables read from its words' positions, see
 :mod:`ingest.blocks.layout`; 4: a running footer under a table is no row of it;
 5: a table of contents is left out, see :mod:`ingest.blocks.contents`; 6: a PDF's
-tables of words without figures, see :mod:`ingest.blocks.grids`). The
+tables of words without figures, see :mod:`ingest.blocks.grids`; 7: lines of labels and
+figures, a receipt's or a price list's, are rows, see :mod:`ingest.blocks.plain`). The
 index manifest records it (``chunk_header``; 0 for
 collections built before headers existed), so a collection built with
 another form is rebuilt by the next ingest instead of mixing two kinds of

@@ -3,7 +3,8 @@
 :func:`write_bank` writes small invented documents of everyday shapes into a
 folder: Markdown (a heading right above its paragraph, setext titles, a FAQ,
 numbered steps, a glossary, a price table, bullet lists, a key-value form),
-hard-wrapped plain text, a short note left for someone, reStructuredText, an HTML page with its navigation and
+hard-wrapped plain text, a short note left for someone, a receipt and a menu
+(:mod:`tests.answers.bank_lists`), reStructuredText, an HTML page with its navigation and
 footer, a DOCX with headings and a table, and PDFs (two pages, a running header
 with page numbers, two columns, a TrueType font with ligatures and hyphenated
 line ends, a financial table, a scanned page without a text layer). Every
@@ -29,6 +30,8 @@ import json
 import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from tests.answers.bank_lists import LIST_TEXTS
 
 __all__ = ["ABSTAINED", "ANSWERED", "LATER", "NOT_FOUND", "QUESTIONS", "RIGHT", "WRONG", "judge",
            "load_questions", "normalise", "result_of", "tally", "write_bank"]
@@ -135,7 +138,7 @@ def write_bank(folder: Path) -> list[Path]:
     """Write every document of the bank into ``folder`` (made if missing); their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in _TEXTS.items():
+    for name, text in (_TEXTS | LIST_TEXTS).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -92,3 +92,20 @@ def test_markdown_tables_lists_and_code_keep_their_structure() -> None:
     assert blocks[0].heads == ("Plan", "Price") and blocks[0].rows == (("Basic", "$9"),)
     assert [b.text for b in blocks[1:3]] == ["- Planly", "- Tasko"]
     assert blocks[3].text == "rag ingest docs/"
+
+
+def test_lines_of_labels_and_figures_are_rows_of_their_own() -> None:
+    receipt = ("2x Oat milk 1L        £3.40\nSourdough loaf        £3.95\nTOTAL       £12.85\n"
+               "Thank you for shopping with us!")
+    table, thanks = text_blocks(receipt)
+    assert table.kind == "table" and not table.heads
+    assert table.rows == (("2x Oat milk 1L", "£3.40"), ("Sourdough loaf", "£3.95"),
+                          ("TOTAL", "£12.85"))
+    assert kinds([thanks]) == [("paragraph", "Thank you for shopping with us!")]
+    narrow = "The crew won in 1998\nand again in 2004\nbefore the club closed."
+    assert kinds(text_blocks(narrow)) == [
+        ("paragraph", "The crew won in 1998 and again in 2004 before the club closed.")]
+    statement = "Inventories $ 941\nTotal sold $ 6,959\n\nBasic $ 3.00 $ 2.35\nDiluted $ 2.99 $ 2.35"
+    sold, per_share = text_blocks(statement)
+    assert sold.rows == (("Inventories", "$941"), ("Total sold", "$6,959"))
+    assert per_share.rows == (("Basic $ 3.00 $ 2.35",), ("Diluted $ 2.99 $ 2.35",))
