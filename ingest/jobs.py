@@ -80,7 +80,8 @@ def _chunk_pages(
             text = furniture.strip(page.text) if page.number else page.text
             placed = (page_blocks(page.words, furniture=furniture.dropped if page.number else None)
                       if page.words else None)
-            blocks = text_blocks(text) if placed is None else furniture.drop(placed)
+            blocks = (text_blocks(text, lined_up=page.number is None) if placed is None
+                      else furniture.drop(placed))
         for chunk in packer.pack(contents_left_out(blocks)):
             metadata = {
                 **base,

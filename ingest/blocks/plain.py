@@ -29,6 +29,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from itertools import count
 
+from ingest.blocks.aligned import aligned_cells, aligned_table
 from ingest.blocks.clean import clean_text, hyphenated_words, unwrap_lines
 from ingest.readers.types import Block
 
@@ -60,27 +61,45 @@ _HEADING_WORDS = 10
 _HEADING_CHARS = 80
 
 
-def text_blocks(text: str, *, known: Collection[str] | None = None) -> list[Block]:
+def text_blocks(text: str, *, known: Collection[str] | None = None,
+                lined_up: bool = True) -> list[Block]:
     """The blocks of a page of plain text.
 
     Args:
         text: The page's text, as read (it is cleaned here).
         known: Hyphenated words of the document (default: those of ``text``).
+        lined_up: Read columns lined up with spaces as tables
+            (:mod:`ingest.blocks.aligned`): a typed text's spaces, not the runs of
+            spaces a PDF's text layer leaves between words.
 
     Returns:
         The blocks, in reading order.
     """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     text = clean_text(text)
     known = hyphenated_words(text) if known is None else known
     lines = text.split("\n")
+    cells = ([aligned_cells(line) for line in raw] if lined_up and len(raw) == len(lines)
+             else [None] * len(lines))  # columns lined up by spaces, read before cleaning
     width = _width(lines)
     groups = count(1)
     blocks: list[Block] = []
     paragraph: list[str] = []
-    for line in [*lines, ""]:
-        if line.strip():
+    run: list[tuple[str, ...]] = []
+    for line, row in zip([*lines, ""], [*cells, None], strict=True):
+        if row is not None and (not run or len(row) == len(run[0])):
+            run.append(row)
+            continue
+        if len(run) > 1:
+            blocks.extend(paragraph_blocks(paragraph, known=known, width=width, groups=groups))
+            blocks.append(aligned_table(run))
+            paragraph = []
+        else:
+            paragraph.extend(" ".join(r) for r in run)
+        run = [row] if row is not None else []
+        if line.strip() and row is None:
             paragraph.append(line.strip())
-        elif paragraph:
+        elif not line.strip() and paragraph:
             blocks.extend(paragraph_blocks(paragraph, known=known, width=width, groups=groups))
             paragraph = []
     return blocks

@@ -42,6 +42,8 @@ _MEASURES = {
 }
 """The measure a "how heavy/wide/..." question asks for names a key ("Weight: 1.1 kg")."""
 _HOW_MEASURE = re.compile(r"\bhow\s+(" + "|".join(_MEASURES) + r")\b", re.IGNORECASE)
+_ASKING = frozenset({"much", "many", "long", "often", "far", "old", "big", "large"})
+"""Words of "how much", "how long": they ask, they qualify nothing."""
 _AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
 
 
@@ -73,6 +75,31 @@ def _asked_words(question: str) -> set[str]:
         if kindred & words:
             asked |= {stem(w) for w in kindred}
     return asked
+
+
+def _names_key(key: str, question: str, asked: set[str]) -> bool:
+    """Whether ``question`` names a field's ``key`` by one of its words (``asked``: the
+    question's, stemmed), not counting a word the key and the question qualify otherwise:
+    "What is the account number?" does not name "Invoice number".
+
+    Example:
+        >>> _names_key("Invoice number", "What is the invoice number?", {"invoice", "number"})
+        True
+        >>> _names_key("Invoice number", "What is the account number?", {"account", "number"})
+        False
+    """
+    key_words = [stem(w) for w in content_words(key)]
+    question_words = [stem(w) for w in WORD.findall(question.lower())]
+    for at, word in enumerate(key_words):
+        if word not in asked:
+            continue
+        key_qualifier = key_words[at - 1] if at else None
+        where = question_words.index(word) if word in question_words else 0
+        before = question_words[where - 1] if where > 0 else ""
+        asked_qualifier = before if content_words(before) and before not in _ASKING else None
+        if key_qualifier is None or asked_qualifier is None or key_qualifier in asked:
+            return True
+    return False
 
 
 def _stated(value: str) -> bool:
@@ -124,7 +151,7 @@ def structured_fact(best: Evidence, question: str) -> str | None:
     pair = _label_and_value(best)
     if pair is not None:
         key, value = pair
-        if {stem(w) for w in content_words(key)} & asked and _stated(value):
+        if _names_key(key, question, asked) and _stated(value):
             return " ".join(value.split())
         return None
     if best.kind != "row" or not best.heads:
@@ -159,5 +186,5 @@ def named_value(unit: Evidence, question: str) -> str | None:
     if pair is None or not _stated(pair[1]):
         return None
     asked = _named_words(question)
-    return " ".join(pair[1].split()) if {stem(w) for w in content_words(pair[0])} & asked else None
+    return " ".join(pair[1].split()) if _names_key(pair[0], question, asked) else None
 

@@ -30,7 +30,8 @@ HEADER_VERSION = 7
 :mod:`ingest.blocks.layout`; 4: a running footer under a table is no row of it;
 5: a table of contents is left out, see :mod:`ingest.blocks.contents`; 6: a PDF's
 tables of words without figures, see :mod:`ingest.blocks.grids`; 7: lines of labels and
-figures, a receipt's or a price list's, are rows, see :mod:`ingest.blocks.plain`). The
+figures, a receipt's or a price list's, are rows, see :mod:`ingest.blocks.plain`, and
+columns lined up with spaces a table, see :mod:`ingest.blocks.aligned`). The
 index manifest records it (``chunk_header``; 0 for
 collections built before headers existed), so a collection built with
 another form is rebuilt by the next ingest instead of mixing two kinds of

@@ -3,8 +3,8 @@
 :func:`write_bank` writes small invented documents of everyday shapes into a
 folder: Markdown (a heading right above its paragraph, setext titles, a FAQ,
 numbered steps, a glossary, a price table, bullet lists, a key-value form),
-hard-wrapped plain text, a short note left for someone, a receipt and a menu
-(:mod:`tests.answers.bank_lists`), reStructuredText, an HTML page with its navigation and
+hard-wrapped plain text, a short note left for someone, a receipt, a menu and
+tables lined up with spaces (:mod:`tests.answers.bank_lists`), reStructuredText, an HTML page with its navigation and
 footer, a DOCX with headings and a table, and PDFs (two pages, a running header
 with page numbers, two columns, a TrueType font with ligatures and hyphenated
 line ends, a financial table, a scanned page without a text layer). Every

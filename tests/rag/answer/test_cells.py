@@ -1,0 +1,25 @@
+"""Short facts from table cells and form values: the column or the key the question names."""
+
+from __future__ import annotations
+
+from rag.answer.cells import named_value, structured_fact
+from rag.answer.evidence import Evidence
+
+
+def field(text: str) -> Evidence:
+    return Evidence(1, 0, len(text), text, 0.9, "field")
+
+
+def test_a_field_answers_the_key_the_question_names_not_its_sibling() -> None:
+    invoice = field("Invoice number: INV-2026-0318")
+    assert structured_fact(invoice, "What is the invoice number?") == "INV-2026-0318"
+    assert structured_fact(invoice, "What is the account number?") is None
+    assert structured_fact(field("Due date: 3 December 2026"),
+                           "When is the due date?") == "3 December 2026"
+
+
+def test_a_two_cell_row_answers_by_its_label_with_the_same_rule() -> None:
+    office = Evidence(1, 0, 30, "School office | 01632 960 118", 0.8, "row")
+    assert named_value(office, "What is the school office phone number?") == "01632 960 118"
+    club = Evidence(1, 0, 30, "Breakfast club | 01632 960 204", 0.8, "row")
+    assert named_value(club, "When does the after-school club start?") is None
