@@ -46,3 +46,9 @@ def test_double_spaces_after_a_sentence_or_a_lone_padded_line_make_no_table() ->
 def test_a_first_row_with_digits_is_a_row_not_the_heads() -> None:
     block = aligned_table([("Subtotal", "£2,930.00"), ("Total", "£3,516.00")])
     assert not block.heads and len(block.rows) == 2
+
+
+def test_a_pdf_text_layers_runs_of_spaces_are_left_to_its_word_positions() -> None:
+    blocks = text_blocks(TIMETABLE, lined_up=False)
+    assert "table" not in [b.kind for b in blocks]
+    assert any("Central Station 06:10" in b.text for b in blocks)
