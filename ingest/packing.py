@@ -190,11 +190,16 @@ class BlockPacker:
 
     def _chunk(self, pieces: list[_Piece], start: int) -> PackedChunk:
         text, units = "", []
+        stack = list(self.headings)  # the headings above, as the chunk goes
         for i, piece in enumerate(pieces):
             if i:
                 text += piece.joint
+            above = ""
+            if piece.kind == "heading":
+                stack = _within(stack, piece)
+                above = " > ".join(h.text for h in stack[:-1])
             units.append(Unit(len(text), len(text) + len(piece.text), piece.kind,  # type: ignore[arg-type]
-                              piece.group, piece.heads))
+                              piece.group, piece.heads, above))
             text += piece.text
         lead = next((p for p in pieces[:2] if p.kind == "heading"), None)
         section = lead.text if lead else self._section()  # what heads the chunk's start
@@ -204,8 +209,13 @@ class BlockPacker:
         return PackedChunk(text, start, units, section)
 
     def _enter(self, heading: _Piece) -> None:
-        level = heading.level or 2
-        self.headings = [h for h in self.headings if (h.level or 2) < level] + [heading]
+        self.headings = _within(self.headings, heading)
 
     def _section(self) -> str:
         return self.headings[-1].text if self.headings else ""
+
+
+def _within(headings: list[_Piece], heading: _Piece) -> list[_Piece]:
+    """The headings ``heading`` falls under (those of a higher level), then itself."""
+    level = heading.level or 2
+    return [h for h in headings if (h.level or 2) < level] + [heading]

@@ -178,21 +178,25 @@ def echoes(unit: str, question: str) -> bool:
 def unit_headings(document: Document) -> list[tuple[int, str]]:
     """The headings a chunk's units fall under: ``(offset, heading)``, in order, from the
     heading it starts under (its ``section``, at offset 0) and each heading in it (at the
-    heading's end).
+    heading's end), after the headings above it ("2.4.0 > Fixed").
 
     Example:
         >>> from langchain_core.documents import Document
         >>> from rag.index.units import encode_units
         >>> text = "2.4.0\\n\\n- Added export.\\n\\n2.3.0\\n\\n- Added a dark theme."
         >>> units = [Unit(0, 5, "heading"), Unit(7, 22, "item"), Unit(24, 29, "heading"),
-        ...          Unit(31, 51, "item")]
+        ...          Unit(31, 51, "item", above="")]
         >>> unit_headings(Document(text, metadata={UNITS_KEY: encode_units(units),
         ...                                        "section": "Changelog"}))
         [(0, 'Changelog'), (5, '2.4.0'), (29, '2.3.0')]
+        >>> fixed = [Unit(0, 5, "heading", above="Changelog"), Unit(7, 22, "item")]
+        >>> unit_headings(Document(text, metadata={UNITS_KEY: encode_units(fixed)}))[1]
+        (5, 'Changelog > 2.4.0')
     """
     text, metadata = document.page_content, document.metadata or {}
     headings = [(0, str(metadata.get("section", "")))]
-    headings += [(unit.end, text[unit.start:unit.end].lstrip("#").strip())
+    headings += [(unit.end, " > ".join(filter(None, [unit.above,
+                                                     text[unit.start:unit.end].lstrip("#").strip()])))
                  for unit in decode_units(metadata.get(UNITS_KEY)) if unit.kind == "heading"]
     return headings
 

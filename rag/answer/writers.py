@@ -321,7 +321,8 @@ class QuoteWriter:
         best = ranked[0]
         in_order = sorted((u for u in ranked if u.n == best.n), key=lambda u: u.start)
         at = in_order.index(best)
-        after_best = in_order[at + 1:at + 1 + self.neighbours]
+        after_best = [u for u in in_order[at + 1:at + 1 + self.neighbours]
+                      if u.heading == best.heading]  # not across a heading: another section
         chosen = {*ranked[:self.context_sentences], *after_best}
         shown: list[Document | None] = []
         for n in range(1, count + 1):

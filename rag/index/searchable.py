@@ -23,7 +23,7 @@ __all__ = ["HEADER_KEY", "HEADER_VERSION", "searchable_text"]
 HEADER_KEY = "header"
 """The metadata key of a chunk's header."""
 
-HEADER_VERSION = 7
+HEADER_VERSION = 8
 """The form of the chunks ingest writes (1: title and section headers, see
 :mod:`ingest.headers`; 2: chunks packed from typed blocks with their units, see
 :mod:`ingest.packing`; 3: a PDF's tables read from its words' positions, see
@@ -31,7 +31,8 @@ HEADER_VERSION = 7
 5: a table of contents is left out, see :mod:`ingest.blocks.contents`; 6: a PDF's
 tables of words without figures, see :mod:`ingest.blocks.grids`; 7: lines of labels and
 figures, a receipt's or a price list's, are rows, see :mod:`ingest.blocks.plain`, and
-columns lined up with spaces a table, see :mod:`ingest.blocks.aligned`). The
+columns lined up with spaces a table, see :mod:`ingest.blocks.aligned`; 8: a heading
+unit holds the headings above it, see :class:`rag.index.units.Unit`). The
 index manifest records it (``chunk_header``; 0 for
 collections built before headers existed), so a collection built with
 another form is rebuilt by the next ingest instead of mixing two kinds of

@@ -7,7 +7,7 @@ list); the answer path reads them instead of guessing sentences again from the
 text with regular expressions.
 
 Example:
-    >>> units = [Unit(0, 13, "heading"), Unit(15, 32, "row", heads="Plan | Price")]
+    >>> units = [Unit(0, 13, "heading", above="Pricing"), Unit(15, 32, "row", heads="Plan | Price")]
     >>> decode_units(encode_units(units)) == units
     True
     >>> Unit(15, 32, "row", heads="Plan | Price").quotable
@@ -42,6 +42,9 @@ class Unit:
     """Units of one list or one table share a group number (0: none)."""
     heads: str = ""
     """A table row's column heads, joined by `` | `` (empty for other units)."""
+    above: str = ""
+    """A heading's ancestors, the outermost first, joined by `` > `` ("2.4.0 > Added" holds
+    a "Fixed" of release 2.4.0; empty for other units and top headings)."""
 
     @property
     def quotable(self) -> bool:
@@ -51,16 +54,16 @@ class Unit:
 
 def encode_units(units: Sequence[Unit]) -> str:
     """The units as compact JSON for the chunk's metadata."""
-    return json.dumps([[u.start, u.end, u.kind, u.group, u.heads] for u in units],
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps([[u.start, u.end, u.kind, u.group, u.heads, *([u.above] if u.above else [])]
+                       for u in units], ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_units(value: object) -> list[Unit]:
     """The units stored in a chunk's metadata; empty for chunks stored without them."""
     if not isinstance(value, str) or not value:
         return []
-    return [Unit(int(a), int(b), kind, int(group), str(heads))
-            for a, b, kind, group, heads in json.loads(value)]
+    return [Unit(int(a), int(b), kind, int(group), str(heads), str(above[0]) if above else "")
+            for a, b, kind, group, heads, *above in json.loads(value)]
 
 
 def readable(text: str, heads: str) -> str:

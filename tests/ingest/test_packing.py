@@ -79,3 +79,14 @@ def test_a_page_of_nothing_but_a_title_keeps_it() -> None:
     packer.pack([Block("paragraph", "Sales rose."), Block("heading", "Outlook", level=1)])
     (next_page,) = packer.pack([Block("paragraph", "Costs will fall.")])
     assert next_page.section == "Outlook"
+
+
+def test_a_heading_unit_holds_the_headings_above_it() -> None:
+    blocks = [Block("heading", "Changelog", level=1), Block("heading", "2.4.0", level=2),
+              Block("heading", "Added", level=3), Block("item", "- Dark theme.", group=1),
+              Block("heading", "Fixed", level=3), Block("item", "- A crash.", group=2),
+              Block("heading", "2.3.1", level=2), Block("item", "- Login.", group=3)]
+    (chunk,) = pack_blocks(blocks, WORDS)
+    headings = [(chunk.text[u.start:u.end], u.above) for u in chunk.units if u.kind == "heading"]
+    assert headings == [("Changelog", ""), ("2.4.0", "Changelog"), ("Added", "Changelog > 2.4.0"),
+                        ("Fixed", "Changelog > 2.4.0"), ("2.3.1", "Changelog")]

@@ -194,3 +194,15 @@ def test_a_year_chosen_from_a_whole_date_is_given_as_the_date(embeddings) -> Non
         0.0 if t == "2026" else -10.0 for t in texts]).compose(
         "When does the council meet again?", docs)
     assert quoted is not None and quoted.short == "1 May 2026"
+
+
+def test_the_sentence_after_the_best_is_shown_only_within_its_section(embeddings) -> None:
+    from rag.answer.evidence import Evidence
+
+    crash = Evidence(1, 7, 29, "- A crash when saving.", 1.2, "item", 1, heading="2.4.0 > Fixed")
+    login = Evidence(1, 38, 60, "- The login timeout.", 0.9, "item", 2, heading="2.3.1 > Fixed")
+    theme = Evidence(1, 30, 37, "- Dark.", 0.5, "item", 1, heading="2.4.0 > Fixed")
+    shown, after_best = _writer(embeddings).shown([crash, login, theme], 1)
+    assert after_best == [theme]
+    shown, after_best = _writer(embeddings).shown([crash, login], 1)
+    assert after_best == []
