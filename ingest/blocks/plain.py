@@ -9,7 +9,8 @@ line is one of:
   punctuation, at most :data:`HEADING_WORDS` words) followed by longer prose;
 - a list item: a bullet (``-``, ``*``, ``•``) or a number (``1.``, ``2)``), with
   the lines that continue it;
-- a field of a form: ``Key: value`` with a short key;
+- a field of a form: ``Key: value`` with a short key; in a FAQ, a ``Q:`` line is
+  the heading of the ``A:`` lines that answer it;
 - a row of figures: at least two numbers and few words (a table line of a PDF), or
   one of a run of short lines that each end in a figure (a receipt's or a price
   list's "Sourdough loaf £3.95");
@@ -41,9 +42,13 @@ HEADING_WORDS = 8
 WRAPPED_SHARE = 0.6
 """A line at least this share of the text's width was wrapped: the next line continues it."""
 
+FAQ_LEVEL = 3
+"""The heading level of a plain text FAQ's "Q:" line (under the page's own headings)."""
 PRICED_WORDS = 5
 """Most words before the figure of a line in a list of prices (a longer line is prose)."""
 
+_QUESTION = re.compile(r"^(?:Q|Question)\s*:\s*(\S.*\?)\s*$", re.IGNORECASE)
+_ANSWER = re.compile(r"^(?:A|Answer)\s*:\s+(?=\S)", re.IGNORECASE)
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,})\s*$")
 _ITEM = re.compile(r"^(?:[-*+\u2022\u25aa\u25e6\u25cf\u2013]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+\S")
@@ -141,8 +146,14 @@ def paragraph_blocks(lines: Sequence[str], *, known: Collection[str] = (),
         prose, rows = [], []
 
     while i < len(lines):
-        line = lines[i]
+        line = _ANSWER.sub("", lines[i])  # "A: No, swims are drop-in." answers the line above
         following = lines[i + 1] if i + 1 < len(lines) else ""
+        asked = _QUESTION.match(line)
+        if asked:  # "Q: Do I need to book?": the heading of its answer, as in a Markdown FAQ
+            yield from flush()
+            yield Block("heading", asked.group(1), level=FAQ_LEVEL)
+            i += 1
+            continue
         heading = _heading(line, following, first=not prose and not rows and i == 0,
                            width=width)
         if heading is not None:

@@ -32,7 +32,8 @@ HEADER_VERSION = 8
 tables of words without figures, see :mod:`ingest.blocks.grids`; 7: lines of labels and
 figures, a receipt's or a price list's, are rows, see :mod:`ingest.blocks.plain`, and
 columns lined up with spaces a table, see :mod:`ingest.blocks.aligned`; 8: a heading
-unit holds the headings above it, see :class:`rag.index.units.Unit`). The
+unit holds the headings above it, see :class:`rag.index.units.Unit`, and a plain text
+FAQ's "Q:" line is the heading of its answer). The
 index manifest records it (``chunk_header``; 0 for
 collections built before headers existed), so a collection built with
 another form is rebuilt by the next ingest instead of mixing two kinds of

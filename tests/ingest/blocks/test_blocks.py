@@ -109,3 +109,15 @@ def test_lines_of_labels_and_figures_are_rows_of_their_own() -> None:
     sold, per_share = text_blocks(statement)
     assert sold.rows == (("Inventories", "$941"), ("Total sold", "$6,959"))
     assert per_share.rows == (("Basic $ 3.00 $ 2.35",), ("Diluted $ 2.99 $ 2.35",))
+
+
+def test_a_plain_text_faq_question_heads_its_answer() -> None:
+    faq = ("Q: Is there parking?\nA: Yes, the car park is free for 3 hours.\n\n"
+           "Question: Can children swim alone?\nAnswer: Only from the age of 8.")
+    assert [(b.kind, b.text, b.level) for b in text_blocks(faq)] == [
+        ("heading", "Is there parking?", 3),
+        ("paragraph", "Yes, the car park is free for 3 hours.", 0),
+        ("heading", "Can children swim alone?", 3),
+        ("paragraph", "Only from the age of 8.", 0)]
+    assert kinds(text_blocks("Status: approved\nA: the first option"))[0] == ("field",
+                                                                           "Status: approved")
