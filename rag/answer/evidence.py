@@ -195,9 +195,10 @@ def unit_headings(document: Document) -> list[tuple[int, str]]:
     """
     text, metadata = document.page_content, document.metadata or {}
     headings = [(0, str(metadata.get("section", "")))]
-    headings += [(unit.end, " > ".join(filter(None, [unit.above,
-                                                     text[unit.start:unit.end].lstrip("#").strip()])))
-                 for unit in decode_units(metadata.get(UNITS_KEY)) if unit.kind == "heading"]
+    for unit in decode_units(metadata.get(UNITS_KEY)):
+        if unit.kind == "heading":
+            own = text[unit.start:unit.end].lstrip("#").strip()
+            headings.append((unit.end, f"{unit.above} > {own}" if unit.above else own))
     return headings
 
 

@@ -105,7 +105,8 @@ def test_lines_of_labels_and_figures_are_rows_of_their_own() -> None:
     narrow = "The crew won in 1998\nand again in 2004\nbefore the club closed."
     assert kinds(text_blocks(narrow)) == [
         ("paragraph", "The crew won in 1998 and again in 2004 before the club closed.")]
-    statement = "Inventories $ 941\nTotal sold $ 6,959\n\nBasic $ 3.00 $ 2.35\nDiluted $ 2.99 $ 2.35"
+    statement = ("Inventories $ 941\nTotal sold $ 6,959\n\n"
+                 "Basic $ 3.00 $ 2.35\nDiluted $ 2.99 $ 2.35")
     sold, per_share = text_blocks(statement)
     assert sold.rows == (("Inventories", "$941"), ("Total sold", "$6,959"))
     assert per_share.rows == (("Basic $ 3.00 $ 2.35",), ("Diluted $ 2.99 $ 2.35",))
