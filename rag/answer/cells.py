@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.evidence import Evidence
-from rag.text import WORD, content_words, stem
+from rag.text import STOPWORDS, WORD, content_words, stem
 
 __all__ = ["is_amount", "named_value", "structured_fact"]
 
@@ -41,9 +41,9 @@ _MEASURES = {
     "often": {"frequency", "every", "interval"},
 }
 """The measure a "how heavy/wide/..." question asks for names a key ("Weight: 1.1 kg")."""
+_ASKING = frozenset({"much", "many", *_MEASURES})
+"""The word after "how" ("how much", "how long"): it asks, it qualifies nothing."""
 _HOW_MEASURE = re.compile(r"\bhow\s+(" + "|".join(_MEASURES) + r")\b", re.IGNORECASE)
-_ASKING = frozenset({"much", "many", "long", "often", "far", "old", "big", "large"})
-"""Words of "how much", "how long": they ask, they qualify nothing."""
 _AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
 
 
@@ -95,8 +95,8 @@ def _names_key(key: str, question: str, asked: set[str]) -> bool:
             continue
         key_qualifier = key_words[at - 1] if at else None
         where = question_words.index(word) if word in question_words else 0
-        before = question_words[where - 1] if where > 0 else ""
-        asked_qualifier = before if content_words(before) and before not in _ASKING else None
+        before = question_words[where - 1] if where > 0 else None
+        asked_qualifier = before if before not in STOPWORDS | _ASKING else None
         if key_qualifier is None or asked_qualifier is None or key_qualifier in asked:
             return True
     return False

@@ -185,7 +185,7 @@ def unit_headings(document: Document) -> list[tuple[int, str]]:
         >>> from rag.index.units import encode_units
         >>> text = "2.4.0\\n\\n- Added export.\\n\\n2.3.0\\n\\n- Added a dark theme."
         >>> units = [Unit(0, 5, "heading"), Unit(7, 22, "item"), Unit(24, 29, "heading"),
-        ...          Unit(31, 51, "item", above="")]
+        ...          Unit(31, 51, "item")]
         >>> unit_headings(Document(text, metadata={UNITS_KEY: encode_units(units),
         ...                                        "section": "Changelog"}))
         [(0, 'Changelog'), (5, '2.4.0'), (29, '2.3.0')]

@@ -7,7 +7,8 @@ list); the answer path reads them instead of guessing sentences again from the
 text with regular expressions.
 
 Example:
-    >>> units = [Unit(0, 13, "heading", above="Pricing"), Unit(15, 32, "row", heads="Plan | Price")]
+    >>> units = [Unit(0, 13, "heading", above="Pricing"),
+    ...          Unit(15, 32, "row", heads="Plan | Price")]
     >>> decode_units(encode_units(units)) == units
     True
     >>> Unit(15, 32, "row", heads="Plan | Price").quotable
@@ -54,8 +55,9 @@ class Unit:
 
 def encode_units(units: Sequence[Unit]) -> str:
     """The units as compact JSON for the chunk's metadata."""
-    return json.dumps([[u.start, u.end, u.kind, u.group, u.heads, *([u.above] if u.above else [])]
-                       for u in units], ensure_ascii=False, separators=(",", ":"))
+    rows = [[u.start, u.end, u.kind, u.group, u.heads, *([u.above] if u.above else [])]
+            for u in units]  # "above" only when there is one: older chunks have five fields
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_units(value: object) -> list[Unit]:
