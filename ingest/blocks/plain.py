@@ -10,7 +10,8 @@ line is one of:
 - a list item: a bullet (``-``, ``*``, ``•``) or a number (``1.``, ``2)``), with
   the lines that continue it;
 - a field of a form: ``Key: value`` with a short key; in a FAQ, a ``Q:`` line is
-  the heading of the ``A:`` lines that answer it;
+  the heading of the ``A:`` lines that answer it; a mail's ``Subject:`` line is the
+  heading of its text;
 - a row of figures: at least two numbers and few words (a table line of a PDF), or
   one of a run of short lines that each end in a figure (a receipt's or a price
   list's "Sourdough loaf £3.95");
@@ -48,6 +49,7 @@ PRICED_WORDS = 5
 """Most words before the figure of a line in a list of prices (a longer line is prose)."""
 
 _QUESTION = re.compile(r"^(?:Q|Question)\s*:\s*(\S.*\?)\s*$", re.IGNORECASE)
+_SUBJECT = re.compile(r"^Subject\s*:\s+(\S.*?)\s*$", re.IGNORECASE)
 _ANSWER = re.compile(r"^(?:A|Answer)\s*:\s+(?=\S)", re.IGNORECASE)
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,})\s*$")
@@ -152,6 +154,12 @@ def paragraph_blocks(lines: Sequence[str], *, known: Collection[str] = (),
         if asked:  # "Q: Do I need to book?": the heading of its answer, as in a Markdown FAQ
             yield from flush()
             yield Block("heading", asked.group(1), level=FAQ_LEVEL)
+            i += 1
+            continue
+        subject = _SUBJECT.match(line)
+        if subject:  # a mail's "Subject: Year 4 trip": the title of what follows
+            yield from flush()
+            yield Block("heading", subject.group(1), level=1)
             i += 1
             continue
         heading = _heading(line, following, first=not prose and not rows and i == 0,

@@ -12,6 +12,8 @@ What lives here:
 - :mod:`~rag.answer.focus`: the sentences of a chunk shown to an LLM that writes;
 - :mod:`~rag.answer.writers`: the answer's text, quoted or written;
 - :mod:`~rag.answer.cells`: table cells and form values as short facts;
+- :mod:`~rag.answer.people`: who holds the role or wrote the mail a question asks about;
+- :mod:`~rag.answer.sections`: the section a question names by its number (a release);
 - :mod:`~rag.answer.across`: a quote from each periodic report a question asks across;
 - :mod:`~rag.answer.boilerplate` and :mod:`~rag.answer.siblings`: sentences many
   documents repeat set aside; near misses about a sibling ("gas meter" of a

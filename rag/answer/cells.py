@@ -20,12 +20,13 @@ import re
 from rag.answer.evidence import Evidence
 from rag.text import STOPWORDS, WORD, content_words, stem
 
-__all__ = ["is_amount", "named_value", "structured_fact"]
+__all__ = ["is_amount", "named_value", "states_phone_number", "structured_fact"]
 
 _KINDRED = (
     {"cost", "price", "fee", "charge", "pay", "rate", "much", "amount"},
     {"long", "length", "duration", "period", "time", "take", "takes"},
     {"big", "size", "large", "capacity"},
+    {"weigh", "weight", "heavy", "mass"},
     {"many", "number", "count", "quantity"},
     {"when", "date", "time", "day", "year"},
     {"born", "birth", "birthday"},
@@ -44,6 +45,9 @@ _MEASURES = {
 _ASKING = frozenset({"much", "many", *_MEASURES})
 """The word after "how" ("how much", "how long"): it asks, it qualifies nothing."""
 _HOW_MEASURE = re.compile(r"\bhow\s+(" + "|".join(_MEASURES) + r")\b", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d ().-]{5,}\d(?![\w-])")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+(\w+)", re.IGNORECASE)
 _AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
 
 
@@ -102,19 +106,36 @@ def _names_key(key: str, question: str, asked: set[str]) -> bool:
     return False
 
 
+def _counts_other(key: str, value: str, question: str) -> bool:
+    """Whether a "how many/much X" question counts an X that neither the key nor the value
+    names: "How many people does the tomato soup serve?" is not told by "Tomato soup | 5.50".
+
+    Example:
+        >>> _counts_other("Tomato soup", "5.50", "How many people does the tomato soup serve?")
+        True
+        >>> _counts_other("Seats", "120", "How many seats does the hall have?")
+        False
+    """
+    counted = _COUNTED.search(question)
+    if counted is None or counted.group(1).lower() in STOPWORDS:
+        return False
+    return stem(counted.group(1).lower()) not in {stem(w) for w in content_words(f"{key} {value}")}
+
+
 def _stated(value: str) -> bool:
     """Whether a cell states something: a letter or a digit ("—" or "-" marks an empty one)."""
     return any(c.isalnum() for c in value)
 
 
 def _label_and_value(unit: Evidence) -> tuple[str, str] | None:
-    """A form field's key and value, or a headless two-cell row's label and value (a
-    specification table: "Capacity | 1.7 litres"); None for other units."""
+    """A form field's key and value, or a two-cell row's label and value (a specification
+    table: "Capacity | 1.7 litres", under heads like "Feature | Value" or none); None for
+    other units."""
     if unit.kind == "field" and ":" in unit.text:
         key, value = unit.text.split(":", 1)
         return key, value
     cells = [c.strip() for c in unit.text.strip().strip("|").split("|")]
-    if unit.kind == "row" and not unit.heads and len(cells) == 2:
+    if unit.kind == "row" and len(cells) == 2:
         return cells[0], cells[1]
     return None
 
@@ -142,6 +163,9 @@ def structured_fact(best: Evidence, question: str) -> str | None:
         ...                "Route | First bus | Last bus | Every")
         >>> structured_fact(bus, "How often does the hospital bus run?")
         '20 minutes'
+        >>> spec = Evidence(1, 0, 24, "Flight time | 31 minutes", 0.9, "row", 1, "Feature | Value")
+        >>> structured_fact(spec, "What is the flight time of the drone?")
+        '31 minutes'
         >>> notes = Evidence(1, 0, 25, "1.000% Notes due 2023 | —", 0.9, "row", 1,
         ...                  "Title of each class | Trading symbol(s)")
         >>> structured_fact(notes, "What is the trading symbol of the notes?") is None
@@ -149,17 +173,23 @@ def structured_fact(best: Evidence, question: str) -> str | None:
     """
     asked = _asked_words(question)
     pair = _label_and_value(best)
-    if pair is not None:
-        key, value = pair
-        if _names_key(key, question, asked) and _stated(value):
-            return " ".join(value.split())
-        return None
+    if pair is not None and not best.heads:
+        return _pair_value(*pair, question, asked)
     if best.kind != "row" or not best.heads:
         return None
     cells = [c.strip() for c in best.text.split(" | ")]
     heads = [h.strip() for h in best.heads.split(" | ")]
     if len(cells) != len(heads):
         return None
+    column = _named_column(heads, cells, asked)
+    if column is None and pair is not None:  # heads that name no column: "Feature | Value"
+        return _pair_value(*pair, question, asked)
+    return column
+
+
+def _named_column(heads: list[str], cells: list[str], asked: set[str]) -> str | None:
+    """The cell of the column whose head names most of ``asked`` and least else; None: no
+    head names any."""
     named = []  # (head words asked, minus head words not asked, minus column), cell
     for column, (head, cell) in enumerate(zip(heads, cells, strict=True)):
         words = {stem(w) for w in content_words(head)}
@@ -183,8 +213,26 @@ def named_value(unit: Evidence, question: str) -> str | None:
         '1.1 kg'
     """
     pair = _label_and_value(unit)
-    if pair is None or not _stated(pair[1]):
-        return None
-    asked = _named_words(question)
-    return " ".join(pair[1].split()) if _names_key(pair[0], question, asked) else None
+    return None if pair is None else _pair_value(*pair, question, _named_words(question))
 
+
+def _pair_value(key: str, value: str, question: str, asked: set[str]) -> str | None:
+    """A field's or a two-cell row's value when ``question`` names its key (``asked``: its
+    words, stemmed) and counts nothing else; None otherwise."""
+    if not _stated(value) or not _names_key(key, question, asked) \
+            or _counts_other(key, value, question):
+        return None
+    return " ".join(value.split())
+
+
+def states_phone_number(text: str) -> bool:
+    """Whether ``text`` holds something written like a phone number: six digits or more in
+    one run of digits, spaces, dots, dashes and brackets (not a date, a serial like WM-775312).
+
+    Example:
+        >>> [states_phone_number(t) for t in ("Call 0800 555 019.", "Serial WM-775312.",
+        ...                                   "On 2031-03-03 at 08:00.", "It costs $1,250,000.")]
+        [True, False, False, False]
+    """
+    return any(sum(c.isdigit() for c in m.group()) >= 6 and not _ISO_DATE.search(m.group())
+               for m in _PHONE.finditer(text))

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from rag.answer.evidence import Evidence
-from rag.text import WORD, content_words, stem
+from rag.text import STOPWORDS, WORD, content_words, stem
 
 __all__ = ["ANSWER_WORDS", "MAX_QUOTES", "SHORT_WORDS", "AnswerShape", "QuoteRules",
            "answer_shape", "asks_yes_no", "fitted_rules", "is_short_fact", "is_table_row",
@@ -63,6 +63,8 @@ _YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|s
 _DEFINITION = re.compile(r"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?]*?)\W*$", re.IGNORECASE)
 """'What is X?' asks what X is: a passage when X is a short name without "of"."""
 _HOW_WORD = re.compile(r"\bhow\s+\w+", re.IGNORECASE)
+_ASKS_ACTION = re.compile(r"^\s*what\b.*\b(?:do|does|did|doing)\W*$", re.IGNORECASE)
+"""A question for what someone does or did ("What will Tom Harris do?")."""
 """"How long", "how many": the word after "how" is what is asked, not a topic."""
 
 
@@ -118,9 +120,14 @@ def is_short_fact(phrase: str, question: str) -> bool:
         True
         >>> is_short_fact("`MODEL_PATH` | `bundled`", "Which file is the default?")
         False
+        >>> is_short_fact("Mei Lin", "What will Tom Harris do?")
+        False
     """
     if len(phrase.split()) > SHORT_WORDS or "|" in phrase:
         return False
+    words = [w for w in WORD.findall(phrase) if w.lower() not in STOPWORDS]
+    if _ASKS_ACTION.match(question) and words and all(w[:1].isupper() for w in words):
+        return False  # "What will Tom Harris do?" is answered by an act, not by a name
     asked = {stem(w) for w in content_words(_HOW_WORD.sub("", question))}
     return not any(stem(w) in asked for w in content_words(phrase))
 

@@ -22,9 +22,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from rag.answer.cells import states_phone_number
 from rag.answer.evidence import Evidence
 from rag.answer.extract import question_kind
 from rag.answer.quotes import asks_yes_no
+from rag.answer.sections import version_numbers
 from rag.answer.siblings import calendar_word, seen_text
 from rag.text import STOPWORDS, WORD, content_words, names_in, stem
 
@@ -41,9 +43,9 @@ _MONTHS = re.compile(
     r"thursday|friday|saturday|sunday|daily|weekly|monthly|yearly|annually|night|morning|"
     r"evening|noon|midnight|today|tomorrow|yesterday|century|decade|quarter)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"
-                   r"|\b\d{1,2}(?::\d{2})\s*(?:am|pm)?\b", re.IGNORECASE)
+                   r"|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)\b", re.IGNORECASE)
 """A date in figures (3/8, 03-08-2024, 3.8.2024: with dots only with its year, so a version
-"3.8" or a size "2.5" is none) or a time of day."""
+"3.8" or a size "2.5" is none) or a time of day (10:30, 8.45am, 9 pm)."""
 _ASKS_NUMBER = re.compile(r"\bnumbers?\b", re.IGNORECASE)  # a phone, policy or bus number
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|"
@@ -153,7 +155,8 @@ def unmatched_names(question: str, documents: Sequence[Document],
 
 
 def _names(question: str) -> list[str]:
-    """Runs of capitalised words past the first word of ``question`` (not question words)."""
+    """Runs of capitalised words past the first word of ``question`` (not question words), and
+    version numbers."""
     names: list[str] = []
     run: list[str] = []
     end = 0
@@ -171,6 +174,7 @@ def _names(question: str) -> list[str]:
         run = [word] if capital else []
     if run:
         names.append(" ".join(run))
+    names += version_numbers(question)  # a release is named by its number ("3.3.0")
     return [name for name in dict.fromkeys(names) if len(name) >= 3]
 
 
@@ -211,10 +215,11 @@ def wants_list(question: str) -> bool:
 
 
 def list_evidence(ranked: Sequence[Evidence], texts: Sequence[str], min_share: float, *,
-                  steps_only: bool = False) -> Evidence | None:
+                  steps_only: bool = False, question: str = "") -> Evidence | None:
     """For a question that asks for a list: the whole list that one of the best units
     belongs to (an item) or introduces (a sentence ending in ``:``), as one unit spanning
-    the introducing sentence and every item, in order; None when no list is near the top.
+    the introducing sentence and every item, in order (first one under a heading naming the
+    list ``question`` asks for: "What ingredients ...?"); None when no list is near the top.
 
     Args:
         ranked: The units, best first.
@@ -224,10 +229,11 @@ def list_evidence(ranked: Sequence[Evidence], texts: Sequence[str], min_share: f
     """
     if not ranked:
         return None
-    floor = min_share * ranked[0].score
-    for unit in ranked[:6]:
-        if unit.score < floor:
-            break
+    floor, head = min_share * ranked[0].score, _PLURAL_HEAD.match(question)
+    noun = stem(head.group(1).lower()) if head else ""
+    near = [unit for unit in ranked[:6] if unit.score >= floor]
+    for unit in sorted(near, key=lambda u: noun not in map(  # its own heading names the list
+            stem, WORD.findall(u.heading.rsplit(">", 1)[-1].lower()))):
         span = _list_span(unit, ranked, texts[unit.n - 1] if steps_only else None)
         if span is not None:
             start, end = span
@@ -286,21 +292,6 @@ def _list_span(unit: Evidence, ranked: Sequence[Evidence], numbered_in: str | No
 
 
 _ASKS_PHONE = re.compile(r"\b(?:phone|telephone|mobile|fax|call|ring)\b", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d ().-]{5,}\d(?![\w-])")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def states_phone_number(text: str) -> bool:
-    """Whether ``text`` holds something written like a phone number: six digits or more in
-    one run of digits, spaces, dots, dashes and brackets (not a date, a serial like WM-775312).
-
-    Example:
-        >>> [states_phone_number(t) for t in ("Call 0800 555 019.", "Serial WM-775312.",
-        ...                                   "On 2031-03-03 at 08:00.", "It costs $1,250,000.")]
-        [True, False, False, False]
-    """
-    return any(sum(c.isdigit() for c in m.group()) >= 6 and not _ISO_DATE.search(m.group())
-               for m in _PHONE.finditer(text))
 
 
 def promote_kind(ranked: Sequence[Evidence], question: str, min_share: float) -> list[Evidence]:

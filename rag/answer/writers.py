@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
 from rag.answer.cells import is_amount, named_value, structured_fact
+from rag.answer.people import author, role_holder, unnamed_role
+from rag.answer.sections import asked_version, section_answer
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
@@ -237,20 +239,28 @@ class QuoteWriter:
         chunks = [relevant[n - 1] for n in sorted({unit.n for unit in best})]
         contexts = [f"{unit.heading} {relevant[unit.n - 1].metadata.get('header', '')}"
                     for unit in best]
-        return other_thing(question, [unit.text for unit in best], seen_text(chunks),
+        return other_thing(question, [unit.flat_text for unit in best], seen_text(chunks),
                            contexts=contexts, mentions=mentions)
 
     def quote(self, question: str, relevant: Sequence[Document], ranked: Sequence[Evidence], *,
               mentions: Callable[[str], bool] | None = None,
               holders: Callable[[str], int] | None = None) -> Quoted | None:
         """Quote the answer from ranked evidence (:meth:`rank`); see :meth:`compose`."""
-        if not ranked or ranked[0].score < self.rules.min_score:
-            return None
-        if unmatched_names(question, relevant, mentions):  # something the documents never name
+        if not ranked or unmatched_names(question, relevant, mentions) \
+                or unnamed_role(question, relevant, mentions):
+            return None  # (a name or a role the documents never name)
+        section = section_answer(question, relevant, ranked)  # "What changed in 2.4.0?"
+        if section is not None:
+            short, quote = section
+            return Quoted(short, quote.n if short else None, [quote])
+        if ranked[0].score < self.rules.min_score:
             return None
         if self._sibling(question, relevant, ranked, mentions) is not None:
             return None
         ranked = specific_first(question, ranked, holders, self.rules.min_score)
+        version = asked_version(question, ranked[0])  # "Which version added ...?": its heading's
+        if version is not None:
+            return Quoted(version, ranked[0].n, [ranked[0]])
         shape = answer_shape(question)
         if shape == "passage" and not asks_change(question):
             ranked = _prose_first(ranked, self.rules.min_score)
@@ -263,7 +273,7 @@ class QuoteWriter:
         if wants_list(question):
             texts = [doc.page_content for doc in relevant]
             whole = list_evidence(ranked, texts, self.rules.min_share,
-                                  steps_only=asks_how_to(question))
+                                  steps_only=asks_how_to(question), question=question)
             if whole is not None:
                 return Quoted(None, None, [whole])
         ranked = promote_kind(informative(ranked, question), question, self.rules.min_share)
@@ -293,6 +303,11 @@ class QuoteWriter:
         (:data:`STRUCTURED_UNITS`), or None."""
         close = [u for u in ranked[:STRUCTURED_UNITS]
                  if u.score >= self.rules.min_share * ranked[0].score]
+        fields = [u for u in ranked if u.n == ranked[0].n and u.kind == "field"]
+        for unit, name in [*((u, role_holder(u, question)) for u in close),
+                           *((u, author(u, question)) for u in fields)]:
+            if name is not None:  # "Ann Cole (chair)", "From: Priya Nair"
+                return Quoted(name, unit.n, [unit])
         for at, unit in enumerate(close):
             value = structured_fact(unit, question) if at == 0 else named_value(unit, question)
             if value is not None and len(value.split()) <= SHORT_WORDS \
@@ -327,8 +342,8 @@ class QuoteWriter:
         shown: list[Document | None] = []
         for n in range(1, count + 1):
             kept = sorted((u for u in chosen if u.n == n), key=lambda u: u.start)
-            shown.append(Document(page_content=" ".join(u.flat_text for u in kept))
-                         if kept else None)
+            shown.append(Document(page_content="\n\n".join(u.flat_text for u in kept))
+                         if kept else None)  # each unit a sentence, "Title: subtitle" too
         return shown, after_best
 
 

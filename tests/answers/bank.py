@@ -4,13 +4,14 @@
 folder: Markdown (a heading right above its paragraph, setext titles, a FAQ,
 numbered steps, a glossary, a price table, bullet lists, a key-value form),
 hard-wrapped plain text, a short note left for someone, a receipt, a menu and
-tables lined up with spaces (:mod:`tests.answers.bank_lists`), reStructuredText, an HTML page with its navigation and
-footer, a DOCX with headings and a table, and PDFs (two pages, a running header
-with page numbers, two columns, a TrueType font with ligatures and hyphenated
-line ends, a financial table, a scanned page without a text layer). Every
-document is made on the spot with the real libraries (fpdf2, python-docx,
-Pillow through :mod:`tests.scans`); names, places and figures are invented so
-no model knows them.
+tables lined up with spaces (:mod:`tests.answers.bank_lists`), a mail, minutes, a
+recipe, a changelog and a product page (:mod:`tests.answers.bank_everyday`),
+reStructuredText, an HTML page with its navigation and footer, a DOCX with headings
+and a table, and PDFs (two pages, a running header with page numbers, two columns,
+a TrueType font with ligatures and hyphenated line ends, a financial table, a
+scanned page without a text layer). Every document is made on the spot with the
+real libraries (fpdf2, python-docx, Pillow through :mod:`tests.scans`); names,
+places and figures are invented so no model knows them.
 
 ``bank_questions.json`` (next to this module) asks about them: plain questions
 whose answer is stated in one place (``expect``: what a right answer's first
@@ -31,6 +32,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tests.answers.bank_everyday import EVERYDAY_TEXTS
 from tests.answers.bank_lists import LIST_TEXTS
 
 __all__ = ["ABSTAINED", "ANSWERED", "LATER", "NOT_FOUND", "QUESTIONS", "RIGHT", "WRONG", "judge",
@@ -138,7 +140,7 @@ def write_bank(folder: Path) -> list[Path]:
     """Write every document of the bank into ``folder`` (made if missing); their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in (_TEXTS | LIST_TEXTS).items():
+    for name, text in (_TEXTS | LIST_TEXTS | EVERYDAY_TEXTS).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -317,7 +317,7 @@ def test_a_chosen_answer_is_also_shown_the_sentence_after_the_best_one(index) ->
                                 context_sentences=1),
                           llm=CountingFakeLLM(responses=["unused"]), index=index,
                           scorer=lambda messages, texts: [0.0 for _ in texts])
-    assert chooser.shown_passages(question)[0].page_content == f"{best} It opened in 1994."
+    assert chooser.shown_passages(question)[0].page_content == f"{best}\n\nIt opened in 1994."
     writer = build_chain(_with(load_settings(prompts={"qa_template": "grounded_qa"}),
                                context_sentences=1),
                          llm=CountingFakeLLM(responses=["unused"]), index=index)

@@ -122,3 +122,15 @@ def test_a_plain_text_faq_question_heads_its_answer() -> None:
         ("paragraph", "Only from the age of 8.", 0)]
     assert kinds(text_blocks("Status: approved\nA: the first option"))[0] == ("field",
                                                                            "Status: approved")
+
+
+def test_a_mails_subject_line_heads_its_text_and_its_other_headers_stay_fields() -> None:
+    mail = ("From: Hannah Okafor <h.okafor@example.org>\nTo: Year 4 parents\n"
+            "Subject: Year 4 trip to Wenlow Castle\n\nDear parents,\n\n"
+            "The trip costs £12 per child.")
+    assert [(b.kind, b.text, b.level) for b in text_blocks(mail)] == [
+        ("field", "From: Hannah Okafor <h.okafor@example.org>", 0),
+        ("field", "To: Year 4 parents", 0),
+        ("heading", "Year 4 trip to Wenlow Castle", 1),
+        ("paragraph", "Dear parents,", 0),
+        ("paragraph", "The trip costs £12 per child.", 0)]

@@ -23,3 +23,16 @@ def test_a_two_cell_row_answers_by_its_label_with_the_same_rule() -> None:
     assert named_value(office, "What is the school office phone number?") == "01632 960 118"
     club = Evidence(1, 0, 30, "Breakfast club | 01632 960 204", 0.8, "row")
     assert named_value(club, "When does the after-school club start?") is None
+
+
+def test_a_two_cell_row_under_heads_that_name_no_column_answers_by_its_label() -> None:
+    def spec(text: str) -> Evidence:
+        return Evidence(1, 0, len(text), text, 0.9, "row", 1, "Feature | Value")
+
+    assert structured_fact(spec("Flight time | 31 minutes"),
+                           "What is the flight time of the Aero X2?") == "31 minutes"
+    assert structured_fact(spec("Weight | 249 g"), "How much does the Aero X2 weigh?") == "249 g"
+    assert structured_fact(spec("Price | £419"), "How much does the Aero X2 cost?") == "£419"
+    assert structured_fact(spec("Range | 10 km"), "What is the battery capacity?") is None
+    plans = Evidence(1, 0, 10, "Basic | $9", 0.9, "row", 1, "Plan | Price")
+    assert structured_fact(plans, "What does the Basic plan cost?") == "$9"  # the named column

@@ -6,7 +6,7 @@ import pytest
 from langchain_core.documents import Document
 
 from rag.answer.evidence import QUOTE_WORDS, Evidence, quote_units, rank_evidence
-from rag.answer.quotes import ANSWER_WORDS, answer_shape, fitted_rules, pick_quotes
+from rag.answer.quotes import ANSWER_WORDS, answer_shape, fitted_rules, is_short_fact, pick_quotes
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,9 @@ def test_the_fitted_rules_are_read_from_package_data() -> None:
     rules = fitted_rules()
     assert -1.0 < rules.min_score < 2.0 and 0.0 < rules.min_share <= 1.0
     assert 0.0 <= rules.rank_weight < 1.0
+
+
+def test_a_name_is_no_short_fact_for_what_someone_does() -> None:
+    assert not is_short_fact("Mei Lin", "What will Tom Harris do?")
+    assert is_short_fact("write to the council", "What will Tom Harris do?")
+    assert is_short_fact("Mei Lin", "Who will write to the council?")

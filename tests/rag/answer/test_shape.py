@@ -76,3 +76,21 @@ def test_a_sentence_restating_a_yes_or_no_question_answers_it() -> None:
     landlord = Evidence(1, 22, 55, "The landlord is Mrs Agnes Pruitt.", 0.7)
     assert informative([pets, landlord], "Are pets allowed?") == [pets, landlord]
     assert informative([pets, landlord], "Which pets are allowed?") == [landlord]
+
+
+def test_a_list_under_a_heading_naming_the_asked_things_comes_before_a_better_one() -> None:
+    recipe = ("Ingredients\n\n- 225 g butter\n- 4 eggs\n\nMethod\n\n- Beat the butter.\n"
+              "- Add the eggs one at a time.")
+
+    def item(text: str, score: float, group: int, heading: str) -> Evidence:
+        start = recipe.index(text)
+        return Evidence(1, start, start + len(text), text, score, "item", group,
+                        heading=f"Lemon cake > {heading}")
+
+    ranked = [item("Add the eggs one at a time.", 1.4, 2, "Method"),
+              item("4 eggs", 1.1, 1, "Ingredients"), item("Beat the butter.", 1.0, 2, "Method"),
+              item("225 g butter", 0.9, 1, "Ingredients")]
+    needed = list_evidence(ranked, [recipe], 0.5, question="What ingredients do I need?")
+    assert needed is not None and needed.text == "225 g butter\n- 4 eggs"
+    steps = list_evidence(ranked, [recipe], 0.5, question="What steps does the cake take?")
+    assert steps is not None and steps.text.startswith("Beat the butter.")

@@ -7,6 +7,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from rag.answer.quotes import QuoteRules
 from rag.answer.writers import PhraseChooser, QuoteWriter
+from rag.index.units import UNITS_KEY, Unit, encode_units
 
 PROMPT = ChatPromptTemplate.from_messages([("human", "{context}\n{question}\n{not_found}")])
 DOCS = [Document("Company handbook. The Quillon bridge was designed by Ada Zeng. "
@@ -206,3 +207,32 @@ def test_the_sentence_after_the_best_is_shown_only_within_its_section(embeddings
     assert after_best == [theme]
     shown, after_best = _writer(embeddings).shown([crash, login], 1)
     assert after_best == []
+
+
+def test_a_row_is_read_with_its_column_heads_for_a_period_it_does_not_give(embeddings) -> None:
+    rows = ["Net sales | $81,797 | $83,000", "Cost of sales | 45,384 | 47,074",
+            "Net income | $19,442 | $19,508"]
+    heads = "Item | Quarter ended June 30, 2031 | June 30, 2030"
+    text = "\n".join([heads, *rows])
+    units, start = [Unit(0, len(heads), "heads", 1)], len(heads) + 1
+    for row in rows:
+        units.append(Unit(start, start + len(row), "row", 1, heads))
+        start += len(row) + 1
+    report = [Document(text, metadata={UNITS_KEY: encode_units(units)})]
+    writer = _writer(embeddings)
+    assert writer.compose("What were net sales in the quarter ended March 31, 2031?",
+                          report) is None  # the rows give June quarters only
+    june = writer.compose("What were net sales in the quarter ended June 30, 2031?", report)
+    assert june is not None and "81,797" in june.text
+
+
+def test_the_chooser_sees_each_unit_as_a_sentence_of_its_own(embeddings) -> None:
+    lines = ["Korrin University laboratory: sample procedure",
+             "The office of the laboratory manager, Dr. Ysolde Park, is in room B-214."]
+    text = "\n".join(lines)
+    units = [Unit(0, len(lines[0]), "field"), Unit(len(lines[0]) + 1, len(text), "sentence")]
+    procedure = [Document(text, metadata={UNITS_KEY: encode_units(units)})]
+    writer = _writer(embeddings, context_sentences=2)
+    shown, _ = writer.shown(writer.rank("Who is the laboratory manager?", procedure), 1)
+    assert shown[0] is not None and shown[0].page_content in (
+        "\n\n".join(lines), "\n\n".join(reversed(lines)))
