@@ -53,7 +53,10 @@ _SUBJECT = re.compile(r"^Subject\s*:\s+(\S.*?)\s*$", re.IGNORECASE)
 _ANSWER = re.compile(r"^(?:A|Answer)\s*:\s+(?=\S)", re.IGNORECASE)
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,})\s*$")
-_ITEM = re.compile(r"^(?:[-*+\u2022\u25aa\u25e6\u25cf\u2013]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+\S")
+_ITEM = re.compile(r"^(?:[-*+\u2022\u25aa\u25e6\u25cf\u2013]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+\S"
+                   r"|^\d{1,3}(?:\.\d{1,3})+\.?\s+[A-Z].*[.;:!?]$")
+"""A list item: a bullet, a number or a letter; or a contract's numbered clause, a sentence
+("3.1 The rent is £950 a month."; "5.2 Effect of Model Size" is a section's heading)."""
 _FIELD = re.compile(r"^([^\W\d_][^:.!?]{0,38}?)\s*:\s+(\S.*)$")
 _NUMBER = re.compile(r"^[(\-$€£]*\d[\d,.]*%?\)?$")
 _WORD = re.compile(r"[^\W\d_]{2,}")

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 
 from rag.answer.evidence import Evidence
+from rag.answer.extract import question_kind
 from rag.text import STOPWORDS, WORD, content_words, stem
 
-__all__ = ["is_amount", "named_value", "states_phone_number", "structured_fact"]
+__all__ = ["is_amount", "kind_field", "named_value", "states_phone_number", "structured_fact"]
 
 _KINDRED = (
     {"cost", "price", "fee", "charge", "pay", "rate", "much", "amount"},
@@ -47,6 +48,9 @@ _ASKING = frozenset({"much", "many", *_MEASURES})
 _HOW_MEASURE = re.compile(r"\bhow\s+(" + "|".join(_MEASURES) + r")\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d ().-]{5,}\d(?![\w-])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KIND_KEYS = {"when": frozenset({"date", "dates", "when", "day", "days", "time", "times"}),
+              "where": frozenset({"venue", "location", "address", "place", "where"})}
+"""The keys of the fields that say when or where the thing a page is about happens."""
 _COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+(\w+)", re.IGNORECASE)
 _AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
 
@@ -236,3 +240,26 @@ def states_phone_number(text: str) -> bool:
     """
     return any(sum(c.isdigit() for c in m.group()) >= 6 and not _ISO_DATE.search(m.group())
                for m in _PHONE.finditer(text))
+
+
+def kind_field(unit: Evidence, question: str, about: str) -> str | None:
+    """For "When/Where is X?" of a page about X (``about``: its title and headings), the value
+    of its date or time, venue or place field ("Date: Friday 12 November" of a poster whose
+    title is "Charity quiz night"); None for other units, questions or pages.
+
+    Example:
+        >>> date = Evidence(1, 0, 24, "Date: Friday 12 November", 1.0, "field")
+        >>> kind_field(date, "When is the quiz night?", "Charity quiz night")
+        'Friday 12 November'
+        >>> kind_field(date, "When is the raffle drawn?", "Charity quiz night") is None
+        True
+    """
+    keys = _KIND_KEYS.get(question_kind(question))
+    if keys is None or unit.kind != "field" or ":" not in unit.text:
+        return None
+    key, value = unit.text.split(":", 1)
+    asked = {stem(w) for w in content_words(question)}
+    if key.strip().lower() not in keys or not asked \
+            or not asked <= {stem(w) for w in content_words(about)}:
+        return None
+    return " ".join(value.split()) or None

@@ -41,7 +41,7 @@ DOCUMENT_SHARE_KEY = "document_share"
 """A retrieved chunk's metadata key (:class:`rag.retrieval.HybridRetriever` writes it): how
 much the question names its document, the document prior's share."""
 
-_BULLET = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
+_BULLET = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)]|\d{1,3}(?:\.\d{1,3})+\.?)[ \t]+")
 _NOT_QUOTED = re.compile(r"^(?:#{1,6}\s|\|?[\s|:-]*$)")
 """Headings and table rules say nothing on their own."""
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
-from rag.answer.cells import is_amount, named_value, structured_fact
+from rag.answer.cells import is_amount, kind_field, named_value, structured_fact
 from rag.answer.people import author, role_holder, unnamed_role
 from rag.answer.sections import asked_version, section_answer
 from rag.answer.context import format_context, text_of
@@ -278,7 +278,7 @@ class QuoteWriter:
                 return Quoted(None, None, [whole])
         ranked = promote_kind(informative(ranked, question), question, self.rules.min_share)
         best = ranked[0]
-        cell = self._cell(question, ranked)
+        cell = self._cell(question, ranked, relevant)
         if cell is not None:
             return cell
         table = table_evidence(best, ranked, [doc.page_content for doc in relevant], ANSWER_WORDS)
@@ -298,8 +298,10 @@ class QuoteWriter:
             quotes = command_after(quotes, ranked) or quotes
         return Quoted(None, None, quotes)
 
-    def _cell(self, question: str, ranked: Sequence[Evidence]) -> Quoted | None:
-        """The answer whose short fact is a table's cell or a form's value
+    def _cell(self, question: str, ranked: Sequence[Evidence], relevant: Sequence[Document]
+              ) -> Quoted | None:
+        """The answer whose short fact is a role's holder or a mail's sender
+        (:mod:`rag.answer.people`), a page's date or venue, a table's cell or a form's value
         (:data:`STRUCTURED_UNITS`), or None."""
         close = [u for u in ranked[:STRUCTURED_UNITS]
                  if u.score >= self.rules.min_share * ranked[0].score]
@@ -308,6 +310,15 @@ class QuoteWriter:
                            *((u, author(u, question)) for u in fields)]:
             if name is not None:  # "Ann Cole (chair)", "From: Priya Nair"
                 return Quoted(name, unit.n, [unit])
+        page = relevant[ranked[0].n - 1].metadata or {}
+        about = f"{page.get('header', '')} {page.get('section', '')}"
+        if not any(u.text.split(":", 1)[0].strip().lower() in _SENDER_KEYS for u in fields):
+            found = [(unit, value)  # a poster's "Date:" (not a mail's), in the page's order
+                     for unit in sorted(fields, key=lambda u: u.start)
+                     if (value := kind_field(unit, question, f"{about} {unit.heading}"))
+                     and fits_kind(value, question)]
+            if found:  # the first one (a date before its time), proved by all
+                return Quoted(found[0][1], found[0][0].n, [unit for unit, _ in found])
         for at, unit in enumerate(close):
             value = structured_fact(unit, question) if at == 0 else named_value(unit, question)
             if value is not None and len(value.split()) <= SHORT_WORDS \
@@ -354,6 +365,8 @@ def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
     return prose if prose and prose[0].score >= floor else list(ranked)
 
 
+_SENDER_KEYS = frozenset({"from", "sent", "sender"})
+"""A mail's header keys: its "Date:" is when it was sent, not when what it tells happens."""
 _POINTING = frozenset("it its they their this these he she his her there".split())
 
 

@@ -34,10 +34,10 @@ figures, a receipt's or a price list's, are rows, see :mod:`ingest.blocks.plain`
 columns lined up with spaces a table, see :mod:`ingest.blocks.aligned`; 8: a heading
 unit holds the headings above it, see :class:`rag.index.units.Unit`, and a plain text
 FAQ's "Q:" line is the heading of its answer; 9: a mail's "Subject:" line is the heading
-of its text). The index manifest records it (``chunk_header``; 0 for
-collections built before headers existed), so a collection built with
-another form is rebuilt by the next ingest instead of mixing two kinds of
-chunks. Change it whenever the header rules change."""
+of its text, a contract's numbered clause "3.1 ..." a list item). The index manifest
+records it (``chunk_header``; 0 for collections built before headers existed), so a
+collection built with another form is rebuilt by the next ingest instead of mixing two
+kinds of chunks. Change it whenever the header rules change."""
 
 
 def searchable_text(text: str, metadata: Mapping[str, Any] | None) -> str:

@@ -134,3 +134,14 @@ def test_a_mails_subject_line_heads_its_text_and_its_other_headers_stay_fields()
         ("heading", "Year 4 trip to Wenlow Castle", 1),
         ("paragraph", "Dear parents,", 0),
         ("paragraph", "The trip costs £12 per child.", 0)]
+
+
+def test_numbered_clauses_are_items_and_a_numbered_title_stays_a_heading() -> None:
+    text = ("3.1 The rent is £950 per calendar month.\n"
+            "3.2 Rent is payable on the first day of each month.\n\n"
+            "5.2 Effect of Model Size\n\nIn this section we study the effect of size on quality.")
+    assert [(b.kind, b.text) for b in text_blocks(text)] == [
+        ("item", "3.1 The rent is £950 per calendar month."),
+        ("item", "3.2 Rent is payable on the first day of each month."),
+        ("heading", "5.2 Effect of Model Size"),
+        ("paragraph", "In this section we study the effect of size on quality.")]

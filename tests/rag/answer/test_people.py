@@ -74,3 +74,29 @@ def test_the_writer_answers_who_wrote_a_mail_from_its_header(embeddings) -> None
     quoted = _writer(embeddings).compose("Who wrote the email about the clean-up?", [mail])
     assert quoted is not None and quoted.short == "Priya Nair"
     assert quoted.quotes[0].text.startswith("From: Priya Nair")
+
+
+def _fields_page(lines: list[str], section: str) -> Document:
+    text = "\n".join(lines)
+    units, start = [], 0
+    for line in lines:
+        units.append(Unit(start, start + len(line), "field" if ": " in line else "sentence"))
+        start += len(line) + 1
+    return Document(text, metadata={UNITS_KEY: encode_units(units), "section": section})
+
+
+def test_a_posters_date_and_venue_answer_when_and_where_but_a_mails_date_does_not(
+        embeddings) -> None:
+    poster = _fields_page(["Prizes for the winning team and a raffle on the night.",
+                           "Date: Friday 12 November", "Time: 7.30pm",
+                           "Venue: The Red Lion, Church Street"], "Charity quiz night")
+    writer = _writer(embeddings)
+    when = writer.compose("When is the quiz night?", [poster])
+    assert when is not None and when.short == "Friday 12 November"
+    assert [q.text for q in when.quotes] == ["Date: Friday 12 November", "Time: 7.30pm"]
+    where = writer.compose("Where is the quiz night?", [poster])
+    assert where is not None and where.short == "The Red Lion, Church Street"
+    mail = _fields_page(["From: Priya Nair", "Date: 3 March 2027",
+                         "The clean-up is on Saturday 20 March."], "Spring clean-up")
+    cleanup = writer.compose("When is the spring clean-up?", [mail])
+    assert cleanup is not None and cleanup.short != "3 March 2027"  # the day it was sent
