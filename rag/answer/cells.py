@@ -16,12 +16,14 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rag.answer.evidence import Evidence
 from rag.answer.extract import question_kind
 from rag.text import STOPWORDS, WORD, content_words, stem
 
-__all__ = ["is_amount", "kind_field", "named_value", "states_phone_number", "structured_fact"]
+__all__ = ["is_amount", "kind_field", "named_value", "states_phone_number", "structured_fact",
+           "unstated_attribute"]
 
 _KINDRED = (
     {"cost", "price", "fee", "charge", "pay", "rate", "much", "amount"},
@@ -51,6 +53,11 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KIND_KEYS = {"when": frozenset({"date", "dates", "when", "day", "days", "time", "times"}),
               "where": frozenset({"venue", "location", "address", "place", "where"})}
 """The keys of the fields that say when or where the thing a page is about happens."""
+_ATTRIBUTE = re.compile(
+    r"^\s*what\s+(?:is|are|was|were)\s+(?:(?:the|its|their)\s+(?P<of>[\w\s-]+?)\s+(?:of|for)\s+"
+    r"|(?:the\s+)?[\w\s-]+?['’]s\s+(?P<own>[\w\s-]+?)\s*\??\s*$)", re.IGNORECASE)
+"""A question for an attribute of a thing: "What is the warranty of the kettle?", "What is
+the kettle's warranty?"."""
 _COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+(\w+)", re.IGNORECASE)
 _AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
 
@@ -263,3 +270,34 @@ def kind_field(unit: Evidence, question: str, about: str) -> str | None:
             or not asked <= {stem(w) for w in content_words(about)}:
         return None
     return " ".join(value.split()) or None
+
+
+def unstated_attribute(question: str, best: Sequence[Evidence], seen: str) -> list[str]:
+    """The attribute a "What is the X of Y?" (or "Y's X") question asks of a page of fields
+    or specification rows when ``seen`` (the page's text) states none of its words nor their
+    kindred ("cost": price); empty otherwise.
+
+    A page that lists its attributes (a form, a product's specifications) states what it
+    has: "the warranty" of a kettle whose table has none is a near miss, not a question
+    for its capacity row. Pages of prose (``best`` holds fewer than two fields or rows)
+    are left alone: a paraphrase is likelier there.
+
+    Example:
+        >>> rows = [Evidence(1, 0, 20, "Capacity | 1.7 litres", 1.2, "row"),
+        ...         Evidence(1, 21, 40, "Price | £64.99", 1.1, "row")]
+        >>> seen = "Halden Quick kettle Capacity | 1.7 litres Price | £64.99"
+        >>> unstated_attribute("What is the warranty of the Halden Quick kettle?", rows, seen)
+        ['warranty']
+        >>> unstated_attribute("What is the kettle's price?", rows, seen)
+        []
+    """
+    asked = _ATTRIBUTE.match(question)
+    if asked is None or sum(u.kind in ("field", "row") for u in best) < 2:
+        return []
+    words = content_words(asked.group("of") or asked.group("own") or "")
+    present = {stem(w) for w in WORD.findall(seen.lower())}
+    for word in words:
+        kindred = {stem(word), *(stem(k) for group in _KINDRED if word in group for k in group)}
+        if kindred & present:
+            return []
+    return words

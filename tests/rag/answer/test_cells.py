@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.answer.cells import named_value, structured_fact
+from rag.answer.cells import named_value, structured_fact, unstated_attribute
 from rag.answer.evidence import Evidence
 
 
@@ -36,3 +36,17 @@ def test_a_two_cell_row_under_heads_that_name_no_column_answers_by_its_label() -
     assert structured_fact(spec("Range | 10 km"), "What is the battery capacity?") is None
     plans = Evidence(1, 0, 10, "Basic | $9", 0.9, "row", 1, "Plan | Price")
     assert structured_fact(plans, "What does the Basic plan cost?") == "$9"  # the named column
+
+
+def test_an_attribute_a_form_does_not_list_is_unstated_but_not_one_of_prose() -> None:
+    form = [field("Policy number: HX-448120"), field("Excess: 250 euros"),
+            field("Date of birth: 3 March 1979")]
+    seen = " ".join(f.text for f in form)
+    assert unstated_attribute("What is the monthly premium of the policy?", form, seen) == [
+        "monthly", "premium"]
+    assert unstated_attribute("What is the excess of the policy?", form, seen) == []
+    assert unstated_attribute("What is the birth date of the holder?", form, seen) == []
+    assert unstated_attribute("When does the policy renew?", form, seen) == []  # no attribute
+    prose = [Evidence(1, 0, 30, "The excess is 250 euros.", 0.9)]
+    assert unstated_attribute("What is the monthly premium of the policy?", prose,
+                              prose[0].text) == []  # prose may say it in other words
