@@ -14,6 +14,8 @@ What lives here:
 - :mod:`~rag.answer.cells`: table cells and form values as short facts;
 - :mod:`~rag.answer.people`: who holds the role or wrote the mail a question asks about;
 - :mod:`~rag.answer.sections`: the section a question names by its number (a release);
+- :mod:`~rag.answer.gates`: near misses refused first (a name, role, attribute or phone
+  number no document gives);
 - :mod:`~rag.answer.across`: a quote from each periodic report a question asks across;
 - :mod:`~rag.answer.boilerplate` and :mod:`~rag.answer.siblings`: sentences many
   documents repeat set aside; near misses about a sibling ("gas meter" of a

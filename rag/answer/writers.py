@@ -15,14 +15,9 @@ from typing import TYPE_CHECKING
 
 from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
-from rag.answer.cells import (
-    is_amount,
-    kind_field,
-    named_value,
-    structured_fact,
-    unstated_attribute,
-)
-from rag.answer.people import author, role_holder, unnamed_role
+from rag.answer.cells import is_amount, kind_field, named_value, structured_fact
+from rag.answer.gates import never_given
+from rag.answer.people import author, role_holder
 from rag.answer.sections import asked_version, section_answer
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
@@ -47,12 +42,11 @@ from rag.answer.shape import (
     list_evidence,
     promote_kind,
     table_evidence,
-    unmatched_names,
     wants_list,
 )
 from rag.answer.siblings import BEST_UNITS, other_thing, seen_text
 from rag.models.remote import LLM_BACKEND, remote_errors
-from rag.text import content_words, split_sentences
+from rag.text import split_sentences
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -252,10 +246,8 @@ class QuoteWriter:
               mentions: Callable[[str], bool] | None = None,
               holders: Callable[[str], int] | None = None) -> Quoted | None:
         """Quote the answer from ranked evidence (:meth:`rank`); see :meth:`compose`."""
-        if not ranked or unmatched_names(question, relevant, mentions) \
-                or unnamed_role(question, relevant, mentions) \
-                or self._unstated(question, relevant, ranked):
-            return None  # (a name, a role or a listed attribute the documents never name)
+        if not ranked or never_given(question, relevant, ranked, mentions) is not None:
+            return None  # a name, a role, an attribute or a phone number no document gives
         section = section_answer(question, relevant, ranked)  # "What changed in 2.4.0?"
         if section is not None:
             short, quote = section
@@ -304,22 +296,6 @@ class QuoteWriter:
         if asks_how_to(question):  # the command that follows the sentence saying how
             quotes = command_after(quotes, ranked) or quotes
         return Quoted(None, None, quotes)
-
-    @staticmethod
-    def _unstated(question: str, relevant: Sequence[Document], ranked: Sequence[Evidence]
-                  ) -> list[str]:
-        """What the question asks of the best chunk's form or specification table that
-        neither its document nor a retrieved passage about the same subject states
-        (:func:`rag.answer.cells.unstated_attribute`; what other documents say of other
-        things does not count: "monthly" of another page's plans)."""
-        page = relevant[ranked[0].n - 1].metadata or {}
-        about = f"{page.get('header', '')} {page.get('section', '')} {ranked[0].heading}"
-        subject = set(content_words(about))
-        same = [doc for doc in relevant  # the page's own chunks and those about its subject
-                if doc.metadata.get("source") == page.get("source")
-                or subject & set(content_words(seen_text([doc])))]
-        return unstated_attribute(question, [u for u in ranked if u.n == ranked[0].n],
-                                  seen_text(same))
 
     def _cell(self, question: str, ranked: Sequence[Evidence], relevant: Sequence[Document]
               ) -> Quoted | None:
