@@ -36,7 +36,7 @@ from rag.text import STOPWORDS, content_words, names_in, stem
 if TYPE_CHECKING:
     from langchain_core.documents import Document
 
-__all__ = ["author", "role_holder", "unnamed_role"]
+__all__ = ["author", "role_holder", "sender", "unnamed_role"]
 
 _WHO = re.compile(r"^\s*who\b", re.IGNORECASE)
 _NAMED_ROLE = re.compile(
@@ -51,6 +51,9 @@ _ROLE_ASKED = re.compile(r"^\s*who\s+(?:is|was|are|were|will\s+be)\s+(?:the|its|
 word)."""
 _WRITING = re.compile(r"\b(?:wrote|written|writes|write|sent|sends|send|signed|signs|sign|"
                       r"authored)\b", re.IGNORECASE)
+_MAIL_WORDS = frozenset({"email", "e-mail", "mail", "letter", "message", "note", "memo", "wrote",
+                         "written", "writes", "write", "sent", "sends", "send", "signed"})
+"""A "who wrote the email" question's own words: what it says of the mail, not its topic."""
 _AUTHOR_KEYS = frozenset({"from", "author", "authors", "by", "sender", "writer", "signed"})
 _ADDRESS = re.compile(r"\s*[<(\[][^>)\]]*@[^>)\]]*[>)\]]")
 """An e-mail address in angle brackets (or round or square ones) after a name."""
@@ -74,6 +77,32 @@ def role_holder(unit: Evidence, question: str) -> str | None:
     for match in _NAMED_ROLE.finditer(unit.text):
         if {stem(w) for w in content_words(match.group(2))} & asked:
             return _GROUP.sub("", match.group(1))
+    return None
+
+
+def sender(question: str, ranked: Sequence[Evidence], text: str) -> tuple[str, Evidence] | None:
+    """For "Who wrote the email about X?": the name of the sender field of the best unit's
+    chunk (``text``), when that chunk speaks of X; None otherwise. It answers whatever the
+    other units score: the mail's topic is its subject, not a sentence of its text.
+
+    Example:
+        >>> mail = "From: Priya Nair\\nOur spring clean-up is on 20 March."
+        >>> units = [Evidence(1, 17, 52, "Our spring clean-up is on 20 March.", 0.9),
+        ...          Evidence(1, 0, 16, "From: Priya Nair", 0.6, "field")]
+        >>> sender("Who wrote the email about the clean-up?", units, mail)[0]
+        'Priya Nair'
+        >>> sender("Who wrote the email about the budget?", units, mail) is None
+        True
+    """
+    if not ranked or not _WRITING.search(question):
+        return None
+    topic = {stem(w) for w in content_words(question) if w not in _MAIL_WORDS}
+    if topic - {stem(w) for w in content_words(text)}:
+        return None
+    for unit in ranked:
+        name = author(unit, question) if unit.n == ranked[0].n else None
+        if name is not None:
+            return name, unit
     return None
 
 

@@ -17,7 +17,7 @@ from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
 from rag.answer.cells import is_amount, kind_field, named_value, structured_fact
 from rag.answer.gates import never_given
-from rag.answer.people import author, role_holder
+from rag.answer.people import role_holder, sender
 from rag.answer.sections import asked_version, section_answer
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
@@ -252,6 +252,9 @@ class QuoteWriter:
         if section is not None:
             short, quote = section
             return Quoted(short, quote.n if short else None, [quote])
+        wrote = sender(question, ranked, relevant[ranked[0].n - 1].page_content)
+        if wrote is not None:  # "Who wrote the email about ...?": its "From:" line
+            return Quoted(wrote[0], wrote[1].n, [wrote[1]])
         if ranked[0].score < self.rules.min_score:
             return None
         if self._sibling(question, relevant, ranked, mentions) is not None:
@@ -299,15 +302,15 @@ class QuoteWriter:
 
     def _cell(self, question: str, ranked: Sequence[Evidence], relevant: Sequence[Document]
               ) -> Quoted | None:
-        """The answer whose short fact is a role's holder or a mail's sender
-        (:mod:`rag.answer.people`), a page's date or venue, a table's cell or a form's value
+        """The answer whose short fact is a role's holder (:mod:`rag.answer.people`), a
+        page's date or venue, a table's cell or a form's value
         (:data:`STRUCTURED_UNITS`), or None."""
         close = [u for u in ranked[:STRUCTURED_UNITS]
                  if u.score >= self.rules.min_share * ranked[0].score]
         fields = [u for u in ranked if u.n == ranked[0].n and u.kind == "field"]
-        for unit, name in [*((u, role_holder(u, question)) for u in close),
-                           *((u, author(u, question)) for u in fields)]:
-            if name is not None:  # "Ann Cole (chair)", "From: Priya Nair"
+        for unit in close:
+            name = role_holder(unit, question)
+            if name is not None:  # "Ann Cole (chair)"
                 return Quoted(name, unit.n, [unit])
         page = relevant[ranked[0].n - 1].metadata or {}
         about = f"{page.get('header', '')} {page.get('section', '')}"

@@ -34,13 +34,13 @@ def test_the_sender_field_answers_who_wrote_or_sent_it() -> None:
     assert author(_line("From: Priya Nair", "sentence"), "Who sent it?") is None  # no field
 
 
-def _writer(embeddings) -> QuoteWriter:
+def _writer(embeddings, min_score: float = 0.0) -> QuoteWriter:
     def scorer(messages, texts):  # a chooser that likes the wrong name
         return [0.0 if t == "Mei Lin" else -10.0 for t in texts]
 
     prompt = ChatPromptTemplate.from_messages([("human", "{context}\n{question}\n{not_found}")])
     return QuoteWriter(PhraseChooser(prompt, scorer, "not found"), embeddings,
-                       rules=QuoteRules(min_score=0.0, min_share=0.5), lexical_weight=0.3,
+                       rules=QuoteRules(min_score=min_score, min_share=0.5), lexical_weight=0.3,
                        context_sentences=3, neighbours=1)
 
 
@@ -71,9 +71,11 @@ def test_the_writer_answers_who_wrote_a_mail_from_its_header(embeddings) -> None
              Unit(len(fields[0]) + 1, len(fields[0]) + 1 + len(fields[1]), "field"),
              Unit(text.index(body), len(text), "sentence")]
     mail = Document(text, metadata={UNITS_KEY: encode_units(units)})
-    quoted = _writer(embeddings).compose("Who wrote the email about the clean-up?", [mail])
+    writer = _writer(embeddings, min_score=5.0)  # no sentence of it clears this floor
+    quoted = writer.compose("Who wrote the email about the clean-up?", [mail])
     assert quoted is not None and quoted.short == "Priya Nair"
     assert quoted.quotes[0].text.startswith("From: Priya Nair")
+    assert writer.compose("Who wrote the email about the budget?", [mail]) is None
 
 
 def _fields_page(lines: list[str], section: str) -> Document:
