@@ -36,7 +36,7 @@ from rag.text import STOPWORDS, content_words, names_in, stem
 if TYPE_CHECKING:
     from langchain_core.documents import Document
 
-__all__ = ["author", "role_holder", "sender", "unnamed_role"]
+__all__ = ["author", "is_mail", "role_holder", "sender", "unnamed_role"]
 
 _WHO = re.compile(r"^\s*who\b", re.IGNORECASE)
 _NAMED_ROLE = re.compile(
@@ -51,10 +51,12 @@ _ROLE_ASKED = re.compile(r"^\s*who\s+(?:is|was|are|were|will\s+be)\s+(?:the|its|
 word)."""
 _WRITING = re.compile(r"\b(?:wrote|written|writes|write|sent|sends|send|signed|signs|sign|"
                       r"authored)\b", re.IGNORECASE)
-_MAIL_WORDS = frozenset({"email", "e-mail", "mail", "letter", "message", "note", "memo", "wrote",
-                         "written", "writes", "write", "sent", "sends", "send", "signed"})
-"""A "who wrote the email" question's own words: what it says of the mail, not its topic."""
-_AUTHOR_KEYS = frozenset({"from", "author", "authors", "by", "sender", "writer", "signed"})
+_MAIL_WORDS = frozenset({"email", "e-mail", "mail", "letter", "message", "note", "memo"})
+"""What a "who wrote the email" question calls the mail (with the verb: not its topic)."""
+_SENDERS = frozenset({"from", "sent", "sender"})
+"""The header keys of a mail (its "To:", "Date:" and "Subject:" are those of other pages too)."""
+_AUTHOR_KEYS = frozenset({"from", "sender", "author", "authors", "by", "writer", "signed"})
+"""The keys whose value is who wrote ("Sent:" is a mail's date)."""
 _ADDRESS = re.compile(r"\s*[<(\[][^>)\]]*@[^>)\]]*[>)\]]")
 """An e-mail address in angle brackets (or round or square ones) after a name."""
 
@@ -96,7 +98,8 @@ def sender(question: str, ranked: Sequence[Evidence], text: str) -> tuple[str, E
     """
     if not ranked or not _WRITING.search(question):
         return None
-    topic = {stem(w) for w in content_words(question) if w not in _MAIL_WORDS}
+    topic = {stem(w) for w in content_words(question)
+             if w not in _MAIL_WORDS and not _WRITING.fullmatch(w)}
     if topic - {stem(w) for w in content_words(text)}:
         return None
     for unit in ranked:
@@ -104,6 +107,20 @@ def sender(question: str, ranked: Sequence[Evidence], text: str) -> tuple[str, E
         if name is not None:
             return name, unit
     return None
+
+
+def is_mail(fields: Sequence[Evidence]) -> bool:
+    """Whether ``fields`` are a mail's headers (a "From:" or "Sent:" line among them): its
+    "Date:" is when it was sent, not when what it tells happens.
+
+    Example:
+        >>> is_mail([Evidence(1, 0, 16, "From: Priya Nair", 0.7, "field")])
+        True
+        >>> is_mail([Evidence(1, 0, 24, "Date: Friday 12 November", 0.7, "field")])
+        False
+    """
+    return any(unit.kind == "field" and unit.text.split(":", 1)[0].strip().lower() in _SENDERS
+               for unit in fields)
 
 
 def author(unit: Evidence, question: str) -> str | None:

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
 from rag.answer.cells import is_amount, kind_field, named_value, structured_fact
-from rag.answer.gates import never_given
-from rag.answer.people import role_holder, sender
-from rag.answer.sections import asked_version, section_answer
 from rag.answer.context import format_context, text_of
 from rag.answer.evidence import Evidence, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
+from rag.answer.gates import never_given
+from rag.answer.people import is_mail, role_holder, sender
 from rag.answer.phrases import whole_date
 from rag.answer.quotes import (
     ANSWER_WORDS,
@@ -33,6 +32,7 @@ from rag.answer.quotes import (
     pick_quotes,
 )
 from rag.answer.result import Answer, Quote, Source
+from rag.answer.sections import asked_version, section_answer
 from rag.answer.shape import (
     asks_change,
     asks_how_to,
@@ -247,7 +247,7 @@ class QuoteWriter:
               holders: Callable[[str], int] | None = None) -> Quoted | None:
         """Quote the answer from ranked evidence (:meth:`rank`); see :meth:`compose`."""
         if not ranked or never_given(question, relevant, ranked, mentions) is not None:
-            return None  # a name, a role, an attribute or a phone number no document gives
+            return None  # what it names or asks for, no document gives (rag.answer.gates)
         section = section_answer(question, relevant, ranked)  # "What changed in 2.4.0?"
         if section is not None:
             short, quote = section
@@ -314,7 +314,7 @@ class QuoteWriter:
                 return Quoted(name, unit.n, [unit])
         page = relevant[ranked[0].n - 1].metadata or {}
         about = f"{page.get('header', '')} {page.get('section', '')}"
-        if not any(u.text.split(":", 1)[0].strip().lower() in _SENDER_KEYS for u in fields):
+        if not is_mail(fields):
             found = [(unit, value)  # a poster's "Date:" (not a mail's), in the page's order
                      for unit in sorted(fields, key=lambda u: u.start)
                      if (value := kind_field(unit, question, f"{about} {unit.heading}"))
@@ -367,8 +367,6 @@ def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
     return prose if prose and prose[0].score >= floor else list(ranked)
 
 
-_SENDER_KEYS = frozenset({"from", "sent", "sender"})
-"""A mail's header keys: its "Date:" is when it was sent, not when what it tells happens."""
 _POINTING = frozenset("it its they their this these he she his her there".split())
 
 
