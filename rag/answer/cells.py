@@ -22,8 +22,8 @@ from rag.answer.evidence import Evidence
 from rag.answer.extract import question_kind
 from rag.text import STOPWORDS, WORD, content_words, stem
 
-__all__ = ["is_amount", "kind_field", "named_value", "states_phone_number", "structured_fact",
-           "unstated_attribute"]
+__all__ = ["counted_thing", "field_parts", "is_amount", "kind_field", "named_value",
+           "states_phone_number", "structured_fact", "unstated_attribute"]
 
 _KINDRED = (
     {"cost", "price", "fee", "charge", "pay", "rate", "much", "amount"},
@@ -58,7 +58,7 @@ _ATTRIBUTE = re.compile(
     r"|(?:the\s+)?[\w\s-]+?['’]s\s+(?P<own>[\w\s-]+?)\s*\??\s*$)", re.IGNORECASE)
 """A question for an attribute of a thing: "What is the warranty of the kettle?", "What is
 the kettle's warranty?"."""
-_COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+(\w+)", re.IGNORECASE)
+_COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+([^\W\d_]+)", re.IGNORECASE)
 _AMOUNT = re.compile(r"^[-+]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:[$€£%]|[A-Za-z]{1,3})?$")
 
 
@@ -127,10 +127,22 @@ def _counts_other(key: str, value: str, question: str) -> bool:
         >>> _counts_other("Seats", "120", "How many seats does the hall have?")
         False
     """
+    counted = counted_thing(question)
+    return counted is not None and \
+        stem(counted) not in {stem(w) for w in content_words(f"{key} {value}")}
+
+
+def counted_thing(question: str) -> str | None:
+    """The word after "how many/much" when it names what is counted ("How much *cream*
+    ...?"), lower-cased; None for other questions or a verb ("How much *is* it?").
+
+    Example:
+        >>> counted_thing("How much cream goes in?"), counted_thing("How much does it cost?")
+        ('cream', None)
+    """
     counted = _COUNTED.search(question)
-    if counted is None or counted.group(1).lower() in STOPWORDS:
-        return False
-    return stem(counted.group(1).lower()) not in {stem(w) for w in content_words(f"{key} {value}")}
+    word = counted.group(1).lower() if counted else None
+    return None if word is None or word in STOPWORDS else word
 
 
 def _stated(value: str) -> bool:
@@ -138,13 +150,26 @@ def _stated(value: str) -> bool:
     return any(c.isalnum() for c in value)
 
 
+def field_parts(unit: Evidence) -> tuple[str, str] | None:
+    """A form field's key (stripped, lower case) and value; None for other units.
+
+    Example:
+        >>> field_parts(Evidence(1, 0, 16, "From: Priya Nair", 0.7, "field"))
+        ('from', ' Priya Nair')
+    """
+    if unit.kind != "field" or ":" not in unit.text:
+        return None
+    key, value = unit.text.split(":", 1)
+    return key.strip().lower(), value
+
+
 def _label_and_value(unit: Evidence) -> tuple[str, str] | None:
     """A form field's key and value, or a two-cell row's label and value (a specification
     table: "Capacity | 1.7 litres", under heads like "Feature | Value" or none); None for
     other units."""
-    if unit.kind == "field" and ":" in unit.text:
-        key, value = unit.text.split(":", 1)
-        return key, value
+    field = field_parts(unit)
+    if field is not None:
+        return field
     cells = [c.strip() for c in unit.text.strip().strip("|").split("|")]
     if unit.kind == "row" and len(cells) == 2:
         return cells[0], cells[1]
@@ -261,12 +286,12 @@ def kind_field(unit: Evidence, question: str, about: str) -> str | None:
         >>> kind_field(date, "When is the raffle drawn?", "Charity quiz night") is None
         True
     """
-    keys = _KIND_KEYS.get(question_kind(question))
-    if keys is None or unit.kind != "field" or ":" not in unit.text:
+    keys, field = _KIND_KEYS.get(question_kind(question)), field_parts(unit)
+    if keys is None or field is None:
         return None
-    key, value = unit.text.split(":", 1)
+    key, value = field
     asked = {stem(w) for w in content_words(question)}
-    if key.strip().lower() not in keys or not asked \
+    if key not in keys or not asked \
             or not asked <= {stem(w) for w in content_words(about)}:
         return None
     return " ".join(value.split()) or None

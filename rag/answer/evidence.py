@@ -31,8 +31,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 __all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "chunk_units", "echoes",
-           "quote_units", "rank_evidence", "reweigh_ranks",
-           "unit_headings"]
+           "last_heading", "quote_units", "rank_evidence", "reweigh_ranks", "unit_headings"]
 
 QUOTE_WORDS = 60
 """A unit longer than this many words (a table, a run-on list) is cut before quoting."""
@@ -200,6 +199,16 @@ def unit_headings(document: Document) -> list[tuple[int, str]]:
             own = text[unit.start:unit.end].lstrip("#").strip()
             headings.append((unit.end, f"{unit.above} > {own}" if unit.above else own))
     return headings
+
+
+def last_heading(path: str) -> str:
+    """A heading path's own heading, the last one ("Changelog > 2.4.0" -> "2.4.0").
+
+    Example:
+        >>> last_heading("Changelog > 2.4.0 > Fixed"), last_heading("")
+        ('Fixed', '')
+    """
+    return path.rsplit(" > ", 1)[-1]
 
 
 def _heading_at(headings: list[tuple[int, str]], offset: int) -> str:

@@ -31,13 +31,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rag.answer.cells import states_phone_number, unstated_attribute
+from rag.answer.cells import counted_thing, states_phone_number, unstated_attribute
 from rag.answer.evidence import Evidence
 from rag.answer.extract import question_kind
 from rag.answer.people import unnamed_role
 from rag.answer.shape import unmatched_names
 from rag.answer.siblings import seen_text
-from rag.text import STOPWORDS, WORD, content_words, stem
+from rag.text import WORD, content_words, stem
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -55,9 +55,8 @@ _PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|p\b|pence|cents?|pounds
                     re.IGNORECASE)
 """An amount of money ("£3.95", "25 pounds", "18 EUR", a menu's "5.50") or a word for none
 ("free")."""
-_COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+([^\W\d_]+)", re.IGNORECASE)
-_MEASURES = frozenset({"people", "persons", "times", "years", "months", "weeks", "days", "hours",
-                       "minutes", "seconds", "more", "less", "longer"})
+_UNNAMED_COUNTS = frozenset({"people", "persons", "times", "years", "months", "weeks", "days",
+                             "hours", "minutes", "seconds", "more", "less", "longer"})
 """What a "how many" counts without naming a thing: people a recipe serves, times, spans of
 time ("How many people does it serve?" is told by "Serves 4.")."""
 _PHONE_NUMBER = re.compile(r"\b(?:phone|telephone|mobile|fax)\s+(?:number|no)\b", re.IGNORECASE)
@@ -87,8 +86,8 @@ def never_given(question: str, relevant: Sequence[Document], ranked: Sequence[Ev
                                    seen_text(same))
     if attribute:
         return " ".join(attribute)
-    if uncounted(question, [seen_text([doc]) for doc in relevant]):
-        return _COUNTED.search(question).group(1)
+    if uncounted(question, [seen_text(relevant)]):
+        return counted_thing(question)
     texts = [doc.page_content for doc in same]
     if lacks_phone_number(question, texts):
         return "phone number"
@@ -150,8 +149,7 @@ def uncounted(question: str, texts: Sequence[str]) -> bool:
         >>> uncounted("How many people does the soup serve?", soup)
         False
     """
-    counted = _COUNTED.search(question)
-    if counted is None or counted.group(1).lower() in STOPWORDS | _MEASURES:
+    counted = counted_thing(question)
+    if counted is None or counted in _UNNAMED_COUNTS:
         return False
-    thing = stem(counted.group(1).lower())
-    return not any(thing in {stem(w) for w in WORD.findall(text.lower())} for text in texts)
+    return stem(counted) not in {stem(w) for text in texts for w in WORD.findall(text.lower())}

@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from rag.answer.cells import field_parts
 from rag.answer.evidence import Evidence
 from rag.answer.siblings import seen_text
 from rag.text import STOPWORDS, content_words, names_in, stem
@@ -119,8 +120,7 @@ def is_mail(fields: Sequence[Evidence]) -> bool:
         >>> is_mail([Evidence(1, 0, 24, "Date: Friday 12 November", 0.7, "field")])
         False
     """
-    return any(unit.kind == "field" and unit.text.split(":", 1)[0].strip().lower() in _SENDERS
-               for unit in fields)
+    return any((field_parts(unit) or ("", ""))[0] in _SENDERS for unit in fields)
 
 
 def author(unit: Evidence, question: str) -> str | None:
@@ -132,13 +132,11 @@ def author(unit: Evidence, question: str) -> str | None:
         >>> author(sender, "Who sent the letter?"), author(sender, "Who is Priya?")
         ('Priya Nair', None)
     """
-    if unit.kind != "field" or ":" not in unit.text or not _WHO.match(question) \
+    field = field_parts(unit)
+    if field is None or field[0] not in _AUTHOR_KEYS or not _WHO.match(question) \
             or not _WRITING.search(question):
         return None
-    key, value = unit.text.split(":", 1)
-    if key.strip().lower() not in _AUTHOR_KEYS:
-        return None
-    name = " ".join(_ADDRESS.sub("", value).split())
+    name = " ".join(_ADDRESS.sub("", field[1]).split())
     return name or None
 
 

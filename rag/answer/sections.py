@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from rag.answer.evidence import Evidence, unit_headings
+from rag.answer.evidence import Evidence, last_heading, unit_headings
 from rag.answer.extract import question_kind
 from rag.index.units import UNITS_KEY, decode_units
 from rag.text import content_words, stem
@@ -71,12 +71,12 @@ def section_answer(question: str, relevant: Sequence[Document], ranked: Sequence
     document = relevant[n - 1]
     text = document.page_content
     headings = [(end, path) for end, path in unit_headings(document)[1:]
-                if numbers & set(version_numbers(_own(path)))]
+                if numbers & set(version_numbers(last_heading(path)))]
     if len(headings) != 1:
         return None
     end, path = headings[0]
     if question_kind(question) == "when":
-        date = _DATE.search(_own(path))
+        date = _DATE.search(last_heading(path))
         if date is None:
             return None
         start = _heading_start(document, end)
@@ -85,7 +85,7 @@ def section_answer(question: str, relevant: Sequence[Document], ranked: Sequence
     under = [u for u in ranked
              if u.n == n and (u.heading == path or u.heading.startswith(path + " > "))]
     named = [u for u in under if u.heading != path  # a sub-heading the question names: Added
-             and asked & {stem(w) for w in content_words(_own(u.heading))}]
+             and asked & {stem(w) for w in content_words(last_heading(u.heading))}]
     units = sorted(named or under, key=lambda u: u.start)
     if not units:
         return None
@@ -114,18 +114,13 @@ def asked_version(question: str, best: Evidence) -> str | None:
 
 
 def version_numbers(text: str) -> list[str]:
-    """The version or section numbers of ``text``, without a leading "v", in order.
+    """The version numbers of ``text`` (:data:`_NUMBER`), without a leading "v", in order.
 
     Example:
         >>> version_numbers("What changed in v2.4, after 2.3.1 (not 10-Q, 3.5 kg, $1,250.50)?")
         ['2.4', '2.3.1']
     """
     return list(dict.fromkeys(m.group().lstrip("v") for m in _NUMBER.finditer(text)))
-
-
-def _own(path: str) -> str:
-    """A heading path's last heading ("Changelog > 2.4.0" -> "2.4.0")."""
-    return path.rsplit(" > ", 1)[-1]
 
 
 def _heading_start(document: Document, end: int) -> int:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rag.answer.cells import states_phone_number
-from rag.answer.evidence import Evidence
+from rag.answer.evidence import Evidence, last_heading
 from rag.answer.extract import question_kind
 from rag.answer.quotes import asks_yes_no
 from rag.answer.sections import version_numbers
@@ -233,7 +233,7 @@ def list_evidence(ranked: Sequence[Evidence], texts: Sequence[str], min_share: f
     noun = stem(head.group(1).lower()) if head else ""
     near = [unit for unit in ranked[:6] if unit.score >= floor]
     for unit in sorted(near, key=lambda u: noun not in map(  # its own heading names the list
-            stem, WORD.findall(u.heading.rsplit(">", 1)[-1].lower()))):
+            stem, WORD.findall(last_heading(u.heading).lower()))):
         span = _list_span(unit, ranked, texts[unit.n - 1] if steps_only else None)
         if span is not None:
             start, end = span
