@@ -5,9 +5,11 @@ quarterly reports is answered by a line of each report, not by the best line of
 one. The retriever (:class:`rag.retrieval.HybridRetriever`) brings the best
 chunk of each report the question names and marks the chunks of those reports
 with ``report_rank`` (0: the newest). :func:`report_quotes` then quotes the
-best unit of those chunks and, from each other report, the unit with the same
-row label ("Total net sales") when it has one, else its best unit close enough
-to the first; newest report first, at most :data:`ACROSS_WORDS` words.
+best unit of those chunks (a row whose label the question names, when one is
+close enough) and, from each other report, the unit with the same row label
+("Total net sales") when it has one, else its best unit close enough to the
+first (not another row, when the question named one); newest report first, at
+most :data:`ACROSS_WORDS` words.
 
 Example:
     >>> from rag.answer.evidence import Evidence, reweigh_ranks
@@ -23,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rag.answer.evidence import Evidence, reweigh_ranks
+from rag.text import content_words, stem
 
 __all__ = ["ACROSS_WORDS", "REPORT_RANK_KEY", "report_quotes"]
 
@@ -32,10 +35,12 @@ rule: a line from each of up to four reports)."""
 REPORT_RANK_KEY = "report_rank"
 """A retrieved chunk's metadata key: the rank of its report among those a question asks
 across (0: the newest), written by :class:`rag.retrieval.HybridRetriever`."""
+_TOTAL = "total"
+"""The stem of a total's label word, which names nothing on its own."""
 
 
 def report_quotes(ranked: Sequence[Evidence], ranks: Mapping[int, int], *, min_share: float,
-                  rank_weight: float = 0.0, max_words: int = ACROSS_WORDS
+                  rank_weight: float = 0.0, max_words: int = ACROSS_WORDS, question: str = ""
                   ) -> list[Evidence] | None:
     """A unit from each report, newest first; None unless two reports or more give one.
 
@@ -47,21 +52,25 @@ def report_quotes(ranked: Sequence[Evidence], ranks: Mapping[int, int], *, min_s
         rank_weight: The chunk rank's weight in the units' scores, taken out: the
             reports' chunks come in the order of the reports' age, not of relevance.
         max_words: Stop adding reports past this many words in all.
+        question: The question; a row whose label it names ("total net sales") leads
+            when it scores at least ``min_share`` of the best unit.
     """
     if len(set(ranks.values())) < 2:
         return None
     ranked = reweigh_ranks([u for u in ranked if u.n in ranks], -rank_weight)
     if not ranked:
         return None
-    first = ranked[0]
+    floor = min_share * ranked[0].score
+    named = _named_row(ranked, question, floor)
+    first = named or ranked[0]
     label = _row_label(first)
-    floor = min_share * first.score
     chosen: dict[int, Evidence] = {ranks[first.n]: first}
     for report in sorted(set(ranks.values()) - {ranks[first.n]}):
         units = [u for u in ranked if ranks.get(u.n) == report
                  and not any(u.flat_text == c.flat_text for c in chosen.values())]
         same = [u for u in units if label and _row_label(u) == label]
-        close = [u for u in units if u.score >= floor]
+        close = [u for u in units if u.score >= floor  # not another row than the one named
+                 and not (named and _row_label(u))]
         if same or close:
             chosen[report] = (same or close)[0]
     quotes: list[Evidence] = []
@@ -73,6 +82,22 @@ def report_quotes(ranked: Sequence[Evidence], ranks: Mapping[int, int], *, min_s
         quotes.append(unit)
         words += unit.words
     return quotes if len(quotes) >= 2 else None
+
+
+def _named_row(ranked: Sequence[Evidence], question: str, floor: float) -> Evidence | None:
+    """The row whose label ``question`` names whole, scoring at least ``floor``; None when
+    there is none.
+
+    The label is the row's own part, after a group's "Net sales by category:"; a total
+    names what it totals ("Total operating expenses" for "operating expenses", but a bare
+    "Total" names nothing); the longest label wins ("Total net sales" over "Net sales").
+    """
+    asked = {stem(word) for word in content_words(question)}
+    named = [(len(words), unit) for unit in ranked if unit.score >= floor
+             if (words := {stem(w) for w in
+                           content_words(_row_label(unit).rsplit(": ", 1)[-1])} - {_TOTAL})
+             and words <= asked]
+    return max(named, key=lambda pair: pair[0])[1] if named else None
 
 
 def _row_label(unit: Evidence) -> str:

@@ -269,7 +269,7 @@ class QuoteWriter:
         reports = {n: int(doc.metadata[REPORT_RANK_KEY]) for n, doc in enumerate(relevant, start=1)
                    if REPORT_RANK_KEY in (doc.metadata or {})}
         across = report_quotes(ranked, reports, min_share=self.rules.min_share,
-                               rank_weight=self.rules.rank_weight)
+                               rank_weight=self.rules.rank_weight, question=question)
         if across is not None:  # a question across periodic reports: a line from each
             return Quoted(None, None, across)
         if wants_list(question):

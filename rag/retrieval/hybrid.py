@@ -36,7 +36,7 @@ from pydantic import ConfigDict, InstanceOf
 
 from rag.index import Index, KeywordHit
 from rag.retrieval.document_prior import DocumentPrior, document_prior, question_weights
-from rag.retrieval.periods import asked_periods, asks_across_reports, asks_latest, without_latest
+from rag.retrieval.periods import asked_periods, asks_across_reports, asks_latest, topic
 from rag.settings import RetrievalMode, RetrievalSettings
 from rag.text import names_in
 
@@ -327,9 +327,9 @@ class HybridRetriever(BaseRetriever):
 
     def _topic(self, query: str) -> str:
         """What is searched for: with the document prior, the question without the words
-        asking for the latest report (the prior picks the report; see
-        :func:`~rag.retrieval.periods.without_latest`)."""
-        return without_latest(query) if self.document_prior else query
+        asking for the latest report or pointing at the reports ("in these 10-Qs"): the
+        prior picks the report (see :func:`~rag.retrieval.periods.topic`)."""
+        return topic(query) if self.document_prior else query
 
     def _sources(self, ids: Sequence[str], known: dict[str, str]) -> dict[str, str]:
         """The source of each chunk id: the keyword hits' own, the others fetched."""

@@ -6,7 +6,8 @@ and a question about "the latest 10-Q" or "the most recent quarter" means the
 newest of the reports it names. Nothing in a chunk's words says which report
 is newest, so the document prior (:mod:`rag.retrieval.document_prior`) asks the file
 names: :func:`asks_latest` tells such a question, :func:`file_period` reads
-the period a file's name states.
+the period a file's name states. What is searched for is the question's
+:func:`topic`, without the words that point at the reports themselves.
 
 Example:
     >>> asks_latest("What was Intel's gross margin in the most recent 10-Q?")
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-__all__ = ["asked_periods", "asks_across_reports", "asks_latest", "file_period",
+__all__ = ["asked_periods", "asks_across_reports", "asks_latest", "file_period", "topic",
            "without_latest"]
 
 _LATEST = re.compile(
@@ -122,6 +123,50 @@ def without_latest(question: str) -> str:
         'Who came last?'
     """
     return " ".join(_LATEST.sub(" ", question).split()) if _LATEST.search(question) else question
+
+
+_REPORT = r"(?:(?:quarterly|annual|latest|recent)\s+)?(?:10-?[qk]|reports?|filings?)s?"
+_PERIOD = (r"(?:(?:q[1-4]\s+(?:of\s+)?)?(?:fy\s*)?(?:19|20)\d{2}|q[1-4]"
+           r"|fiscal\s+(?:year\s+)?(?:19|20)\d{2})")
+_THE = r"(?:the|these|those|its|their|this|all|each)"
+_OWNER = r"(?P<owner>[a-z]+(?:'s|’s))"
+_REPORT_WORDS = re.compile(
+    rf"(?:\bas\s+per|\bper|\b(?:in|from|across|over|during|throughout|within|between|of))"
+    rf"\s+(?:(?:{_THE}|{_OWNER})\s+)?(?:{_PERIOD}\s+)?{_REPORT}\b(?!-)"
+    rf"|\b(?:in|across|over|during|throughout|between|for)\s+(?:{_THE}\s+)?"
+    rf"(?:reported\s+|reporting\s+)?(?:quarters|periods)\b"
+    rf"|\b(?:reported|reporting)\s+(?=(?:quarters|periods|period)\b)"
+    rf"|\b(?:as\s+)?(?:disclosed|reported|presented|mentioned|stated|outlined|noted|discussed"
+    rf"|described)\s+(?=(?:in|by)\b)",
+    re.IGNORECASE)
+"""Words that point at the documents as reports: "in these 10-Qs", "in Apple's Q3 2023
+10-Q" (the owner stays), "over the reported quarters", "as disclosed in"."""
+_MIN_TOPIC_WORDS = 3
+"""A topic of fewer words (of three letters or more) is no topic: the question is kept."""
+
+
+def topic(question: str) -> str:
+    """What ``question`` asks about: without the words that ask for the latest report
+    (:func:`without_latest`) and those that point at the documents as reports ("in these
+    10-Qs", "over the reported quarters", "as disclosed in"), which name no content and
+    match every report's certification ("I have reviewed this Quarterly Report on Form
+    10-Q ..."). A report's period goes too: the document prior reads it from the question
+    (:func:`asked_periods`) and picks the report. A question left with fewer than
+    :data:`_MIN_TOPIC_WORDS` words is kept whole ("What is in the report?").
+
+    Example:
+        >>> topic("What legal proceedings are disclosed in these 10-Qs?")
+        'What legal proceedings are?'
+        >>> topic("What was the gross margin in Apple's Q3 2023 10-Q?")
+        "What was the gross margin Apple's?"
+        >>> topic("How did R&D change over the reported quarters?")
+        'How did R&D change?'
+        >>> topic("When is the annual report due?"), topic("What is in the report?")
+        ('When is the annual report due?', 'What is in the report?')
+    """
+    stripped = _REPORT_WORDS.sub(lambda m: f" {m.group('owner') or ''} ", without_latest(question))
+    stripped = re.sub(r"\s+(?=[?,.;])", "", " ".join(stripped.split()))
+    return stripped if len(re.findall(r"\w{3,}", stripped)) >= _MIN_TOPIC_WORDS else question
 
 
 def file_period(source: str) -> tuple[int, int] | None:

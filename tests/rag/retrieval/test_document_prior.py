@@ -140,6 +140,24 @@ def test_the_words_asking_for_the_latest_report_match_no_content(
     assert "33 percent" in first.page_content
 
 
+def test_the_words_pointing_at_the_reports_match_no_certification(
+    index, settings, chunker  # noqa: ANN001
+) -> None:
+    from rag.retrieval import HybridRetriever
+
+    pages = {f"/r/acme 2023 Q{q}.txt": [
+        f"Legal proceedings: a supplier sued Acme over contract {q} in the state court.",
+        "I have reviewed this quarterly report on Form 10-Q of Acme, and these 10-Qs "
+        "disclosed in this report all material facts.",
+    ] for q in (1, 2, 3)}
+    reports = ingest_pages(index, settings, chunker, pages)
+    question = "What legal proceedings are disclosed in Acme's 10-Qs?"
+    hits = reports.search_keywords(question, 6)
+    assert "reviewed" in reports.fetch([hits[0].id])[0].text  # the words match it
+    found = HybridRetriever(index=reports, top_k=3, fetch_k=20).invoke(question)
+    assert [("sued" in d.page_content) for d in found] == [True, True, True]
+
+
 def test_a_named_quarter_favours_the_report_of_that_quarter(dated) -> None:  # noqa: ANN001
     question = "What was Acme's gross margin in Q1 2023?"
     prior = document_prior(dated, question_weights(dated, question), candidates=DATED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieval.periods import asks_latest, file_period, without_latest
+from rag.retrieval.periods import asks_latest, file_period, topic, without_latest
 
 
 @pytest.mark.parametrize("question", [
@@ -39,6 +39,23 @@ def test_questions_not_about_the_latest_report(question: str) -> None:
 def test_the_words_asking_for_the_latest_report_are_not_searched(question: str,
                                                                  searched: str) -> None:
     assert without_latest(question) == searched
+
+
+@pytest.mark.parametrize(("question", "searched"), [
+    ("What legal proceedings are disclosed in these 10-Qs?", "What legal proceedings are?"),
+    ("How did R&D change over the reported quarters?", "How did R&D change?"),
+    ("In Amazon's Q2 2023 10-Q, how did AWS sales change?", "Amazon's, how did AWS sales change?"),
+    ("What were Intel's cash flows as per the Q3 2022 10-Q?", "What were Intel's cash flows?"),
+    ("What were NVIDIA's risks as stated in the latest quarterly report?",
+     "What were NVIDIA's risks?"),
+    ("What tax rate was reported by Apple in its filings?", "What tax rate was by Apple?"),
+    # the report itself is the topic, or nothing else is left
+    ("When is the annual report due?", "When is the annual report due?"),
+    ("What is in the report?", "What is in the report?"),
+    ("Who reported the leak in the kitchen?", "Who reported the leak in the kitchen?"),
+])
+def test_the_words_pointing_at_the_reports_are_not_searched(question: str, searched: str) -> None:
+    assert topic(question) == searched
 
 
 @pytest.mark.parametrize(("name", "period"), [
