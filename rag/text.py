@@ -30,6 +30,10 @@ STOPWORDS = frozenset(
 )
 """English function words that say nothing about a passage's topic."""
 
+_MEASURE = re.compile(r"\b(how)\s+(?:many|much|long|old|far|large|big|high|tall|often|heavy|wide"
+                      r"|deep|fast|soon)\b", re.IGNORECASE)
+"""The measure a "how" question asks for ("how long"): the answer's kind, not its topic
+("Returns accepted within 14 days." answers "How long do I have to return items?")."""
 _DOTTED = re.compile(r"\d+(?:\.\d+)+")
 """A number with dots: a version, a section, a decimal ("2.4.0", "5.2", "3.8")."""
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n{2,}")
@@ -80,15 +84,19 @@ def word_overlap(question: str, text: str) -> float:
     """The share of the question's content words that ``text`` contains.
 
     Words are compared lower-cased and lightly stemmed (see :func:`stem`); a number with
-    dots is one word, so version 2.4.0 is not half of 2.3.0.
+    dots is one word, so version 2.4.0 is not half of 2.3.0. The measure a "how" question
+    asks for ("how long", "how many") is not one of its words: the answer states it in
+    its own kind ("within 14 days").
 
     Example:
         >>> word_overlap("When did the bridge open?", "The bridges opened in 1994.")
         1.0
         >>> word_overlap("What changed in 2.4.0?", "2.3.0 Added a dark theme. Changed 4 and 0.")
         0.5
+        >>> word_overlap("How long do I have to return items?", "Returns within 14 days.")
+        0.5
     """
-    wanted = _overlap_words(question)
+    wanted = _overlap_words(_MEASURE.sub(r"\1", question))
     if not wanted:
         return 0.0
     return len(wanted & _overlap_words(text)) / len(wanted)

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-__all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "chunk_units", "echoes",
-           "last_heading", "quote_units", "rank_evidence", "reweigh_ranks", "unit_headings"]
+__all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "antecedent", "chunk_units",
+           "echoes", "last_heading", "quote_units", "rank_evidence", "reweigh_ranks", "unit_headings"]
 
 QUOTE_WORDS = 60
 """A unit longer than this many words (a table, a run-on list) is cut before quoting."""
@@ -274,6 +274,27 @@ def _originals(units: list[Evidence]) -> list[Evidence]:
               for o, c in (("\u201c", "\u201d"), ('"', '"'))]
     return [u for u, text in zip(units, flat, strict=True)
             if not any(q in text for q in quoted)]
+
+
+_POINTING = frozenset("it its they their this these he she his her there".split())
+
+
+def antecedent(unit: Evidence, ranked: Sequence[Evidence]) -> Evidence | None:
+    """The sentence before ``unit`` in its chunk (among ``ranked``) when ``unit`` opens with
+    a word that points back to it ("It opened in 1994." after "The Quillon bridge is
+    ..."), else None.
+
+    Example:
+        >>> units = [Evidence(1, 0, 30, "The Quillon bridge spans the Esk.", 1.0),
+        ...          Evidence(1, 31, 50, "It opened in 1994.", 1.2)]
+        >>> antecedent(units[1], units).text, antecedent(units[0], units)
+        ('The Quillon bridge spans the Esk.', None)
+    """
+    first = unit.flat_text.split(" ", 1)[0].lower()
+    if unit.kind != "sentence" or first not in _POINTING:
+        return None
+    before = [u for u in ranked if u.n == unit.n and u.end <= unit.start]
+    return max(before, key=lambda u: u.start, default=None)
 
 
 def reweigh_ranks(units: Sequence[Evidence], rank_weight: float,

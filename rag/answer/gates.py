@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rag.answer.cells import counted_thing, states_phone_number, unstated_attribute
-from rag.answer.evidence import Evidence
+from rag.answer.evidence import Evidence, antecedent
 from rag.answer.extract import question_kind
 from rag.answer.people import unnamed_role
 from rag.answer.shape import unmatched_names
@@ -55,11 +55,17 @@ _PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|p\b|pence|cents?|pounds
                     re.IGNORECASE)
 """An amount of money ("£3.95", "25 pounds", "18 EUR", a menu's "5.50") or a word for none
 ("free")."""
+_PRICE_WORDS = frozenset({"cost", "price", "fee", "charge", "charg", "much", "pay"})
+"""The stems of the words that ask for a price, which name no thing."""
 _UNNAMED_COUNTS = frozenset({"people", "persons", "times", "years", "months", "weeks", "days",
                              "hours", "minutes", "seconds", "more", "less", "longer"})
 """What a "how many" counts without naming a thing: people a recipe serves, times, spans of
 time ("How many people does it serve?" is told by "Serves 4.")."""
 _PHONE_NUMBER = re.compile(r"\b(?:phone|telephone|mobile|fax)\s+(?:number|no)\b", re.IGNORECASE)
+_SUBJECT_WORDS = 2
+"""Another document is about the same subject when it holds this many of the subject's
+words (all of them when fewer): one shared word is a coincidence ("minutes" of a council's
+minutes and of a ferry's crossing)."""
 
 
 def never_given(question: str, relevant: Sequence[Document], ranked: Sequence[Evidence],
@@ -88,10 +94,9 @@ def never_given(question: str, relevant: Sequence[Document], ranked: Sequence[Ev
         return " ".join(attribute)
     if uncounted(question, [seen_text(relevant)]):
         return counted_thing(question)
-    texts = [doc.page_content for doc in same]
-    if lacks_phone_number(question, texts):
+    if lacks_phone_number(question, [doc.page_content for doc in same]):
         return "phone number"
-    if lacks_price(question, texts):
+    if lacks_price(question, _in_context(relevant, ranked, same)):
         return "price"
     return None
 
@@ -103,8 +108,21 @@ def _same_subject(relevant: Sequence[Document], best: Evidence) -> list[Document
     page = relevant[best.n - 1].metadata or {}
     subject = set(content_words(f"{page.get('header', '')} {page.get('section', '')} "
                                 f"{best.heading}"))
+    shared = min(len(subject), _SUBJECT_WORDS)
     return [doc for doc in relevant if (doc.metadata or {}).get("source") == page.get("source")
-            or subject & set(content_words(seen_text([doc])))]
+            or len(subject & set(content_words(seen_text([doc])))) >= shared > 0]
+
+
+def _in_context(relevant: Sequence[Document], ranked: Sequence[Evidence],
+                chunks: Sequence[Document]) -> list[str]:
+    """The units of ``chunks``, each after its page's title and section, its headings and
+    the sentence it points back to ("It costs 35 dollars." after "The pottery workshop
+    ...", :func:`rag.answer.evidence.antecedent`)."""
+    kept = {id(doc) for doc in chunks}
+    pages = [doc.metadata or {} for doc in relevant]
+    return [f"{pages[u.n - 1].get('header', '')} {pages[u.n - 1].get('section', '')} "
+            f"{u.heading} {before.flat_text if (before := antecedent(u, ranked)) else ''} "
+            f"{u.flat_text}" for u in ranked if id(relevant[u.n - 1]) in kept]
 
 
 def lacks_phone_number(question: str, texts: Sequence[str]) -> bool:
@@ -121,19 +139,28 @@ def lacks_phone_number(question: str, texts: Sequence[str]) -> bool:
         and not any(states_phone_number(text) for text in texts)
 
 
-def lacks_price(question: str, texts: Sequence[str]) -> bool:
-    """Whether ``question`` asks what something costs and none of ``texts`` (the passages
-    about it) states an amount of money, or that it is free.
+def lacks_price(question: str, passages: Sequence[str]) -> bool:
+    """Whether ``question`` asks what something costs and none of ``passages`` (the units
+    about its subject, each with its page's title and headings) states an amount of money,
+    or that it is free, together with a word of the thing asked: the playground's
+    "18,400 pounds" on the same page is no price of the street lights.
 
     Example:
         >>> lacks_price("How much does Planly cost?", ["Planly is a shared calendar."])
         True
         >>> lacks_price("What does the meter cost?", ["The new meter is free of charge."])
         False
+        >>> lacks_price("How much will the street lights cost?",
+        ...             ["Minutes: The council approved 18,400 pounds for the playground."])
+        True
         >>> lacks_price("When was oil priced in gold?", ["In 1971 OPEC priced oil in gold."])
         False
     """
-    return bool(_ASKS_PRICE.search(question)) and not any(_PRICE.search(t) for t in texts)
+    if not _ASKS_PRICE.search(question):
+        return False
+    thing = {stem(w) for w in content_words(question)} - _PRICE_WORDS
+    return not any(_PRICE.search(text) and (not thing or thing & {
+        stem(w) for w in content_words(text)}) for text in passages)
 
 
 def uncounted(question: str, texts: Sequence[str]) -> bool:

@@ -17,7 +17,7 @@ from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
 from rag.answer.cells import is_amount, kind_field, named_value, structured_fact
 from rag.answer.context import format_context, text_of
-from rag.answer.evidence import Evidence, rank_evidence
+from rag.answer.evidence import Evidence, antecedent, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
 from rag.answer.gates import never_given
 from rag.answer.people import is_mail, role_holder, sender
@@ -292,7 +292,7 @@ class QuoteWriter:
             proof = _proof(phrase, [*ranked[:2], *after_best]) if phrase else None
             if phrase is not None and proof is not None and is_short_fact(phrase.text, question) \
                     and fits_kind(phrase.text, question, context=proof.flat_text):
-                context = ranked[0] if proof in after_best else _antecedent(proof, ranked)
+                context = ranked[0] if proof in after_best else antecedent(proof, ranked)
                 return Quoted(whole_date(phrase.text, proof.flat_text), proof.n,
                               [proof, *([context] if context else [])])
         quotes = pick_quotes(ranked, min_share=self.rules.min_share)
@@ -365,19 +365,6 @@ def _prose_first(ranked: Sequence[Evidence], floor: float) -> list[Evidence]:
     one of them clears the floor (a settings row does not say how or why); else all."""
     prose = [u for u in ranked if u.kind != "row" and not is_table_row(u.text)]
     return prose if prose and prose[0].score >= floor else list(ranked)
-
-
-_POINTING = frozenset("it its they their this these he she his her there".split())
-
-
-def _antecedent(proof: Evidence, ranked: Sequence[Evidence]) -> Evidence | None:
-    """The sentence before ``proof`` in its chunk when ``proof`` opens with a word that
-    points back to it ("It opened in 1994." after "The Quillon bridge is ..."), else None."""
-    first = proof.flat_text.split(" ", 1)[0].lower()
-    if proof.kind != "sentence" or first not in _POINTING:
-        return None
-    before = [u for u in ranked if u.n == proof.n and u.end <= proof.start]
-    return max(before, key=lambda u: u.start, default=None)
 
 
 def _proof(phrase: PhraseCandidate, sentences: Sequence[Evidence]) -> Evidence | None:

@@ -57,3 +57,24 @@ def test_a_price_or_a_counted_thing_no_passage_gives_is_never_given() -> None:
     assert never_given("What does the tomato soup cost?", [menu], row) is None
     assert never_given("How much cream goes in the tomato soup?", [menu], row) == "cream"
     assert never_given("How many people does the tomato soup serve?", [menu], row) is None
+
+
+def test_a_price_counts_only_beside_the_thing_asked() -> None:
+    minutes = Document("2. Playground. The council approved 18,400 pounds for the swings.\n"
+                       "3. Street lights. Twelve street lights will be replaced with LED lamps.",
+                       metadata={"source": "minutes.pdf", "header": "council_minutes"})
+    text = minutes.page_content
+    cut = text.index("3.")
+    units = [Evidence(1, cut, len(text), text[cut:], 1.2, "item"),
+             Evidence(1, 0, cut - 1, text[:cut - 1], 1.0, "item")]
+    question = "How much will the new LED street lights cost?"
+    assert never_given(question, [minutes], units) == "price"  # the playground's money
+    workshop = Document("The pottery workshop runs on Saturday. It costs 35 dollars.",
+                        metadata={"source": "arts.html"})
+    body = workshop.page_content
+    cut = body.index("It ")
+    sentences = [Evidence(1, 0, cut - 1, body[:cut - 1], 1.2),
+                 Evidence(1, cut, len(body), body[cut:], 1.1)]
+    assert sentences[1].text == "It costs 35 dollars."
+    assert never_given("How much does the pottery workshop cost?", [workshop],
+                       sentences) is None  # "It" points back to the workshop
