@@ -41,7 +41,10 @@ _MONTHS = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|daily|weekly|monthly|yearly|annually|night|morning|"
-    r"evening|noon|midnight|today|tomorrow|yesterday|century|decade|quarter)\b", re.IGNORECASE)
+    r"evening|noon|midnight|today|tomorrow|yesterday|century|decade|quarter"
+    r"|(?:every|each)\s+(?:day|week|month|year)|day\s+of\s+(?:the|each|every)\s+(?:week|month))\b",
+    re.IGNORECASE)
+"""Months, days and times of day, and recurring times ("on the first day of each month")."""
 _DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"
                    r"|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)\b", re.IGNORECASE)
 """A date in figures (3/8, 03-08-2024, 3.8.2024: with dots only with its year, so a version
@@ -50,6 +53,7 @@ _ASKS_NUMBER = re.compile(r"\bnumbers?\b", re.IGNORECASE)  # a phone, policy or 
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|"
                      r"once|twice)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
 _ASKS_YEARS = re.compile(r"\bhow\s+(?:old|long)\b|\byears?\b", re.IGNORECASE)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?!\s*(?:[$€£%]|dollars|euros|pounds))")
 _COUNT = re.compile(r"\b\d[\d,.]*\b")
@@ -96,6 +100,8 @@ def fits_kind(phrase: str, question: str, *, context: str | None = None) -> bool
         False
         >>> fits_kind("two engineers", "How many engineers will be hired?")
         True
+        >>> fits_kind("raffle at half time", "How many people can be in a team?")
+        False
         >>> fits_kind("10:00", "How much does the workshop cost?")
         False
         >>> fits_kind("gets 27 days of leave", "Where is the office?")
@@ -111,8 +117,9 @@ def fits_kind(phrase: str, question: str, *, context: str | None = None) -> bool
     if kind == "when":
         return _states(phrase, kind)
     if kind == "how_many":
-        if not (_NUMBER.search(phrase) or _NUMBER_WORD.search(phrase)):
-            return False
+        numbers = [n.lower() for n in _NUMBER.findall(phrase)] + _NUMBER_WORD.findall(phrase)
+        if not numbers or (_HOW_MANY.search(question) and set(numbers) == {"half"}):
+            return False  # "half time" counts nothing: "half" answers how much, not how many
         if _YEAR.fullmatch(phrase.strip()) and not _ASKS_YEARS.search(question):
             return False  # "How many members ...?" is not answered by "1988"
         return not _CLOCK.search(phrase)  # a time of day is never how many or how much

@@ -6,6 +6,7 @@ from langchain_core.documents import Document
 
 from rag.answer.evidence import Evidence
 from rag.answer.shape import (
+    fits_kind,
     informative,
     list_evidence,
     promote_kind,
@@ -94,3 +95,12 @@ def test_a_list_under_a_heading_naming_the_asked_things_comes_before_a_better_on
     assert needed is not None and needed.text == "225 g butter\n- 4 eggs"
     steps = list_evidence(ranked, [recipe], 0.5, question="What steps does the cake take?")
     assert steps is not None and steps.text.startswith("Beat the butter.")
+
+
+def test_a_recurring_time_answers_when_and_half_counts_nothing() -> None:
+    units = [Evidence(1, 0, 60, "The rent is payable in advance on the first day of each month.",
+                      1.4, "item"),
+             Evidence(1, 61, 90, "This agreement is made on 1 March 2026.", 1.0)]
+    assert promote_kind(units, "When is the rent due?", 0.5)[0] == units[0]
+    assert not fits_kind("raffle at half time", "How many people can be in a quiz team?")
+    assert fits_kind("half a cup", "How much milk goes in?")  # half is an amount
