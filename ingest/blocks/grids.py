@@ -48,6 +48,8 @@ MIN_HINT_LINES = 4
 MAX_HINT_WORDS = 10
 """Most words of such a line: the text layer gives a grid's row, or each cell, a line."""
 _DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(r"(?<![^\W\d_])\d")
+"""A digit that does not end a word: a figure, not a unit's "km2" or "CO2"."""
 
 
 def may_hold_grid(text: str) -> bool:
@@ -99,10 +101,11 @@ def grid_ranges(lines: Sequence[Sequence[Segment]]) -> list[tuple[int, int]]:
 
 
 def _of_words(lines: Sequence[Sequence[Segment]]) -> bool:
-    """Whether a grid's lines are a table of words: a head line without figures, and at
-    most half of all the cells with a digit (a table of figures whose rows the figure reader
-    missed is no grid: its first row would head the columns)."""
-    if any(_DIGIT.search(s.text) for s in lines[0]):
+    """Whether a grid's lines are a table of words: a head line without figures (a unit's
+    "Area (km2)" is none), and at most half of all the cells with a digit (a table of
+    figures whose rows the figure reader missed is no grid: its first row would head the
+    columns)."""
+    if any(_FIGURE.search(s.text) for s in lines[0]):
         return False
     cells = [s.text for line in lines for s in line]
     return sum(bool(_DIGIT.search(c)) for c in cells) <= len(cells) / 2

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 __all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "antecedent", "chunk_units",
-           "echoes", "last_heading", "quote_units", "rank_evidence", "reweigh_ranks", "unit_headings"]
+           "echoes", "in_context", "last_heading", "quote_units", "rank_evidence", "reweigh_ranks", "unit_headings"]
 
 QUOTE_WORDS = 60
 """A unit longer than this many words (a table, a run-on list) is cut before quoting."""
@@ -274,6 +274,20 @@ def _originals(units: list[Evidence]) -> list[Evidence]:
               for o, c in (("\u201c", "\u201d"), ('"', '"'))]
     return [u for u, text in zip(units, flat, strict=True)
             if not any(q in text for q in quoted)]
+
+
+def in_context(unit: Evidence, documents: Sequence[Document]) -> str:
+    """``unit`` after what it falls under: its page's title and section (the chunk's
+    metadata) and its headings, where a name or a subject is given once for many units.
+
+    Example:
+        >>> from langchain_core.documents import Document
+        >>> page = Document("Price | £64.99", metadata={"header": "Halden Quick kettle"})
+        >>> in_context(Evidence(1, 0, 14, "Price | £64.99", 1.0, "row"), [page]).split()
+        ['Halden', 'Quick', 'kettle', 'Price', '|', '£64.99']
+    """
+    page = documents[unit.n - 1].metadata or {}
+    return f"{page.get('header', '')} {page.get('section', '')} {unit.heading} {unit.flat_text}"
 
 
 _POINTING = frozenset("it its they their this these he she his her there".split())

@@ -5,7 +5,7 @@ the documents never give.
 scores a single unit against the floor:
 
 - a name no retrieved passage (nor the collection) mentions ("Grey Island",
-  "3.3.0": :func:`rag.answer.shape.unmatched_names`);
+  "3.3.0": :func:`rag.answer.names.unmatched_names`);
 - a role no passage names ("Who is the treasurer?": :func:`rag.answer.people.unnamed_role`);
 - an attribute a form or a specification table does not list ("the warranty" of a
   kettle: :func:`rag.answer.cells.unstated_attribute`), read in the page's own
@@ -32,10 +32,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rag.answer.cells import counted_thing, states_phone_number, unstated_attribute
-from rag.answer.evidence import Evidence, antecedent
+from rag.answer.evidence import Evidence, antecedent, in_context
 from rag.answer.extract import question_kind
 from rag.answer.people import unnamed_role
-from rag.answer.shape import unmatched_names
+from rag.answer.names import unmatched_names
 from rag.answer.siblings import seen_text
 from rag.text import WORD, content_words, stem
 
@@ -115,14 +115,12 @@ def _same_subject(relevant: Sequence[Document], best: Evidence) -> list[Document
 
 def _in_context(relevant: Sequence[Document], ranked: Sequence[Evidence],
                 chunks: Sequence[Document]) -> list[str]:
-    """The units of ``chunks``, each after its page's title and section, its headings and
-    the sentence it points back to ("It costs 35 dollars." after "The pottery workshop
-    ...", :func:`rag.answer.evidence.antecedent`)."""
+    """The units of ``chunks`` in their context (:func:`rag.answer.evidence.in_context`),
+    each after the sentence it points back to ("It costs 35 dollars." after "The pottery
+    workshop ...", :func:`rag.answer.evidence.antecedent`)."""
     kept = {id(doc) for doc in chunks}
-    pages = [doc.metadata or {} for doc in relevant]
-    return [f"{pages[u.n - 1].get('header', '')} {pages[u.n - 1].get('section', '')} "
-            f"{u.heading} {before.flat_text if (before := antecedent(u, ranked)) else ''} "
-            f"{u.flat_text}" for u in ranked if id(relevant[u.n - 1]) in kept]
+    return [f"{before.flat_text if (before := antecedent(u, ranked)) else ''} "
+            f"{in_context(u, relevant)}" for u in ranked if id(relevant[u.n - 1]) in kept]
 
 
 def lacks_phone_number(question: str, texts: Sequence[str]) -> bool:

@@ -1,10 +1,6 @@
-"""The shape of a quoted answer: names the documents never mention, whole lists, table
-cells, form values, and short facts of the type the question asks for.
+"""The shape of a quoted answer: whole lists, table cells, form values, and short facts of
+the type the question asks for (the names a question gives: :mod:`rag.answer.names`).
 
-- :func:`unmatched_names`: a question that names something (a capitalised word
-  past its first) that no retrieved chunk mentions is about something else: the
-  chain says "not found" rather than quote the nearest other thing ("When was the
-  lighthouse on *Grey* Island built?" when only Pell Island's is told).
 - :func:`whole_list`: a question for a list or the steps of a how-to gets every
   item of the list its best unit belongs to (or introduces), in order.
 - :func:`fits_kind`: a short fact is given only when its type fits the question
@@ -18,23 +14,18 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from rag.answer.cells import states_phone_number
 from rag.answer.evidence import Evidence, last_heading
 from rag.answer.extract import question_kind
+from rag.answer.names import NOT_NAMES
 from rag.answer.quotes import asks_yes_no
-from rag.answer.sections import version_numbers
-from rag.answer.siblings import calendar_word, seen_text
-from rag.text import STOPWORDS, WORD, content_words, names_in, stem
-
-if TYPE_CHECKING:
-    from langchain_core.documents import Document
+from rag.text import STOPWORDS, WORD, content_words, stem
 
 __all__ = ["asks_change", "asks_how_to", "command_after", "fits_kind", "informative", "list_evidence",
-           "promote_kind", "table_evidence", "unmatched_names", "wants_list"]
+           "promote_kind", "table_evidence", "wants_list"]
 
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
 _MONTHS = re.compile(
@@ -70,8 +61,6 @@ _PLACE = re.compile(r"\b(?:in|at|on|near|from|to|inside|behind|opposite)\s+(?:th
 thing ("under the blue flowerpot", "in the top drawer")."""
 _PLACE_NAME = re.compile(r"\b[A-Z][a-z]+|\b\d+[A-Za-z]?\s+[A-Z]|\b[A-Z]{1,3}-?\d+")
 """A place: a capitalised name, a number before a street's name, a room like B-214."""
-_NOT_NAMES = STOPWORDS | {"whose", "had"}
-"""Capitalised words that are no names (a question's own words, in Title Case questions)."""
 _LIST_ASK = re.compile(r"^\s*list\b|^\s*what\s+(?:are|were)\s+the\s+(?:\w+\s+)?(?:steps|items|"
                        r"products|services|options|parts|countries|members|stages|features)\b",
                        re.IGNORECASE)
@@ -136,55 +125,6 @@ def fits_kind(phrase: str, question: str, *, context: str | None = None) -> bool
     return not _ASKS_NUMBER.search(question) or any(c.isdigit() for c in phrase)
 
 
-def unmatched_names(question: str, documents: Sequence[Document],
-                    mentions: Callable[[str], bool] | None = None) -> list[str]:
-    """The names in ``question`` that no document's text, title or file name holds, and
-    that ``mentions`` (the whole collection, when given) does not know either.
-
-    A name is a run of capitalised words past the question's first word ("Grey
-    Island", "Brisa 300" counts its capitalised word); the run must occur as a
-    whole, so "Grey Island" is unmatched by a page about Pell Island and grey clips.
-    A day or month is no name ("Mon to Fri" spans it: :mod:`rag.answer.siblings`).
-
-    Example:
-        >>> from langchain_core.documents import Document
-        >>> unmatched_names("When was the lighthouse on Grey Island built?",
-        ...                 [Document("The lighthouse on Pell Island was built in 1871."),
-        ...                  Document("Press the two grey clips.")])
-        ['Grey Island']
-    """
-    names = _names(question)
-    if not names:
-        return []
-    seen = seen_text(documents)
-    return [name for name in names if not names_in(name, seen) and not calendar_word(name)
-            and not (mentions is not None and mentions(name))]
-
-
-def _names(question: str) -> list[str]:
-    """Runs of capitalised words past the first word of ``question`` (not question words), and
-    version numbers."""
-    names: list[str] = []
-    run: list[str] = []
-    end = 0
-    for n, match in enumerate(WORD.finditer(question)):
-        word = match.group()
-        between, end = question[end:match.start()], match.end()
-        opens = n == 0 or between.rstrip().endswith((".", "?", "!", ":", ";"))
-        capital = (not opens and word[:1].isupper() and word.lower() not in _NOT_NAMES
-                   and not word.isdigit() and len(word) >= 2)
-        if capital and run and between == " ":
-            run.append(word)
-            continue
-        if run:
-            names.append(" ".join(run))
-        run = [word] if capital else []
-    if run:
-        names.append(" ".join(run))
-    names += version_numbers(question)  # a release is named by its number ("3.3.0")
-    return [name for name in dict.fromkeys(names) if len(name) >= 3]
-
-
 def asks_how_to(question: str) -> bool:
     """Whether the question asks how to do something (its answer: numbered steps).
 
@@ -218,7 +158,7 @@ def wants_list(question: str) -> bool:
         return True
     head = _PLURAL_HEAD.match(question)
     return bool(head) and head.group(1).lower().endswith("s") and \
-        head.group(1).lower() not in _NOT_NAMES
+        head.group(1).lower() not in NOT_NAMES
 
 
 def list_evidence(ranked: Sequence[Evidence], texts: Sequence[str], min_share: float, *,

@@ -17,9 +17,10 @@ from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
 from rag.answer.cells import is_amount, kind_field, named_value, structured_fact
 from rag.answer.context import format_context, text_of
-from rag.answer.evidence import Evidence, antecedent, rank_evidence
+from rag.answer.evidence import Evidence, antecedent, in_context, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
 from rag.answer.gates import never_given
+from rag.answer.names import named_first
 from rag.answer.people import is_mail, role_holder, sender
 from rag.answer.phrases import whole_date
 from rag.answer.quotes import (
@@ -260,6 +261,10 @@ class QuoteWriter:
         if self._sibling(question, relevant, ranked, mentions) is not None:
             return None
         ranked = specific_first(question, ranked, holders, self.rules.min_score)
+        ranked = named_first(  # Belgium's row, not another table's
+            ranked, question, self.rules.min_share,
+            unit_text=lambda unit: in_context(unit, relevant),
+            chunk_text=lambda unit: seen_text([relevant[unit.n - 1]]))
         version = asked_version(question, ranked[0])  # "Which version added ...?": its heading's
         if version is not None:
             return Quoted(version, ranked[0].n, [ranked[0]])

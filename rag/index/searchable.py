@@ -23,7 +23,7 @@ __all__ = ["HEADER_KEY", "HEADER_VERSION", "searchable_text"]
 HEADER_KEY = "header"
 """The metadata key of a chunk's header."""
 
-HEADER_VERSION = 9
+HEADER_VERSION = 10
 """The form of the chunks ingest writes (1: title and section headers, see
 :mod:`ingest.headers`; 2: chunks packed from typed blocks with their units, see
 :mod:`ingest.packing`; 3: a PDF's tables read from its words' positions, see
@@ -34,7 +34,8 @@ figures, a receipt's or a price list's, are rows, see :mod:`ingest.blocks.plain`
 columns lined up with spaces a table, see :mod:`ingest.blocks.aligned`; 8: a heading
 unit holds the headings above it, see :class:`rag.index.units.Unit`, and a plain text
 FAQ's "Q:" line is the heading of its answer; 9: a mail's "Subject:" line is the heading
-of its text, a contract's numbered clause "3.1 ..." a list item). The index manifest
+of its text, a contract's numbered clause "3.1 ..." a list item; 10: a table of words
+whose heads name a unit ("Area (km2)") is a table). The index manifest
 records it (``chunk_header``; 0 for collections built before headers existed), so a
 collection built with another form is rebuilt by the next ingest instead of mixing two
 kinds of chunks. Change it whenever the header rules change."""

@@ -71,3 +71,28 @@ def test_short_lines_of_prose_are_no_grid(tmp_path: Path) -> None:
     pdf.output(str(tmp_path / "poem.pdf"))
     page = next(iter(load_file(tmp_path / "poem.pdf").pages))
     assert page_blocks(page.words) is None  # read line by line, as before
+
+
+UNIT_GRID = [("Country", "Area (km2)", "Capital", "Language"),
+             ("Austria", "83,879", "Vienna", "German"),
+             ("Belgium", "30,689", "Brussels", "Dutch"),
+             ("Denmark", "42,951", "Copenhagen", "Danish")]
+
+
+def test_a_head_naming_a_unit_still_heads_a_table_of_words(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.text(20, 20, "Three countries compared by their area, capital and language.")
+    for n, row in enumerate(UNIT_GRID):
+        for x, cell in zip((20.0, *COLUMNS[:3]), row, strict=True):
+            pdf.text(x, 32 + 8 * n, cell)
+    path = tmp_path / "areas.pdf"
+    pdf.output(str(path))
+    page = next(iter(load_file(path).pages))
+    blocks = page_blocks(page.words) or []
+    tables = [b for b in blocks if b.kind == "table"]
+    assert len(tables) == 1 and tables[0].heads == UNIT_GRID[0]  # "km2" is no figure
+    assert tables[0].rows[1] == UNIT_GRID[2]

@@ -11,7 +11,6 @@ from rag.answer.shape import (
     list_evidence,
     promote_kind,
     table_evidence,
-    unmatched_names,
     wants_list,
 )
 
@@ -43,22 +42,6 @@ def test_a_row_is_quoted_with_its_table_heads_and_neighbours() -> None:
     assert table is not None and table.text == text  # the whole small table, heads first
     window = table_evidence(rows[1], rows, [text], max_words=7)
     assert window is not None and window.text == "Pro | $29\nTeam | $79"
-
-
-def test_a_question_about_a_name_no_document_mentions_is_unmatched() -> None:
-    docs = [Document("The lighthouse on Pell Island was built in 1871."),
-            Document("Press the two grey clips.", metadata={"header": "Brisa 300 manual"})]
-    assert unmatched_names("When was the lighthouse on Grey Island built?", docs) == [
-        "Grey Island"]
-    assert unmatched_names("When was the lighthouse on Pell Island built?", docs) == []
-    assert unmatched_names("How do I open the Brisa 300?", docs) == []  # its header names it
-    known = {"Grey Island"}.__contains__  # the collection mentions it elsewhere
-    assert unmatched_names("When was the lighthouse on Grey Island built?", docs, known) == []
-    # a capitalised word that opens a sentence is no name
-    assert unmatched_names("How was it built? Please list the steps.", docs) == []
-    # nor a day or month, which a range may span ("Monday to Friday")
-    yoga = [Document("Morning yoga runs Monday to Friday at 07:00.")]
-    assert unmatched_names("When is yoga on Wednesday?", yoga) == []
 
 
 def test_a_changelog_item_answers_when_with_the_date_of_its_heading() -> None:
