@@ -4,8 +4,8 @@
   past its first) that no retrieved chunk mentions is about something else: the
   chain says "not found" rather than quote the nearest other thing ("When was the
   lighthouse on *Grey* Island built?" when only Pell Island's is told).
-- :func:`named_first`: a unit that holds every name of the question leads one from a
-  chunk that holds none of them, when it scores close to it ("the population of
+- :func:`named_first`: a table row that holds every name of the question leads a row
+  from a chunk that holds none of them, when it scores close to it ("the population of
   Belgium" from Belgium's row, not from another table's population row).
 
 Example:
@@ -86,9 +86,12 @@ def question_names(question: str) -> list[str]:
 def named_first(ranked: Sequence[Evidence], question: str, min_share: float, *,
                 unit_text: Callable[[Evidence], str],
                 chunk_text: Callable[[Evidence], str]) -> list[Evidence]:
-    """``ranked`` with the best unit that holds every name of ``question`` first, when the
-    best unit's chunk names none of them (it speaks of something else) and that one scores
-    at least ``min_share`` of the best; unchanged otherwise.
+    """``ranked`` with the best table row that holds every name of ``question`` first, when
+    the best unit is a row whose chunk names none of them (a record of other things) and
+    that row scores at least ``min_share`` of it; unchanged otherwise.
+
+    Rows only: a row is a record of the thing its cells name, while a sentence of a report
+    that says "we" for Amazon is still about Amazon.
 
     Args:
         ranked: The units, best first.
@@ -100,19 +103,20 @@ def named_first(ranked: Sequence[Evidence], question: str, min_share: float, *,
 
     Example:
         >>> units = [Evidence(1, 0, 9, "Population | Austria: 8.9 | France: 67.4", 1.3, "row"),
-        ...          Evidence(2, 0, 9, "Country: Belgium; Population (millions): 11.5", 1.2)]
+        ...          Evidence(2, 0, 9, "Country: Belgium; Population (millions): 11.5", 1.2, "row")]
         >>> text = lambda unit: unit.text
         >>> named_first(units, "What is the population of Belgium?", 0.5, unit_text=text,
         ...             chunk_text=text)[0].n
         2
     """
     names = [name for name in question_names(question) if not calendar_word(name)]
-    if not names or not ranked or any(names_in(n, chunk_text(ranked[0])) for n in names):
+    if not names or not ranked or ranked[0].kind != "row" \
+            or any(names_in(name, chunk_text(ranked[0])) for name in names):
         return list(ranked)
     floor = min_share * ranked[0].score
     for at, unit in enumerate(ranked):
         if unit.score < floor:
             break
-        if all(names_in(name, unit_text(unit)) for name in names):
+        if unit.kind == "row" and all(names_in(name, unit_text(unit)) for name in names):
             return [unit, *ranked[:at], *ranked[at + 1:]]
     return list(ranked)

@@ -27,7 +27,7 @@ def test_a_question_about_a_name_no_document_mentions_is_unmatched() -> None:
 def test_the_unit_holding_the_asked_name_leads_one_from_a_chunk_naming_none() -> None:
     other = Evidence(1, 0, 40, "Population; Austria: 8,935,112; France: 67,413,000", 1.34, "row")
     belgium = Evidence(2, 0, 60, "Country: Belgium; Population (millions): 11.5", 1.31, "row")
-    far = Evidence(3, 0, 30, "Belgium joined the union in 1958.", 0.5)
+    far = Evidence(3, 0, 30, "Belgium | 1958", 0.5, "row")
     ranked = [other, belgium, far]
     question = "What is the population of Belgium?"
 
@@ -39,6 +39,10 @@ def test_the_unit_holding_the_asked_name_leads_one_from_a_chunk_naming_none() ->
     chunks = {1: "Belgium in figures. " + other.text, 2: belgium.text, 3: far.text}
     assert named_first(ranked, question, 0.9, unit_text=text,
                        chunk_text=lambda unit: chunks[unit.n])[0] is other
+    # a sentence is no record of other things: a report says "we" for its company
+    prose = Evidence(1, 0, 40, "Our population of stores grew.", 1.34)
+    assert named_first([prose, belgium], question, 0.9, unit_text=text,
+                       chunk_text=text)[0] is prose
     # a named unit far below the best does not lead; nor does any without a name asked
     assert named_first([other, far], question, 0.9, unit_text=text, chunk_text=text)[0] is other
     assert named_first(ranked, "What is the population?", 0.9, unit_text=text,
