@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 __all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "antecedent", "chunk_units",
-           "echoes", "in_context", "last_heading", "quote_units", "rank_evidence", "reweigh_ranks", "unit_headings"]
+           "echoes", "in_context", "last_heading", "quote_units", "rank_evidence",
+           "reweigh_ranks", "unit_headings"]
 
 QUOTE_WORDS = 60
 """A unit longer than this many words (a table, a run-on list) is cut before quoting."""
