@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOPWORDS", "WORD", "content_words", "names_in", "sentence_spans", "split_sentences",
+__all__ = ["HOW_MEASURES", "STOPWORDS", "WORD", "content_words", "names_in", "sentence_spans", "split_sentences",
            "stem", "word_overlap"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -30,10 +30,12 @@ STOPWORDS = frozenset(
 )
 """English function words that say nothing about a passage's topic."""
 
-_MEASURE = re.compile(r"\b(how)\s+(?:many|much|long|old|far|large|big|high|tall|often|heavy|wide"
-                      r"|deep|fast|soon)\b", re.IGNORECASE)
-"""The measure a "how" question asks for ("how long"): the answer's kind, not its topic
-("Returns accepted within 14 days." answers "How long do I have to return items?")."""
+HOW_MEASURES = frozenset("""many much long old far large big high tall often heavy wide deep
+    fast hot cold early late soon""".split())
+"""The words after "how" that ask for a measure ("how long", "how many"): the answer's
+kind, not its topic ("Returns accepted within 14 days." answers "How long do I have to
+return items?")."""
+_MEASURE = re.compile(r"\b(how)\s+(?:" + "|".join(sorted(HOW_MEASURES)) + r")\b", re.IGNORECASE)
 _DOTTED = re.compile(r"\d+(?:\.\d+)+")
 """A number with dots: a version, a section, a decimal ("2.4.0", "5.2", "3.8")."""
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n{2,}")

@@ -20,13 +20,16 @@ from collections.abc import Sequence
 
 from rag.answer.evidence import Evidence
 from rag.answer.extract import question_kind
-from rag.text import STOPWORDS, WORD, content_words, stem
+from rag.text import HOW_MEASURES, STOPWORDS, WORD, content_words, stem
 
-__all__ = ["counted_thing", "field_parts", "is_amount", "kind_field", "named_value",
+__all__ = ["PRICE_WORDS", "counted_thing", "field_parts", "is_amount", "kind_field", "named_value",
            "states_phone_number", "structured_fact", "unstated_attribute"]
 
+PRICE_WORDS = frozenset({"cost", "price", "fee", "charge", "charged", "pay", "rate", "much",
+                         "amount"})
+"""Words that ask for a price or name one ("What does it cost?": Price)."""
 _KINDRED = (
-    {"cost", "price", "fee", "charge", "pay", "rate", "much", "amount"},
+    PRICE_WORDS,
     {"long", "length", "duration", "period", "time", "take", "takes"},
     {"big", "size", "large", "capacity"},
     {"weigh", "weight", "heavy", "mass"},
@@ -45,7 +48,7 @@ _MEASURES = {
     "often": {"frequency", "every", "interval"},
 }
 """The measure a "how heavy/wide/..." question asks for names a key ("Weight: 1.1 kg")."""
-_ASKING = frozenset({"much", "many", *_MEASURES})
+_ASKING = HOW_MEASURES | _MEASURES.keys()
 """The word after "how" ("how much", "how long"): it asks, it qualifies nothing."""
 _HOW_MEASURE = re.compile(r"\bhow\s+(" + "|".join(_MEASURES) + r")\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d ().-]{5,}\d(?![\w-])")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 __all__ = ["DOCUMENT_SHARE_KEY", "QUOTE_WORDS", "Evidence", "antecedent", "chunk_units",
-           "echoes", "in_context", "last_heading", "quote_units", "rank_evidence",
+           "echoes", "falls_under", "in_context", "last_heading", "quote_units", "rank_evidence",
            "reweigh_ranks", "unit_headings"]
 
 QUOTE_WORDS = 60
@@ -277,9 +277,23 @@ def _originals(units: list[Evidence]) -> list[Evidence]:
             if not any(q in text for q in quoted)]
 
 
+def falls_under(unit: Evidence, documents: Sequence[Document]) -> str:
+    """What ``unit`` falls under: its page's title and section (its chunk's metadata) and
+    its headings, where a name or a subject is given once for many units.
+
+    Example:
+        >>> from langchain_core.documents import Document
+        >>> page = Document("Price | £64.99", metadata={"header": "Halden Quick kettle"})
+        >>> falls_under(Evidence(1, 0, 14, "Price | £64.99", 1.0, "row", heading="Specs"),
+        ...             [page]).split()
+        ['Halden', 'Quick', 'kettle', 'Specs']
+    """
+    page = documents[unit.n - 1].metadata or {}
+    return f"{page.get('header', '')} {page.get('section', '')} {unit.heading}"
+
+
 def in_context(unit: Evidence, documents: Sequence[Document]) -> str:
-    """``unit`` after what it falls under: its page's title and section (the chunk's
-    metadata) and its headings, where a name or a subject is given once for many units.
+    """``unit`` after what it falls under (:func:`falls_under`).
 
     Example:
         >>> from langchain_core.documents import Document
@@ -287,8 +301,7 @@ def in_context(unit: Evidence, documents: Sequence[Document]) -> str:
         >>> in_context(Evidence(1, 0, 14, "Price | £64.99", 1.0, "row"), [page]).split()
         ['Halden', 'Quick', 'kettle', 'Price', '|', '£64.99']
     """
-    page = documents[unit.n - 1].metadata or {}
-    return f"{page.get('header', '')} {page.get('section', '')} {unit.heading} {unit.flat_text}"
+    return f"{falls_under(unit, documents)} {unit.flat_text}"
 
 
 _POINTING = frozenset("it its they their this these he she his her there".split())

@@ -31,8 +31,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rag.answer.cells import counted_thing, states_phone_number, unstated_attribute
-from rag.answer.evidence import Evidence, antecedent, in_context
+from rag.answer.cells import PRICE_WORDS, counted_thing, states_phone_number, unstated_attribute
+from rag.answer.evidence import Evidence, antecedent, falls_under, in_context
 from rag.answer.extract import question_kind
 from rag.answer.people import unnamed_role
 from rag.answer.names import unmatched_names
@@ -55,8 +55,6 @@ _PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|p\b|pence|cents?|pounds
                     re.IGNORECASE)
 """An amount of money ("£3.95", "25 pounds", "18 EUR", a menu's "5.50") or a word for none
 ("free")."""
-_PRICE_WORDS = frozenset({"cost", "price", "fee", "charge", "charg", "much", "pay"})
-"""The stems of the words that ask for a price, which name no thing."""
 _UNNAMED_COUNTS = frozenset({"people", "persons", "times", "years", "months", "weeks", "days",
                              "hours", "minutes", "seconds", "more", "less", "longer"})
 """What a "how many" counts without naming a thing: people a recipe serves, times, spans of
@@ -105,11 +103,10 @@ def _same_subject(relevant: Sequence[Document], best: Evidence) -> list[Document
     """The chunks of ``best``'s document and the retrieved chunks about its subject (its
     title or headings' words): what other documents say of other things does not count
     ("monthly" of another page's plans, the phone numbers of a school's contacts)."""
-    page = relevant[best.n - 1].metadata or {}
-    subject = set(content_words(f"{page.get('header', '')} {page.get('section', '')} "
-                                f"{best.heading}"))
+    source = (relevant[best.n - 1].metadata or {}).get("source")
+    subject = set(content_words(falls_under(best, relevant)))
     shared = min(len(subject), _SUBJECT_WORDS)
-    return [doc for doc in relevant if (doc.metadata or {}).get("source") == page.get("source")
+    return [doc for doc in relevant if (doc.metadata or {}).get("source") == source
             or len(subject & set(content_words(seen_text([doc])))) >= shared > 0]
 
 
@@ -156,7 +153,7 @@ def lacks_price(question: str, passages: Sequence[str]) -> bool:
     """
     if not _ASKS_PRICE.search(question):
         return False
-    thing = {stem(w) for w in content_words(question)} - _PRICE_WORDS
+    thing = {stem(w) for w in content_words(question)} - {stem(w) for w in PRICE_WORDS}
     return not any(_PRICE.search(text) and (not thing or thing & {
         stem(w) for w in content_words(text)}) for text in passages)
 

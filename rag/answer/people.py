@@ -25,7 +25,6 @@ Example:
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 

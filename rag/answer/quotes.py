@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from rag.answer.evidence import Evidence
-from rag.text import STOPWORDS, WORD, content_words, stem
+from rag.text import HOW_MEASURES, STOPWORDS, WORD, content_words, stem
 
 __all__ = ["ANSWER_WORDS", "MAX_QUOTES", "SHORT_WORDS", "AnswerShape", "QuoteRules",
            "answer_shape", "asks_yes_no", "fitted_rules", "is_short_fact", "is_table_row",
@@ -49,8 +49,7 @@ SHORT_WORDS = 8
 """A short fact has at most this many words; a longer phrase is not one (a product rule)."""
 
 _PASSAGE = re.compile(
-    r"^\s*(?:how|why)\b(?!\s+(?:many|much|long|old|far|large|big|high|tall|often|heavy|wide|"
-    r"deep|fast|hot|cold|early|late|soon)\b)"
+    r"^\s*(?:how|why)\b(?!\s+(?:" + "|".join(sorted(HOW_MEASURES)) + r")\b)"
     r"|\b(?:describe|explain|outline|summari[sz]e|list|compare|discuss|elaborate)\b"
     r"|\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:\w+\s+){0,2}"
     r"(?:factors|reasons|steps|ways|risks|changes|differences|effects|impacts|trends|drivers)\b"
@@ -63,9 +62,9 @@ _YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|s
 _DEFINITION = re.compile(r"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?]*?)\W*$", re.IGNORECASE)
 """'What is X?' asks what X is: a passage when X is a short name without "of"."""
 _HOW_WORD = re.compile(r"\bhow\s+\w+", re.IGNORECASE)
+""""How long", "how many": the word after "how" is what is asked, not a topic."""
 _ASKS_ACTION = re.compile(r"^\s*what\b.*\b(?:do|does|did|doing)\W*$", re.IGNORECASE)
 """A question for what someone does or did ("What will Tom Harris do?")."""
-""""How long", "how many": the word after "how" is what is asked, not a topic."""
 
 
 def asks_yes_no(question: str) -> bool:

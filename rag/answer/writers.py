@@ -17,7 +17,7 @@ from rag.answer.across import REPORT_RANK_KEY, report_quotes
 from rag.answer.boilerplate import specific_first
 from rag.answer.cells import is_amount, kind_field, named_value, structured_fact
 from rag.answer.context import format_context, text_of
-from rag.answer.evidence import Evidence, antecedent, in_context, rank_evidence
+from rag.answer.evidence import Evidence, antecedent, falls_under, in_context, rank_evidence
 from rag.answer.extract import PhraseCandidate, choose_span
 from rag.answer.gates import never_given
 from rag.answer.names import named_first
@@ -238,8 +238,7 @@ class QuoteWriter:
         their own chunks (:func:`rag.answer.siblings.other_thing`); None: nothing else."""
         best = ranked[:BEST_UNITS]
         chunks = [relevant[n - 1] for n in sorted({unit.n for unit in best})]
-        contexts = [f"{unit.heading} {relevant[unit.n - 1].metadata.get('header', '')}"
-                    for unit in best]
+        contexts = [falls_under(unit, relevant) for unit in best]
         return other_thing(question, [unit.flat_text for unit in best], seen_text(chunks),
                            contexts=contexts, mentions=mentions)
 
@@ -317,12 +316,10 @@ class QuoteWriter:
             name = role_holder(unit, question)
             if name is not None:  # "Ann Cole (chair)"
                 return Quoted(name, unit.n, [unit])
-        page = relevant[ranked[0].n - 1].metadata or {}
-        about = f"{page.get('header', '')} {page.get('section', '')}"
         if not is_mail(fields):
             found = [(unit, value)  # a poster's "Date:" (not a mail's), in the page's order
                      for unit in sorted(fields, key=lambda u: u.start)
-                     if (value := kind_field(unit, question, f"{about} {unit.heading}"))
+                     if (value := kind_field(unit, question, falls_under(unit, relevant)))
                      and fits_kind(value, question)]
             if found:  # the first one (a date before its time), proved by all
                 return Quoted(found[0][1], found[0][0].n, [unit for unit, _ in found])
