@@ -284,8 +284,8 @@ class QuoteWriter:
                 return Quoted(None, None, [whole])
         ranked = promote_kind(informative(ranked, question), question, self.rules.min_share)
         best = ranked[0]
-        cell = self._cell(question, ranked, relevant)
-        if cell is not None:
+        cell = None if asks_how_to(question) else self._cell(question, ranked, relevant)
+        if cell is not None:  # a how-to is no field's value ("How do I make a claim?")
             return cell
         table = table_evidence(best, ranked, [doc.page_content for doc in relevant], ANSWER_WORDS)
         if table is not None:  # a small table answers whole, its heads above its rows

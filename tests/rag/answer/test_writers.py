@@ -236,3 +236,14 @@ def test_the_chooser_sees_each_unit_as_a_sentence_of_its_own(embeddings) -> None
     shown, _ = writer.shown(writer.rank("Who is the laboratory manager?", procedure), 1)
     assert shown[0] is not None and shown[0].page_content in (
         "\n\n".join(lines), "\n\n".join(reversed(lines)))
+
+
+def test_a_how_to_question_is_no_field_s_value(embeddings) -> None:
+    text = ("Warranty period: 2 years from the date of purchase\n"
+            "To claim, call 0800 555 0199 or email care@brisa.example.")
+    doc = _with_units(text, ("Warranty period: 2 years from the date of purchase", "field"),
+                      ("To claim, call 0800 555 0199 or email care@brisa.example.", "sentence"))
+    how = _writer(embeddings).compose("How do I make a warranty claim?", [doc])
+    assert how is not None and how.short is None  # not the period its key names
+    long = _writer(embeddings).compose("How long is the warranty period?", [doc])
+    assert long is not None and long.short == "2 years from the date of purchase"
